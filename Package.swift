@@ -1,0 +1,99 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layering (see README "Design"): FSXCore decides and has no dependencies at all, so its
+// tests build in seconds; FSXManifests adds YAML and files; FSXServer adds the network;
+// the `fsx-webhook` executable is a thin shell over all three.
+// `FSX_CORE_ONLY=1 swift test --scratch-path .build-core` declares only FSXCore and its
+// tests: no dependency is fetched or built, so the decision code's loop takes seconds.
+let coreOnly = Context.environment["FSX_CORE_ONLY"] != nil
+
+let package = Package(
+    name: "fsx-webhook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fsx-webhook", targets: ["FSXWebhookCLI"]),
+        .library(name: "FSXCore", targets: ["FSXCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        .target(name: "FSXCore"),
+        .target(
+            name: "FSXManifests",
+            dependencies: [
+                "FSXCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "FSXServer",
+            dependencies: [
+                "FSXCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "FSXWebhookCLI",
+            dependencies: [
+                "FSXCore",
+                "FSXManifests",
+                "FSXServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FSXCoreTests",
+            dependencies: ["FSXCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FSXManifestsTests",
+            dependencies: ["FSXManifests", "FSXCore"]
+        ),
+        .testTarget(
+            name: "FSXServerTests",
+            dependencies: [
+                "FSXServer",
+                "FSXCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["FSXWebhookCLI"]
+        ),
+    ]
+)
+
+if coreOnly {
+    package.products = [.library(name: "FSXCore", targets: ["FSXCore"])]
+    package.dependencies = []
+    package.targets = package.targets.filter { $0.name == "FSXCore" || $0.name == "FSXCoreTests" }
+}

@@ -1,0 +1,127 @@
+/// The one decision path shared by the server (`POST /validate`, `POST /mutate`) and the
+/// CLI (`check`, `mutate`, `review`).
+///
+/// Pure: a value from (configuration, request) to a decision, with no sockets, files or
+/// clocks, so the transport can change without touching it.
+public struct AdmissionEngine: Sendable {
+    /// Which webhook endpoint a review arrived on.
+    public enum Endpoint: String, Sendable {
+        /// Validating webhook: never answers with a patch.
+        case validate
+        /// Mutating webhook: answers with a JSON Patch when something is missing.
+        case mutate
+    }
+
+    public let configuration: WebhookConfiguration
+
+    public init(configuration: WebhookConfiguration = .default) {
+        self.configuration = configuration
+    }
+
+    /// Judges one request.
+    ///
+    /// - StorageClass with provisioner `fsx.csi.aws.com`: the rules of `fsx-rules.md`.
+    /// - PersistentVolume with `spec.csi.driver: fsx.csi.aws.com`: the static-PV rules.
+    /// - An opted-in workload (`batch/v1` Job) on CREATE: volumes, mounts and placement.
+    /// - Anything else, and DELETE/CONNECT: allowed, untouched.
+    public func decide(_ request: AdmissionRequest) -> Decision {
+        guard let object = request.object else {
+            return .allowed(Self.subject(kind: request.kind, namespace: request.namespace, name: request.name))
+        }
+        var type = ObjectType(of: object)
+        if type.kind.isEmpty { type = ObjectType(group: request.group, version: request.version, kind: request.kind) }
+        let subject = Self.subject(of: object, kind: type.kind, request: request)
+
+        switch (type.group, type.kind) {
+        case ("storage.k8s.io", "StorageClass"):
+            return validated(request, subject: subject) { object in
+                StorageClassValidator.validate(object, unknownParameters: configuration.unknownParameters)
+            }
+        case ("", "PersistentVolume"):
+            return validated(request, subject: subject) { object in
+                PersistentVolumeValidator.validate(object)
+            }
+        default:
+            // Pod templates are immutable after creation, so workloads are mutated on CREATE only.
+            guard request.operation == .create,
+                let result = WorkloadMutator.mutate(object, type: type, configuration: configuration)
+            else {
+                return .allowed(subject)
+            }
+            return Decision(subject: subject, violations: result.violations, patch: result.patch)
+        }
+    }
+
+    /// Applies a validator to the object; on UPDATE, problems the old object already had are
+    /// reported as warnings, not denials, so an existing bad object can still be relabelled,
+    /// have its finalizers removed, or be deleted (parameters of StorageClasses and the CSI
+    /// source of PVs are immutable, so such problems cannot be fixed by an update anyway).
+    func validated(
+        _ request: AdmissionRequest, subject: String, _ validate: (JSONValue) -> [Violation]
+    ) -> Decision {
+        guard let object = request.object else { return .allowed(subject) }
+        var violations = validate(object)
+        if request.operation == .update, let old = request.oldObject {
+            let before = Set(validate(old).filter { $0.severity == .deny }.map { Key(rule: $0.rule, field: $0.field) })
+            violations = violations.map { violation in
+                guard violation.severity == .deny, before.contains(Key(rule: violation.rule, field: violation.field))
+                else { return violation }
+                var softened = violation
+                softened.severity = .warn
+                softened.message = "existing problem, not introduced by this update: " + violation.message
+                return softened
+            }
+        }
+        return Decision(subject: subject, violations: violations)
+    }
+
+    struct Key: Hashable {
+        var rule: RuleID
+        var field: String
+    }
+
+    /// Decodes `body`, decides, and encodes the response AdmissionReview in the request's
+    /// version. This is exactly what the server sends and what `fsx-webhook review` prints.
+    public func review(body: some Collection<UInt8>, endpoint: Endpoint) throws(ReviewError) -> ReviewReply {
+        let (version, request) = try AdmissionReview.decode(body)
+        return review(request, version: version, endpoint: endpoint)
+    }
+
+    /// Decides an already decoded request and encodes the response.
+    public func review(
+        _ request: AdmissionRequest, version: AdmissionReview.Version, endpoint: Endpoint
+    ) -> ReviewReply {
+        var decision = decide(request)
+        if endpoint == .validate { decision.patch = [] }
+        let response = AdmissionReview.response(
+            version: version, uid: request.uid, decision: decision, includePatch: endpoint == .mutate)
+        return ReviewReply(request: request, decision: decision, response: response)
+    }
+
+    /// `Kind "namespace/name"`, or `Kind "name"` for cluster-scoped objects; a name still to
+    /// be generated shows as its `generateName` prefix followed by `*`.
+    public static func subject(kind: String, namespace: String, name: String) -> String {
+        let kindText = kind.isEmpty ? "object" : kind
+        let nameText = name.isEmpty ? "(unnamed)" : name
+        return namespace.isEmpty ? "\(kindText) \"\(nameText)\"" : "\(kindText) \"\(namespace)/\(nameText)\""
+    }
+
+    static func subject(of object: JSONValue, kind: String, request: AdmissionRequest) -> String {
+        let metadata = object["metadata"]
+        var name = metadata?["name"]?.stringValue ?? request.name
+        if name.isEmpty, let prefix = metadata?["generateName"]?.stringValue, !prefix.isEmpty { name = prefix + "*" }
+        let namespace = metadata?["namespace"]?.stringValue ?? request.namespace
+        return subject(kind: kind, namespace: namespace, name: name)
+    }
+}
+
+/// A decided review: what was asked, the decision, and the response AdmissionReview.
+public struct ReviewReply: Sendable {
+    public var request: AdmissionRequest
+    public var decision: Decision
+    /// The whole response AdmissionReview.
+    public var response: JSONValue
+
+    /// The response as the compact JSON bytes the server writes.
+    public var body: [UInt8] { JSONWriter.bytes(response) }
+}

@@ -1,0 +1,166 @@
+/// The AdmissionReview envelope: reading requests and writing responses.
+public enum AdmissionReview {
+    /// The versions the apiserver may send; the response carries the same one.
+    public enum Version: String, Sendable {
+        case v1 = "admission.k8s.io/v1"
+        case v1beta1 = "admission.k8s.io/v1beta1"
+    }
+
+    /// Decodes a request body. Only the envelope and the fields in `AdmissionRequest` are
+    /// interpreted; anything wrong with them is a `ReviewError` (the server answers 400).
+    public static func decode(_ body: some Collection<UInt8>) throws(ReviewError) -> (Version, AdmissionRequest) {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(body)
+        } catch {
+            throw ReviewError(.invalidJSON, "body is not valid JSON: \(error)")
+        }
+        return try decode(json)
+    }
+
+    /// Decodes an already parsed AdmissionReview.
+    public static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
+        guard let root = json.objectValue else {
+            throw ReviewError(.notAdmissionReview, "body is a JSON \(json.typeName), not an AdmissionReview object")
+        }
+        guard let apiVersion = root["apiVersion"]?.stringValue, let version = Version(rawValue: apiVersion) else {
+            let found = root["apiVersion"].map { JSONWriter.string($0) } ?? "nothing"
+            throw ReviewError(
+                .notAdmissionReview,
+                "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(Violation.quote(found))")
+        }
+        if let kind = root["kind"], kind.stringValue != "AdmissionReview" {
+            throw ReviewError(.notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
+        }
+        guard let requestValue = root["request"], !requestValue.isNull else {
+            throw ReviewError(.missingRequest, "AdmissionReview has no request")
+        }
+        guard let request = requestValue.objectValue else {
+            throw ReviewError(.invalidRequest, "request must be an object, found a \(requestValue.typeName)")
+        }
+        guard let uid = request["uid"]?.stringValue, !uid.isEmpty else {
+            throw ReviewError(.invalidRequest, "request.uid must be a non-empty string")
+        }
+        let operationText = try optionalString(request, "operation") ?? ""
+        let kind = request["kind"]
+        if let kind, !kind.isNull, kind.objectValue == nil {
+            throw ReviewError(.invalidRequest, "request.kind must be an object, found a \(kind.typeName)")
+        }
+        let object = try optionalObject(request, "object")
+        let oldObject = try optionalObject(request, "oldObject")
+        let dryRun: Bool
+        switch request["dryRun"] {
+        case nil, .null?: dryRun = false
+        case .bool(let flag)?: dryRun = flag
+        case let other?: throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(other.typeName)")
+        }
+        let parsed = AdmissionRequest(
+            uid: uid,
+            operation: .init(operationText),
+            group: kind?["group"]?.stringValue ?? "",
+            version: kind?["version"]?.stringValue ?? "",
+            kind: kind?["kind"]?.stringValue ?? "",
+            namespace: try optionalString(request, "namespace") ?? "",
+            name: try optionalString(request, "name") ?? "",
+            object: object,
+            oldObject: oldObject,
+            dryRun: dryRun)
+        return (version, parsed)
+    }
+
+    static func optionalString(_ object: JSONObject, _ key: String) throws(ReviewError) -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case let other?: throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(other.typeName)")
+        }
+    }
+
+    static func optionalObject(_ object: JSONObject, _ key: String) throws(ReviewError) -> JSONValue? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let o)?: return .object(o)
+        case let other?: throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(other.typeName)")
+        }
+    }
+
+    /// The response AdmissionReview for `decision`.
+    ///
+    /// `patch`/`patchType` appear only when `includePatch` and there is something to patch:
+    /// validating webhooks must send neither (apiserver-contract.md).
+    public static func response(
+        version: Version, uid: String, decision: Decision, includePatch: Bool
+    ) -> JSONValue {
+        var response = JSONObject()
+        response["uid"] = .string(uid)
+        response["allowed"] = .bool(decision.isAllowed)
+        if !decision.isAllowed {
+            // 403, as controller-runtime's Denied: the request is understood and refused.
+            response["status"] = [
+                "code": 403,
+                "reason": "Forbidden",
+                "message": .string(decision.denialMessage),
+            ]
+        }
+        let warnings = warningLines(decision.warnings)
+        if !warnings.isEmpty {
+            response["warnings"] = .array(warnings.map { .string($0) })
+        }
+        if includePatch, decision.isAllowed, !decision.patch.isEmpty {
+            response["patchType"] = "JSONPatch"
+            response["patch"] = .string(Base64.encode(decision.patch.jsonBytes))
+        }
+        return [
+            "apiVersion": .string(version.rawValue),
+            "kind": "AdmissionReview",
+            "response": .object(response),
+        ]
+    }
+
+    /// Warning texts as the apiserver will keep them: no control characters (it drops such
+    /// warnings whole), no duplicates (it merges them anyway), in a stable order.
+    public static func warningLines(_ warnings: [Violation]) -> [String] {
+        var seen: Set<String> = []
+        var lines: [String] = []
+        for warning in warnings {
+            let clean = String(String.UnicodeScalarView(warning.message.unicodeScalars.map {
+                $0.value < 0x20 || $0.value == 0x7F ? " " : $0
+            }))
+            if seen.insert(clean).inserted { lines.append(clean) }
+        }
+        return lines
+    }
+}
+
+/// A request the server cannot judge: not JSON, not an AdmissionReview, no request.
+/// The server answers 400 with `body`; the CLI exits 2 with `message`.
+public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable {
+        case invalidJSON, notAdmissionReview, missingRequest, invalidRequest
+    }
+
+    public var reason: Reason
+    public var message: String
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Always 400: the body, not the server, is at fault.
+    public var httpStatus: Int { 400 }
+
+    /// A Kubernetes-style `Status` object naming the problem.
+    public var body: [UInt8] {
+        JSONWriter.bytes([
+            "kind": "Status",
+            "apiVersion": "v1",
+            "status": "Failure",
+            "reason": "BadRequest",
+            "code": 400,
+            "message": .string(message),
+        ])
+    }
+}

@@ -1,0 +1,104 @@
+/// The configuration file (`--config`), typed and checked.
+///
+/// Built once at start-up from the parsed YAML document (`init(json:)`); the decision code
+/// takes this value and never reads files. With no file, `WebhookConfiguration.default`:
+/// validate only, no volumes to inject.
+public struct WebhookConfiguration: Sendable, Equatable {
+    /// Where pods that mount FSx volumes are placed.
+    public enum Placement: String, Sendable, CaseIterable {
+        /// `requiredDuringSchedulingIgnoredDuringExecution`: the pod runs only in the zone.
+        case required
+        /// `preferredDuringSchedulingIgnoredDuringExecution` with weight 100.
+        case preferred
+        /// No affinity is added.
+        case none
+    }
+
+    /// What to do with StorageClass parameters the driver does not know.
+    public enum UnknownParameterPolicy: String, Sendable, CaseIterable {
+        case warn, deny
+    }
+
+    /// One named FSx volume that Jobs may ask for.
+    public struct Volume: Sendable, Equatable {
+        /// The config key; also the pod volume name the webhook adds.
+        public var name: String
+        /// The PVC in the Job's namespace.
+        public var claimName: String
+        /// Absolute path in the container.
+        public var mountPath: String
+        public var readOnly: Bool
+        /// The file system's subnet, when given.
+        public var subnetId: String?
+        /// The file system's availability zone: given directly or resolved through `zones`.
+        /// `nil` only when the configuration's placement is `none`.
+        public var zone: String?
+
+        public init(
+            name: String, claimName: String, mountPath: String, readOnly: Bool = false,
+            subnetId: String? = nil, zone: String? = nil
+        ) {
+            self.name = name
+            self.claimName = claimName
+            self.mountPath = mountPath
+            self.readOnly = readOnly
+            self.subnetId = subnetId
+            self.zone = zone
+        }
+    }
+
+    /// The configured volumes, sorted by name.
+    public var volumes: [Volume]
+    /// Volumes injected when a Job names none.
+    public var defaultVolumes: [String]
+    /// Subnet ID to availability zone.
+    public var zones: [String: String]
+    public var placement: Placement
+    /// The node label that carries the zone.
+    public var zoneLabel: String
+    public var unknownParameters: UnknownParameterPolicy
+
+    public init(
+        volumes: [Volume] = [],
+        defaultVolumes: [String] = [],
+        zones: [String: String] = [:],
+        placement: Placement = .required,
+        zoneLabel: String = "topology.kubernetes.io/zone",
+        unknownParameters: UnknownParameterPolicy = .warn
+    ) {
+        self.volumes = volumes.sorted { $0.name < $1.name }
+        self.defaultVolumes = defaultVolumes
+        self.zones = zones
+        self.placement = placement
+        self.zoneLabel = zoneLabel
+        self.unknownParameters = unknownParameters
+    }
+
+    /// Validate only: no volumes, required placement for when volumes are added later.
+    public static let `default` = WebhookConfiguration()
+
+    /// The volume with this config key.
+    public func volume(named name: String) -> Volume? {
+        volumes.first { $0.name == name }
+    }
+}
+
+/// A configuration file that cannot be used, with the key and the fix.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Dotted path of the offending key (`volumes.training-data.mountPath`), or "" for the
+    /// document itself.
+    public var key: String
+    public var problem: String
+    public var fix: String
+
+    public init(key: String, problem: String, fix: String) {
+        self.key = key
+        self.problem = problem
+        self.fix = fix
+    }
+
+    public var description: String {
+        let at = key.isEmpty ? "" : "\(key): "
+        return "\(at)\(problem); \(fix)"
+    }
+}

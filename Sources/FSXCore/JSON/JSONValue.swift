@@ -1,0 +1,181 @@
+/// A lossless JSON value.
+///
+/// Numbers keep their source text so nothing the apiserver sent is rounded, and objects keep
+/// their key order so output is deterministic and reads like the input. Equality is JSON
+/// equality: key order does not matter, numbers compare by value.
+public enum JSONValue: Sendable {
+    case null
+    case bool(Bool)
+    /// The number exactly as written in the source (or produced by `JSONValue.int(_:)`).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// A number value from an integer.
+    public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
+}
+
+extension JSONValue {
+    /// The member named `key` when this is an object; `nil` otherwise.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    /// The element at `index` when this is an array and the index is in range.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
+        return nil
+    }
+
+    @inlinable public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    @inlinable public var objectValue: JSONObject? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    @inlinable public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    @inlinable public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    @inlinable public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The number's value when it is an integer that fits in `Int`.
+    public var intValue: Int? {
+        if case .number(let text) = self { return Int(text) }
+        return nil
+    }
+
+    /// A short name of the value's JSON type, for error messages ("object", "string", ...).
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+
+    /// Follows `pointer` from this value; `nil` when any step is missing.
+    public func value(at pointer: JSONPointer) -> JSONValue? {
+        var current = self
+        for token in pointer.tokens {
+            switch current {
+            case .object(let object):
+                guard let next = object[token] else { return nil }
+                current = next
+            case .array(let array):
+                guard let index = Int(token), array.indices.contains(index) else { return nil }
+                current = array[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+}
+
+extension JSONValue: Equatable {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)):
+            if a == b { return true }
+            // Same value written differently (1 vs 1.0 vs 1e0).
+            guard let x = Double(a), let y = Double(b) else { return false }
+            return x == y
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByIntegerLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(elements.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+    public init(integerLiteral value: Int) { self = .number(String(value)) }
+}
+
+/// An ordered JSON object.
+///
+/// Kubernetes objects have few keys per level, so a linear scan beats hashing and keeps the
+/// source order for output. A duplicate key in the source keeps the last value, as Go's
+/// `encoding/json` (and so the apiserver) does.
+public struct JSONObject: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var value: JSONValue
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public internal(set) var members: [Member]
+
+    public init() { members = [] }
+
+    /// Builds an object; later duplicates replace earlier ones in place.
+    public init(_ members: [Member]) {
+        self.members = []
+        self.members.reserveCapacity(members.count)
+        for member in members { self[member.key] = member.value }
+    }
+
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    public var keys: [String] { members.map(\.key) }
+
+    public subscript(key: String) -> JSONValue? {
+        get {
+            for member in members where member.key == key { return member.value }
+            return nil
+        }
+        set {
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Appends without checking for duplicates; the parser uses it after its own check.
+    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        for member in lhs.members {
+            guard let other = rhs[member.key], other == member.value else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,98 @@
+/// Serialises `JSONValue`s deterministically: members in stored order, no escaped slashes,
+/// numbers as their source text.
+public struct JSONWriter {
+    public enum Style: Sendable {
+        case compact
+        /// Two-space indentation, for people.
+        case pretty
+    }
+
+    /// The UTF-8 bytes of `value`.
+    public static func bytes(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(value, into: &out, style: style, indent: 0)
+        return out
+    }
+
+    /// `value` as a string.
+    public static func string(_ value: JSONValue, style: Style = .compact) -> String {
+        String(decoding: bytes(value, style: style), as: UTF8.self)
+    }
+
+    public static func write(_ value: JSONValue, into out: inout [UInt8], style: Style = .compact) {
+        write(value, into: &out, style: style, indent: 0)
+    }
+
+    static func write(_ value: JSONValue, into out: inout [UInt8], style: Style, indent: Int) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let s): writeString(s, into: &out)
+        case .array(let elements):
+            if elements.isEmpty {
+                out.append(contentsOf: "[]".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, style, indent + 1)
+                write(element, into: &out, style: style, indent: indent + 1)
+            }
+            newline(&out, style, indent)
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            if object.isEmpty {
+                out.append(contentsOf: "{}".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in object.members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, style, indent + 1)
+                writeString(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if style == .pretty { out.append(UInt8(ascii: " ")) }
+                write(member.value, into: &out, style: style, indent: indent + 1)
+            }
+            newline(&out, style, indent)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    @inline(__always)
+    static func newline(_ out: inout [UInt8], _ style: Style, _ indent: Int) {
+        guard style == .pretty else { return }
+        out.append(0x0A)
+        for _ in 0..<(indent * 2) { out.append(0x20) }
+    }
+
+    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Writes a JSON string literal. Only `"`, `\` and control characters are escaped.
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `s` as a quoted JSON string, for messages that quote user input safely.
+    public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        writeString(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,72 @@
+/// An RFC 6901 JSON Pointer, held as unescaped reference tokens.
+public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    public var tokens: [String]
+
+    public init(_ tokens: [String] = []) { self.tokens = tokens }
+
+    /// Parses the escaped text form (`/a~1b/0`); `nil` when it does not start with `/`.
+    public init?(escaped text: String) {
+        if text.isEmpty {
+            tokens = []
+            return
+        }
+        guard text.hasPrefix("/") else { return nil }
+        tokens = text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+            // Order matters (RFC 6901 §4): ~1 first, then ~0.
+            String($0).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        }
+    }
+
+    public static let root = JSONPointer()
+
+    /// This pointer with one more token.
+    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens + [token]) }
+    public func appending(_ index: Int) -> JSONPointer { JSONPointer(tokens + [String(index)]) }
+    public func appending(contentsOf other: [String]) -> JSONPointer { JSONPointer(tokens + other) }
+
+    /// The escaped text form: `~` as `~0`, `/` as `~1`.
+    public var description: String {
+        var out = ""
+        for token in tokens {
+            out.append("/")
+            for ch in token {
+                switch ch {
+                case "~": out.append("~0")
+                case "/": out.append("~1")
+                default: out.append(ch)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The same path written for people, dotted (`spec.template.spec.volumes[0]`).
+    public var dotted: String {
+        var out = ""
+        for token in tokens {
+            if let _ = Int(token) {
+                out.append("[\(token)]")
+            } else {
+                if !out.isEmpty { out.append(".") }
+                out.append(token)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Plain replacement without Foundation, so FSXCore needs nothing beyond the stdlib.
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, self.contains(target) else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}

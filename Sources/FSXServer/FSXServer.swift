@@ -1,0 +1,1 @@
+// The HTTPS server lives here.
