@@ -119,6 +119,8 @@ enum FSxValues {
 
     /// Names people reach for that are too far from the real key for an edit-distance match.
     static let aliases: [String: FSxParameter] = [
+        "s3OutputPath": .s3ExportPath,
+        "outputPath": .s3ExportPath,
         "throughputCapacity": .perUnitStorageThroughput,
         "throughput": .perUnitStorageThroughput,
         "storageThroughput": .perUnitStorageThroughput,

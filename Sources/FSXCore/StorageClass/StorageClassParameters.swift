@@ -95,10 +95,12 @@ struct StorageClassParameters {
     /// `metadataConfigurationMode` is set: the driver then sends a metadata configuration.
     var hasMetadataConfiguration: Bool { isSet(.metadataConfigurationMode) }
 
-    /// `s3ImportPath` as the driver would send it, unless S3 is already refused because the
-    /// file system is PERSISTENT_2 (then S3-dependent rules would only repeat that).
+    /// `s3ImportPath` as the driver would send it, for rules that conflict with an S3 link.
+    /// `nil` when S3 is already refused (PERSISTENT_2) or the deployment type is invalid, as
+    /// those rules would then only repeat or guess.
     var effectiveImportPath: String? {
-        deployment == .persistent2 ? nil : setting(.s3ImportPath)
+        guard let deployment, deployment != .persistent2 else { return nil }
+        return setting(.s3ImportPath)
     }
 
     /// "deploymentType SCRATCH_2", or "deploymentType SCRATCH_1 (the default)" when absent.

@@ -6,7 +6,8 @@ extension StorageClassValidator {
         if parameters.deployment == .persistent2 {
             // AWS refuses the whole S3 link here (aws-fsx-csi-driver issue #412), so the finer
             // rules below would only add noise about values that must go anyway.
-            for parameter in s3Parameters where parameters.isSet(parameter) {
+            // Unreadable values are already reported as parameter-type; one problem per field.
+            for parameter in s3Parameters where parameters.setting(parameter) != nil {
                 violations.append(
                     deny(
                         "s3-on-p2", parameter, parameters[parameter],
