@@ -143,6 +143,10 @@ struct StorageClassBehaviourTests {
         #expect(message([.set("copyTagsToBackups", true)]).contains("quote it: \"true\""))
         #expect(message([.set("storageType", "INTELLIGENT_TIERING")]).contains("cannot create it"))
         #expect(message([.set("deploymentType", "persistent_2")]).contains("use PERSISTENT_2"))
+        // Near ties are not guessed at: every choice is listed.
+        #expect(message([.set("fileSystemTypeVersion", "2.16")]).contains("use one of: 2.10, 2.12, 2.15"))
+        #expect(message([.set("deploymentType", "PERSISTENT_3")]).contains("use one of: SCRATCH_1"))
+        #expect(message([.set("dataCompressionType", "LZ5")]).contains("use LZ4"))
         #expect(message([.set("subnetId", "subnet-0123456789abcdef0,subnet-0fedcba9876543210")]).contains("exactly one subnet"))
         #expect(message([.remove("perUnitStorageThroughput")]).contains("125, 250, 500, 1000"))
         #expect(message([.set("perUnitStorageThroughput", "4294967546")]).contains("wraps"))

@@ -35,7 +35,7 @@ public enum PersistentVolumeValidator {
     /// Returns the handle when it is a valid file system ID.
     static func checkHandle(_ value: JSONValue?, into violations: inout [Violation]) -> String? {
         guard case .string(let handle)? = value else {
-            let found = value.map { "is a \($0.typeName)" } ?? "is missing"
+            let found = value.map { "is \(StorageClassValidator.describe($0))" } ?? "is missing"
             violations.append(
                 .deny(
                     "pv-handle", handleField,
@@ -62,7 +62,7 @@ public enum PersistentVolumeValidator {
             violations.append(
                 .deny(
                     "field-type", attributesField,
-                    "\(attributesField): is a \(other.typeName), not a map of strings; "
+                    "\(attributesField): is \(StorageClassValidator.describe(other)), not a map of strings; "
                         + "write volumeAttributes: {dnsname: ..., mountname: ...}"))
             return
         }
@@ -135,7 +135,7 @@ public enum PersistentVolumeValidator {
                             + "ReadWriteMany and mount read-only in the pod (readOnly: true)"))
             }
         case let other?:
-            violations.append(typeViolation("spec.accessModes", other))
+            violations.append(typeViolation("spec.accessModes", other, expected: "a list of strings"))
         }
 
         switch spec["volumeMode"] {
@@ -169,8 +169,9 @@ public enum PersistentVolumeValidator {
         }
     }
 
-    static func typeViolation(_ field: String, _ value: JSONValue) -> Violation {
-        .deny("field-type", field, "\(field): is a \(value.typeName), not a string; quote the value")
+    static func typeViolation(_ field: String, _ value: JSONValue, expected: String = "a string") -> Violation {
+        let fix = expected == "a string" ? "quote the value" : "write it as \(expected)"
+        return .deny("field-type", field, "\(field): is \(StorageClassValidator.describe(value)), not \(expected); \(fix)")
     }
 
     /// A key of `attributes` that is probably a misspelling of `wanted` ("dnsName", "dns_name").

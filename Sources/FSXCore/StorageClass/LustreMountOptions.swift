@@ -38,7 +38,7 @@ enum LustreMountOptions {
             violations.append(
                 .deny(
                     "field-type", field,
-                    "\(field): is a \(other.typeName), not a list of strings; write \(field): [flock]"))
+                    "\(field): is \(StorageClassValidator.describe(other)), not a list of strings; write \(field): [flock]"))
             return
         }
         var locking: [String] = []
@@ -48,7 +48,7 @@ enum LustreMountOptions {
                 violations.append(
                     .deny(
                         "field-type", itemField,
-                        "\(itemField): is a \(item.typeName), not a string; quote the option"))
+                        "\(itemField): is \(StorageClassValidator.describe(item)), not a string; quote the option"))
                 continue
             }
             // One entry may carry several options, as in "flock,noatime": mount joins them anyway.

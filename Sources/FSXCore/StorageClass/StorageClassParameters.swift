@@ -103,11 +103,11 @@ struct StorageClassParameters {
         return setting(.s3ImportPath)
     }
 
-    /// "deploymentType SCRATCH_2", or "deploymentType SCRATCH_1 (the default)" when absent.
+    /// "deploymentType SCRATCH_2", or "the default deploymentType SCRATCH_1" when absent.
     var deploymentText: String {
         guard let deployment else { return "deploymentType \(setting(.deploymentType) ?? "")" }
         return setting(.deploymentType) == nil
-            ? "deploymentType \(deployment.rawValue) (the default)" : "deploymentType \(deployment.rawValue)"
+            ? "the default deploymentType \(deployment.rawValue)" : "deploymentType \(deployment.rawValue)"
     }
 
     // MARK: - Key and type violations

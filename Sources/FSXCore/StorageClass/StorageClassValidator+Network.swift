@@ -43,7 +43,7 @@ extension StorageClassValidator {
         guard let list = parameters.setting(.securityGroupIds) else {
             violations.append(
                 deny(
-                    "sg-format", .securityGroupIds, parameters[.securityGroupIds],
+                    "sg-format", .securityGroupIds, nil,
                     "is missing or empty; the driver then sends an empty security group ID, which AWS refuses; "
                         + "add securityGroupIds: sg-0123456789abcdef0 (comma-separated for several)"))
             return
@@ -68,8 +68,10 @@ extension StorageClassValidator {
                 text = "has spaces around \(Violation.quote(String(bad)))\(more), which the driver does not trim; "
                     + "write the IDs comma-separated without spaces"
             } else {
-                text = "has \(Violation.quote(String(bad)))\(more), which is not a security group ID "
-                    + "(sg- and 8 to 17 lowercase hex digits); list IDs like sg-0123456789abcdef0, comma-separated"
+                // A single item is the whole value, already quoted at the start of the message.
+                let which = count == 1 ? "is" : "has \(Violation.quote(String(bad)))\(more), which is"
+                text = "\(which) not a security group ID (sg- and 8 to 17 lowercase hex digits); "
+                    + "list IDs like sg-0123456789abcdef0, comma-separated"
             }
             violations.append(deny("sg-format", .securityGroupIds, list, text))
         }

@@ -32,7 +32,7 @@ public enum StorageClassValidator {
             violations.append(
                 .deny(
                     "field-type", "parameters",
-                    "parameters: is a \(other.typeName), not a map of strings; "
+                    "parameters: is \(describe(other)), not a map of strings; "
                         + "write parameters: {subnetId: subnet-..., securityGroupIds: sg-...}"))
         }
 
@@ -88,9 +88,27 @@ public enum StorageClassValidator {
     }
 
     static func enumText(_ parameter: FSxParameter, _ value: String, _ allowed: [String]) -> String {
-        let choices = "use one of: \(allowed.joined(separator: ", "))"
-        let fix = Suggestion.nearest(to: value, among: allowed).map { "use \($0)" } ?? choices
+        let fix = likelyMeant(value, among: allowed).map { "use \($0)" }
+            ?? "use one of: \(allowed.joined(separator: ", "))"
         return "is not a valid \(parameter.key) (the driver passes it to AWS unchanged, which refuses it); \(fix)"
+    }
+
+    /// The allowed value `value` was surely meant as: the only one within a plausible typo,
+    /// so "2.16" or "PERSISTENT_3" list every choice instead of guessing between near ties.
+    static func likelyMeant(_ value: String, among allowed: [String]) -> String? {
+        guard let nearest = Suggestion.nearest(to: value, among: allowed) else { return nil }
+        if nearest.lowercased() == value.lowercased() { return nearest }
+        let best = Suggestion.editDistance(value, nearest)
+        let ties = allowed.filter { Suggestion.editDistance(value, $0) == best }
+        return ties.count == 1 ? nearest : nil
+    }
+
+    /// "a string", "an array", ... for messages about wrong JSON types.
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .array, .object: return "an \(value.typeName)"
+        default: return "a \(value.typeName)"
+        }
     }
 
     /// Reads a whole-number parameter the way the driver does (`strconv.ParseInt`, then a
@@ -145,7 +163,7 @@ public enum StorageClassValidator {
             violations.append(
                 .deny(
                     "field-type", "allowVolumeExpansion",
-                    "allowVolumeExpansion: is a \(other.typeName), not true or false; write allowVolumeExpansion: true"))
+                    "allowVolumeExpansion: is \(describe(other)), not true or false; write allowVolumeExpansion: true"))
         }
     }
 }
