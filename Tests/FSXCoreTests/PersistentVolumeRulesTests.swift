@@ -59,7 +59,9 @@ struct FSxPVCase: Sendable, CustomTestStringConvertible {
 }
 
 private typealias P = FSxPVCase
-private func attribute(_ key: String, _ value: JSONValue?) -> FSxPVEdit { .set(["spec", "csi", "volumeAttributes", key], value) }
+private func attribute(_ key: String, _ value: JSONValue?) -> FSxPVEdit {
+    .set(["spec", "csi", "volumeAttributes", key], value)
+}
 private func csi(_ key: String, _ value: JSONValue?) -> FSxPVEdit { .set(["spec", "csi", key], value) }
 private func spec(_ key: String, _ value: JSONValue?) -> FSxPVEdit { .set(["spec", key], value) }
 private let dnsname = "spec.csi.volumeAttributes.dnsname"
@@ -68,32 +70,44 @@ private let mountname = "spec.csi.volumeAttributes.mountname"
 let persistentVolumeDeniedCases: [FSxPVCase] = [
     P("deniesMissingDNSName", [attribute("dnsname", nil)], [.deny("pv-dnsname", dnsname)]),
     P("deniesEmptyDNSName", [attribute("dnsname", "")], [.deny("pv-dnsname", dnsname)]),
-    P("deniesMisspeltDNSNameKey", [attribute("dnsname", nil), attribute("dnsName", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
-      [.deny("pv-dnsname", dnsname)]),
-    P("deniesDNSNameWithScheme", [attribute("dnsname", "https://fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
-      [.deny("pv-dnsname", dnsname)]),
-    P("deniesMissingAttributes", [csi("volumeAttributes", nil)],
-      [.deny("pv-dnsname", dnsname), .warn("pv-mountname-missing", mountname)]),
+    P(
+        "deniesMisspeltDNSNameKey",
+        [attribute("dnsname", nil), attribute("dnsName", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
+        [.deny("pv-dnsname", dnsname)]),
+    P(
+        "deniesDNSNameWithScheme", [attribute("dnsname", "https://fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
+        [.deny("pv-dnsname", dnsname)]),
+    P(
+        "deniesMissingAttributes", [csi("volumeAttributes", nil)],
+        [.deny("pv-dnsname", dnsname), .warn("pv-mountname-missing", mountname)]),
     P("deniesShortHandle", [csi("volumeHandle", "fs-0123")], [.deny("pv-handle", "spec.csi.volumeHandle")]),
-    P("deniesHandleWithPath", [csi("volumeHandle", "fs-0123456789abcdef0/data")], [.deny("pv-handle", "spec.csi.volumeHandle")]),
+    P(
+        "deniesHandleWithPath", [csi("volumeHandle", "fs-0123456789abcdef0/data")],
+        [.deny("pv-handle", "spec.csi.volumeHandle")]),
     P("deniesMissingHandle", [csi("volumeHandle", nil)], [.deny("pv-handle", "spec.csi.volumeHandle")]),
     P("deniesLongMountName", [attribute("mountname", "abcdefghi")], [.deny("pv-mountname", mountname)]),
     P("deniesMountNameWithSlash", [attribute("mountname", "/fsx")], [.deny("pv-mountname", mountname)]),
     P("deniesReadOnlyManyAlone", [spec("accessModes", ["ReadOnlyMany"])], [.deny("pv-access", "spec.accessModes")]),
     P("deniesBlockVolumeMode", [spec("volumeMode", "Block")], [.deny("pv-access", "spec.volumeMode")]),
-    P("deniesAttributesAsList", [csi("volumeAttributes", ["dnsname"])], [.deny("field-type", "spec.csi.volumeAttributes")]),
+    P(
+        "deniesAttributesAsList", [csi("volumeAttributes", ["dnsname"])],
+        [.deny("field-type", "spec.csi.volumeAttributes")]),
     P("deniesNumericHandle", [csi("volumeHandle", 12)], [.deny("pv-handle", "spec.csi.volumeHandle")]),
     P("deniesNumericDNSName", [attribute("dnsname", 1)], [.deny("field-type", dnsname)]),
     P("deniesBooleanMountName", [attribute("mountname", true)], [.deny("field-type", mountname)]),
     P("deniesAccessModesAsString", [spec("accessModes", "ReadWriteMany")], [.deny("field-type", "spec.accessModes")]),
-    P("deniesNumericAccessMode", [spec("accessModes", ["ReadWriteMany", 2])], [.deny("field-type", "spec.accessModes[1]")]),
+    P(
+        "deniesNumericAccessMode", [spec("accessModes", ["ReadWriteMany", 2])],
+        [.deny("field-type", "spec.accessModes[1]")]),
     P("deniesNumericVolumeMode", [spec("volumeMode", 0)], [.deny("field-type", "spec.volumeMode")]),
     P("deniesMountOptionsAsMap", [spec("mountOptions", ["flock": true])], [.deny("field-type", "spec.mountOptions")]),
 ]
 
 let persistentVolumeAllowedCases: [FSxPVCase] = [
     P("allowsSeedVolume", []),
-    P("allowsEightDigitHandle", [csi("volumeHandle", "fs-01234567"), attribute("dnsname", "fs-01234567.fsx.us-west-2.amazonaws.com")]),
+    P(
+        "allowsEightDigitHandle",
+        [csi("volumeHandle", "fs-01234567"), attribute("dnsname", "fs-01234567.fsx.us-west-2.amazonaws.com")]),
     P("allowsChinaRegionDNSName", [attribute("dnsname", "fs-0123456789abcdef0.fsx.cn-north-1.amazonaws.com.cn")]),
     P("allowsIPAddressAsDNSName", [attribute("dnsname", "10.0.12.7")]),
     P("allowsGeneratedMountName", [attribute("mountname", "a1B2_c-D")]),
@@ -101,18 +115,30 @@ let persistentVolumeAllowedCases: [FSxPVCase] = [
     P("allowsReadWriteOnce", [spec("accessModes", ["ReadWriteOnce"])]),
     P("allowsFilesystemVolumeMode", [spec("volumeMode", "Filesystem")]),
     P("allowsRetainPolicy", [spec("persistentVolumeReclaimPolicy", "Retain")]),
-    P("allowsDeleteOnDynamicVolume",
-      [spec("persistentVolumeReclaimPolicy", "Delete"), .set(["metadata", "annotations", "pv.kubernetes.io/provisioned-by"], "fsx.csi.aws.com")]),
+    P(
+        "allowsDeleteOnDynamicVolume",
+        [
+            spec("persistentVolumeReclaimPolicy", "Delete"),
+            .set(["metadata", "annotations", "pv.kubernetes.io/provisioned-by"], "fsx.csi.aws.com"),
+        ]),
     P("warnsAboutMissingMountName", [attribute("mountname", nil)], [.warn("pv-mountname-missing", mountname)]),
     P("warnsAboutEmptyMountName", [attribute("mountname", "")], [.warn("pv-mountname-missing", mountname)]),
-    P("warnsAboutDeletePolicy", [spec("persistentVolumeReclaimPolicy", "Delete")],
-      [.warn("pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy")]),
-    P("warnsAboutRecyclePolicy", [spec("persistentVolumeReclaimPolicy", "Recycle")],
-      [.warn("pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy")]),
-    P("warnsAboutDNSNameOfAnotherFileSystem", [attribute("dnsname", "fs-0fedcba9876543210.fsx.us-west-2.amazonaws.com")],
-      [.warn("pv-dnsname-mismatch", dnsname)]),
-    P("warnsAboutUnknownMountOption", [spec("mountOptions", ["flock", "noatim"])], [.warn("mount-options", "spec.mountOptions[1]")]),
-    P("warnsAboutConflictingLockModes", [spec("mountOptions", ["noflock", "flock"])], [.warn("flock-conflict", "spec.mountOptions")]),
+    P(
+        "warnsAboutDeletePolicy", [spec("persistentVolumeReclaimPolicy", "Delete")],
+        [.warn("pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy")]),
+    P(
+        "warnsAboutRecyclePolicy", [spec("persistentVolumeReclaimPolicy", "Recycle")],
+        [.warn("pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy")]),
+    P(
+        "warnsAboutDNSNameOfAnotherFileSystem",
+        [attribute("dnsname", "fs-0fedcba9876543210.fsx.us-west-2.amazonaws.com")],
+        [.warn("pv-dnsname-mismatch", dnsname)]),
+    P(
+        "warnsAboutUnknownMountOption", [spec("mountOptions", ["flock", "noatim"])],
+        [.warn("mount-options", "spec.mountOptions[1]")]),
+    P(
+        "warnsAboutConflictingLockModes", [spec("mountOptions", ["noflock", "flock"])],
+        [.warn("flock-conflict", "spec.mountOptions")]),
 ]
 
 @Suite("PersistentVolume rules")
@@ -132,12 +158,16 @@ struct PersistentVolumeRulesTests {
     }
 
     @Test func everyRuleHasDeniedAndAllowedRows() {
-        let denied = Set(persistentVolumeDeniedCases.flatMap { $0.expected.filter { $0.severity == .deny }.map(\.rule) })
-        let warned = Set(persistentVolumeAllowedCases.flatMap { $0.expected.filter { $0.severity == .warn }.map(\.rule) })
+        let denied = Set(
+            persistentVolumeDeniedCases.flatMap { $0.expected.filter { $0.severity == .deny }.map(\.rule) })
+        let warned = Set(
+            persistentVolumeAllowedCases.flatMap { $0.expected.filter { $0.severity == .warn }.map(\.rule) })
         for rule in ["pv-dnsname", "pv-handle", "pv-mountname", "pv-access", "field-type"] {
             #expect(denied.contains(rule), "no denied row for \(rule)")
         }
-        for rule in ["pv-mountname-missing", "pv-reclaim-policy", "pv-dnsname-mismatch", "mount-options", "flock-conflict"] {
+        for rule in [
+            "pv-mountname-missing", "pv-reclaim-policy", "pv-dnsname-mismatch", "mount-options", "flock-conflict",
+        ] {
             #expect(warned.contains(rule), "no warning row for \(rule)")
         }
     }
@@ -159,7 +189,9 @@ struct PersistentVolumeRulesTests {
     }
 
     @Test func namesTheMisspeltAttribute() {
-        let violations = FSxPersistentVolumes.validate([attribute("dnsname", nil), attribute("dnsName", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")])
+        let violations = FSxPersistentVolumes.validate([
+            attribute("dnsname", nil), attribute("dnsName", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com"),
+        ])
         #expect(violations.first?.message.contains("rename dnsName to dnsname") == true)
     }
 
@@ -180,7 +212,8 @@ struct PersistentVolumeRulesTests {
         let paths: [[String]] = [
             ["spec"], ["spec", "csi"], ["spec", "csi", "volumeHandle"], ["spec", "csi", "volumeAttributes"],
             ["spec", "csi", "volumeAttributes", "dnsname"], ["spec", "csi", "volumeAttributes", "mountname"],
-            ["spec", "accessModes"], ["spec", "volumeMode"], ["spec", "mountOptions"], ["spec", "persistentVolumeReclaimPolicy"],
+            ["spec", "accessModes"], ["spec", "volumeMode"], ["spec", "mountOptions"],
+            ["spec", "persistentVolumeReclaimPolicy"],
             ["metadata"], ["metadata", "annotations"],
         ]
         for path in paths {

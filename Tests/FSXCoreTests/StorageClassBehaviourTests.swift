@@ -40,7 +40,9 @@ struct StorageClassBehaviourTests {
          "reclaimPolicy":"Delete"}
         """
 
-    static func validate(_ json: String, policy: WebhookConfiguration.UnknownParameterPolicy = .warn) throws -> [Violation] {
+    static func validate(_ json: String, policy: WebhookConfiguration.UnknownParameterPolicy = .warn) throws
+        -> [Violation]
+    {
         StorageClassValidator.validate(try JSONParser.parse(json), unknownParameters: policy)
     }
 
@@ -72,7 +74,9 @@ struct StorageClassBehaviourTests {
             ebs = .object(root)
         }
         #expect(StorageClassValidator.validate(ebs, unknownParameters: .deny).isEmpty)
-        #expect(StorageClassValidator.validate(["kind": "StorageClass", "provisioner": 7], unknownParameters: .deny).isEmpty)
+        #expect(
+            StorageClassValidator.validate(["kind": "StorageClass", "provisioner": 7], unknownParameters: .deny).isEmpty
+        )
         #expect(StorageClassValidator.validate("not an object", unknownParameters: .deny).isEmpty)
     }
 
@@ -147,7 +151,9 @@ struct StorageClassBehaviourTests {
         #expect(message([.set("fileSystemTypeVersion", "2.16")]).contains("use one of: 2.10, 2.12, 2.15"))
         #expect(message([.set("deploymentType", "PERSISTENT_3")]).contains("use one of: SCRATCH_1"))
         #expect(message([.set("dataCompressionType", "LZ5")]).contains("use LZ4"))
-        #expect(message([.set("subnetId", "subnet-0123456789abcdef0,subnet-0fedcba9876543210")]).contains("exactly one subnet"))
+        #expect(
+            message([.set("subnetId", "subnet-0123456789abcdef0,subnet-0fedcba9876543210")]).contains(
+                "exactly one subnet"))
         #expect(message([.remove("perUnitStorageThroughput")]).contains("125, 250, 500, 1000"))
         #expect(message([.set("perUnitStorageThroughput", "4294967546")]).contains("wraps"))
     }
@@ -185,8 +191,11 @@ struct StorageClassBehaviourTests {
     @Test func reportsHostileTypesOutsideParameters() {
         for value in Self.hostileValues where value != .null {
             let violations = StorageClassValidator.validate(
-                ["provisioner": "fsx.csi.aws.com", "parameters": value.objectValue == nil ? value : "x",
-                 "allowVolumeExpansion": value.boolValue == nil ? value : "yes", "mountOptions": value.arrayValue == nil ? value : [value]],
+                [
+                    "provisioner": "fsx.csi.aws.com", "parameters": value.objectValue == nil ? value : "x",
+                    "allowVolumeExpansion": value.boolValue == nil ? value : "yes",
+                    "mountOptions": value.arrayValue == nil ? value : [value],
+                ],
                 unknownParameters: .warn)
             #expect(violations.contains { $0.rule == "field-type" && $0.field == "parameters" })
             #expect(violations.contains { $0.rule == "field-type" && $0.field == "allowVolumeExpansion" })

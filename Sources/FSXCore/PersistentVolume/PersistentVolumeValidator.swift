@@ -82,7 +82,8 @@ public enum PersistentVolumeValidator {
                         "\(dnsnameField): names \(named), but volumeHandle is \(handle); check both"))
             }
         case .string?, nil, .null?:
-            let hint = misspelt("dnsname", in: attributes).map { "rename \($0) to dnsname" }
+            let hint =
+                misspelt("dnsname", in: attributes).map { "rename \($0) to dnsname" }
                 ?? "add dnsname: fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com (the file system's DNSName)"
             violations.append(
                 .deny(
@@ -103,10 +104,13 @@ public enum PersistentVolumeValidator {
             }
         case .string?, nil, .null?:
             // The driver then mounts /fsx, which is right only for SCRATCH_1 file systems.
-            let hint = misspelt("mountname", in: attributes).map { "rename \($0) to mountname" }
+            let hint =
+                misspelt("mountname", in: attributes).map { "rename \($0) to mountname" }
                 ?? "set the file system's MountName"
             violations.append(
-                .warn("pv-mountname-missing", mountnameField, "\(mountnameField): not set, so /fsx is mounted (SCRATCH_1 only); \(hint)"))
+                .warn(
+                    "pv-mountname-missing", mountnameField,
+                    "\(mountnameField): not set, so /fsx is mounted (SCRATCH_1 only); \(hint)"))
         case let other?:
             violations.append(typeViolation(mountnameField, other))
         }
@@ -143,7 +147,8 @@ public enum PersistentVolumeValidator {
             violations.append(
                 .deny(
                     "pv-access", "spec.volumeMode",
-                    "spec.volumeMode: \"Block\" cannot work, FSx for Lustre is a file system; remove it or use Filesystem"))
+                    "spec.volumeMode: \"Block\" cannot work, FSx for Lustre is a file system; remove it or use Filesystem"
+                ))
         case .string?, nil, .null?:
             break
         case let other?:
@@ -158,7 +163,8 @@ public enum PersistentVolumeValidator {
             violations.append(
                 .warn(
                     "pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy",
-                    "spec.persistentVolumeReclaimPolicy: Delete deletes the FSx file system with the claim; use Retain"))
+                    "spec.persistentVolumeReclaimPolicy: Delete deletes the FSx file system with the claim; use Retain")
+            )
         case "Recycle":
             violations.append(
                 .warn(
@@ -171,7 +177,8 @@ public enum PersistentVolumeValidator {
 
     static func typeViolation(_ field: String, _ value: JSONValue, expected: String = "a string") -> Violation {
         let fix = expected == "a string" ? "quote the value" : "write it as \(expected)"
-        return .deny("field-type", field, "\(field): is \(StorageClassValidator.describe(value)), not \(expected); \(fix)")
+        return .deny(
+            "field-type", field, "\(field): is \(StorageClassValidator.describe(value)), not \(expected); \(fix)")
     }
 
     /// A key of `attributes` that is probably a misspelling of `wanted` ("dnsName", "dns_name").

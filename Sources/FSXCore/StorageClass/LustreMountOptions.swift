@@ -38,7 +38,8 @@ enum LustreMountOptions {
             violations.append(
                 .deny(
                     "field-type", field,
-                    "\(field): is \(StorageClassValidator.describe(other)), not a list of strings; write \(field): [flock]"))
+                    "\(field): is \(StorageClassValidator.describe(other)), not a list of strings; write \(field): [flock]"
+                ))
             return
         }
         var locking: [String] = []
@@ -60,7 +61,8 @@ enum LustreMountOptions {
                 }
                 if reported || isKnown(option, name: name) { continue }
                 reported = true
-                let hint = Suggestion.nearest(to: String(name), among: known).map { "did you mean \($0)?" }
+                let hint =
+                    Suggestion.nearest(to: String(name), among: known).map { "did you mean \($0)?" }
                     ?? "check mount.lustre(8)"
                 violations.append(
                     .warn(

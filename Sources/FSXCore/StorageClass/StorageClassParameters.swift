@@ -135,7 +135,8 @@ struct StorageClassParameters {
             fix = "quote a value or remove the key"
         case .array:
             shown = "a list"
-            fix = key == "securityGroupIds" || key == "extraTags"
+            fix =
+                key == "securityGroupIds" || key == "extraTags"
                 ? "quote it as one comma-separated string" : "quote it as one string"
         case .object:
             shown = "a map"
@@ -152,7 +153,8 @@ struct StorageClassParameters {
 
     static func reservedViolation(key: String, suffix: String) -> Violation {
         let field = field(forKey: key)
-        let hint = Suggestion.nearest(to: suffix, among: FSxValues.reservedSuffixes)
+        let hint =
+            Suggestion.nearest(to: suffix, among: FSxValues.reservedSuffixes)
             .map { "did you mean \(FSxValues.reservedPrefix)\($0)? otherwise remove it" } ?? "remove it"
         return .deny(
             "csi-reserved", field,

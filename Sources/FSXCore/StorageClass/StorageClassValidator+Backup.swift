@@ -16,7 +16,9 @@ extension StorageClassValidator {
             }
             if key.hasPrefix("alias/") || key.contains(":alias/") {
                 violations.append(
-                    warn("kms-alias", .kmsKeyId, nil, "is an alias, not confirmed to work for FSx; use the key ID or ARN"))
+                    warn(
+                        "kms-alias", .kmsKeyId, nil, "is an alias, not confirmed to work for FSx; use the key ID or ARN"
+                    ))
             }
         }
 
@@ -34,7 +36,9 @@ extension StorageClassValidator {
                     "turns on automatic backups, which AWS refuses for a file system linked to S3 "
                     + "(s3ImportPath is set); remove it or set \"0\""
             }
-            if let problem { violations.append(deny("backup-retention", .automaticBackupRetentionDays, String(days), problem)) }
+            if let problem {
+                violations.append(deny("backup-retention", .automaticBackupRetentionDays, String(days), problem))
+            }
         }
 
         if !parameters.isUnreadable(.dailyAutomaticBackupStartTime),

@@ -65,12 +65,14 @@ extension StorageClassValidator {
             if bad.isEmpty {
                 text = "has an empty item\(more) (a stray comma); remove it"
             } else if bad.contains(" "), Patterns.isAWSID(String(bad.filter { $0 != " " }), prefix: "sg-") {
-                text = "has spaces around \(Violation.quote(String(bad)))\(more), which the driver does not trim; "
+                text =
+                    "has spaces around \(Violation.quote(String(bad)))\(more), which the driver does not trim; "
                     + "write the IDs comma-separated without spaces"
             } else {
                 // A single item is the whole value, already quoted at the start of the message.
                 let which = count == 1 ? "is" : "has \(Violation.quote(String(bad)))\(more), which is"
-                text = "\(which) not a security group ID (sg- and 8 to 17 lowercase hex digits); "
+                text =
+                    "\(which) not a security group ID (sg- and 8 to 17 lowercase hex digits); "
                     + "list IDs like sg-0123456789abcdef0, comma-separated"
             }
             violations.append(deny("sg-format", .securityGroupIds, list, text))

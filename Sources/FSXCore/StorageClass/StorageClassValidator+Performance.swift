@@ -34,7 +34,8 @@ extension StorageClassValidator {
 
         checkThroughput(parameters, hddRefused: hddRefused, into: &violations)
         checkDriveCache(parameters, hddRefused: hddRefused, into: &violations)
-        checkEnum(.dataCompressionType, FSxValues.compressionTypes, rule: "compression-enum", parameters, into: &violations)
+        checkEnum(
+            .dataCompressionType, FSxValues.compressionTypes, rule: "compression-enum", parameters, into: &violations)
         checkLustreVersion(parameters, into: &violations)
     }
 
@@ -68,10 +69,12 @@ extension StorageClassValidator {
                 deny(
                     "throughput-required", .perUnitStorageThroughput, nil,
                     "is missing; \(deployment.rawValue) requires it and the driver has no default; "
-                        + "add perUnitStorageThroughput: \"\(allowed[allowed.count / 2])\" (\(kind): \(allowedText) MB/s/TiB)"))
+                        + "add perUnitStorageThroughput: \"\(allowed[allowed.count / 2])\" (\(kind): \(allowedText) MB/s/TiB)"
+                ))
             return
         }
-        guard case .value(let number) = integer(.perUnitStorageThroughput, example: "200", parameters, into: &violations),
+        guard
+            case .value(let number) = integer(.perUnitStorageThroughput, example: "200", parameters, into: &violations),
             parameters.storage != nil, !hddRefused, !allowed.contains(number)
         else { return }
         var fix = "use one of those"
@@ -104,10 +107,12 @@ extension StorageClassValidator {
             violations.append(
                 deny(
                     "drive-cache", .driveCacheType, value,
-                    "applies only to HDD storage (this class uses \(storage)), and AWS refuses it otherwise; remove it"))
+                    "applies only to HDD storage (this class uses \(storage)), and AWS refuses it otherwise; remove it")
+            )
         case .hdd?:
             if value != nil {
-                checkEnum(.driveCacheType, FSxValues.driveCacheTypes, rule: "drive-cache", parameters, into: &violations)
+                checkEnum(
+                    .driveCacheType, FSxValues.driveCacheTypes, rule: "drive-cache", parameters, into: &violations)
             } else if !hddRefused {
                 violations.append(
                     deny(
@@ -131,7 +136,10 @@ extension StorageClassValidator {
             }
             return
         }
-        guard checkEnum(.fileSystemTypeVersion, FSxValues.lustreVersions, rule: "lustre-version", parameters, into: &violations) != nil,
+        guard
+            checkEnum(
+                .fileSystemTypeVersion, FSxValues.lustreVersions, rule: "lustre-version", parameters, into: &violations)
+                != nil,
             parameters.deployment == .persistent2
         else { return }
         if version == "2.10" {

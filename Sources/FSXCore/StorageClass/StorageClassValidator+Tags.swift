@@ -21,7 +21,8 @@ extension StorageClassValidator {
             case .valueLength:
                 return "has \(shown), whose value is longer than 256 characters; AWS refuses it; shorten it"
             case .characters:
-                return "has \(shown) with characters AWS tags do not allow (letters, digits, spaces and _ . : / + - @); "
+                return
+                    "has \(shown) with characters AWS tags do not allow (letters, digits, spaces and _ . : / + - @); "
                     + "remove them"
             case .awsPrefix:
                 return "has \(shown), but keys starting with aws: are reserved by AWS; rename the key"

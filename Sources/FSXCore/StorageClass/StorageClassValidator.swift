@@ -88,7 +88,8 @@ public enum StorageClassValidator {
     }
 
     static func enumText(_ parameter: FSxParameter, _ value: String, _ allowed: [String]) -> String {
-        let fix = likelyMeant(value, among: allowed).map { "use \($0)" }
+        let fix =
+            likelyMeant(value, among: allowed).map { "use \($0)" }
             ?? "use one of: \(allowed.joined(separator: ", "))"
         return "is not a valid \(parameter.key) (the driver passes it to AWS unchanged, which refuses it); \(fix)"
     }
@@ -158,7 +159,8 @@ public enum StorageClassValidator {
             violations.append(
                 .warn(
                     "scratch1-expansion", "allowVolumeExpansion",
-                    "allowVolumeExpansion: true, but SCRATCH_1 file systems cannot grow; use SCRATCH_2 or PERSISTENT_*"))
+                    "allowVolumeExpansion: true, but SCRATCH_1 file systems cannot grow; use SCRATCH_2 or PERSISTENT_*")
+            )
         case let other?:
             violations.append(
                 .deny(
