@@ -75,6 +75,10 @@ let persistentVolumeDeniedCases: [FSxPVCase] = [
         [attribute("dnsname", nil), attribute("dnsName", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
         [.deny("pv-dnsname", dnsname)]),
     P(
+        "deniesMisspeltDNSNameKeyWithLineBreak",
+        [attribute("dnsname", nil), attribute("dns\nname", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
+        [.deny("pv-dnsname", dnsname)]),
+    P(
         "deniesDNSNameWithScheme", [attribute("dnsname", "https://fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
         [.deny("pv-dnsname", dnsname)]),
     P(
@@ -198,7 +202,7 @@ struct PersistentVolumeRulesTests {
     @Test func messagesAreSingleLinesAndWarningsStayShort() {
         for row in persistentVolumeDeniedCases + persistentVolumeAllowedCases {
             for violation in FSxPersistentVolumes.validate(row.edits) {
-                #expect(!violation.message.contains { $0.isNewline })
+                #expect(!violation.message.contains { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) })
                 #expect(violation.message.hasPrefix(violation.field), "\(row.name): \(violation.message)")
                 if violation.severity == .warn {
                     #expect(violation.message.count < 120, "\(row.name): \(violation.message)")

@@ -83,7 +83,7 @@ public enum PersistentVolumeValidator {
             }
         case .string?, nil, .null?:
             let hint =
-                misspelt("dnsname", in: attributes).map { "rename \($0) to dnsname" }
+                misspelt("dnsname", in: attributes).map { "rename \(shown($0)) to dnsname" }
                 ?? "add dnsname: fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com (the file system's DNSName)"
             violations.append(
                 .deny(
@@ -105,7 +105,7 @@ public enum PersistentVolumeValidator {
         case .string?, nil, .null?:
             // The driver then mounts /fsx, which is right only for SCRATCH_1 file systems.
             let hint =
-                misspelt("mountname", in: attributes).map { "rename \($0) to mountname" }
+                misspelt("mountname", in: attributes).map { "rename \(shown($0)) to mountname" }
                 ?? "set the file system's MountName"
             violations.append(
                 .warn(
@@ -187,6 +187,12 @@ public enum PersistentVolumeValidator {
             if Suggestion.nearest(to: key, among: [wanted]) != nil { return key }
         }
         return nil
+    }
+
+    /// A user's key as shown in a message: bare when plain, quoted when it holds characters
+    /// that would garble the line (the apiserver drops warnings with control characters).
+    static func shown(_ key: String) -> String {
+        key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") } ? key : Violation.quote(key)
     }
 
     /// `^[A-Za-z0-9_-]{1,8}$`.

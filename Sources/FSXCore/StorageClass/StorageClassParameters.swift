@@ -105,7 +105,7 @@ struct StorageClassParameters {
 
     /// "deploymentType SCRATCH_2", or "the default deploymentType SCRATCH_1" when absent.
     var deploymentText: String {
-        guard let deployment else { return "deploymentType \(setting(.deploymentType) ?? "")" }
+        guard let deployment else { return "deploymentType \(Violation.quote(setting(.deploymentType) ?? ""))" }
         return setting(.deploymentType) == nil
             ? "the default deploymentType \(deployment.rawValue)" : "deploymentType \(deployment.rawValue)"
     }
