@@ -89,9 +89,6 @@ struct StorageClassParameters {
     /// counts as given so that "required" rules do not pile onto the type error).
     func isSet(_ parameter: FSxParameter) -> Bool { setting(parameter) != nil || isUnreadable(parameter) }
 
-    /// Given at all, even as an empty string.
-    func isGiven(_ parameter: FSxParameter) -> Bool { self[parameter] != nil || isUnreadable(parameter) }
-
     /// `metadataConfigurationMode` is set: the driver then sends a metadata configuration.
     var hasMetadataConfiguration: Bool { isSet(.metadataConfigurationMode) }
 
