@@ -78,7 +78,7 @@ public struct AdmissionEngine: Sendable {
                 else { return violation }
                 var softened = violation
                 softened.severity = .warn
-                softened.message = "existing problem, not introduced by this update: " + violation.message
+                softened.message = "already present: " + violation.message
                 return softened
             }
         }
