@@ -195,3 +195,22 @@ def values_config() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def releases() -> dict[str, Release]:
     return all_releases()
+
+
+# A skipped test checks nothing, so CI must not report it as a pass.
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _SKIPPED and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SKIPPED:
+        terminalreporter.write_line(f"FAILED: {len(_SKIPPED)} test(s) skipped; every chart test must run: {', '.join(_SKIPPED)}", red=True)
