@@ -200,6 +200,10 @@ def releases() -> dict[str, Release]:
 # A skipped test checks nothing, so CI must not report it as a pass.
 _SKIPPED: list[str] = []
 
+# Messages a user would see for rejected values; shown at the end of every run
+# (pytest hides the output of passing tests) so the CI log shows them.
+SCHEMA_MESSAGES: list[tuple[str, str]] = []
+
 
 def pytest_runtest_logreport(report):
     if report.skipped:
@@ -212,5 +216,11 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if SCHEMA_MESSAGES:
+        terminalreporter.section("values rejected by values.schema.json (what helm install prints)")
+        for case, message in SCHEMA_MESSAGES:
+            terminalreporter.write_line(f"{case}:")
+            for line in message.strip().splitlines():
+                terminalreporter.write_line(f"    {line}")
     if _SKIPPED:
         terminalreporter.write_line(f"FAILED: {len(_SKIPPED)} test(s) skipped; every chart test must run: {', '.join(_SKIPPED)}", red=True)
