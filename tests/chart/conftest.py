@@ -7,18 +7,15 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import os
 import pathlib
-import subprocess
 from functools import lru_cache
 from typing import Any
 
 import helm_python as helm
-import pytest
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -190,11 +187,6 @@ def all_releases() -> dict[str, Release]:
 
 def values_config() -> dict[str, Any]:
     return yaml.safe_load((pathlib.Path(__file__).parent / "values-config.yaml").read_text())
-
-
-@pytest.fixture(scope="session")
-def releases() -> dict[str, Release]:
-    return all_releases()
 
 
 # A skipped test checks nothing, so CI must not report it as a pass.

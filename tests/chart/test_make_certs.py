@@ -55,7 +55,7 @@ def test_makes_a_serving_certificate_for_the_service(tmp_path, key_flag, key_typ
     # What the user needs next: the caBundle and the Secret command.
     import base64
     assert base64.b64encode((tmp_path / "ca.crt").read_bytes()).decode() in proc.stdout
-    assert f"kubectl -n fsx-system create secret generic fsx-webhook-tls --type=kubernetes.io/tls" in proc.stdout
+    assert "kubectl -n fsx-system create secret generic fsx-webhook-tls --type=kubernetes.io/tls" in proc.stdout
 
 
 def test_local_flag_adds_loopback_names(tmp_path):
