@@ -1,0 +1,42 @@
+/// The violations found while mutating one workload, each message naming the workload.
+struct WorkloadFindings {
+    /// `Job "namespace/name"`, as every message names it.
+    let subject: String
+    private(set) var violations: [Violation] = []
+    private(set) var hasDenials = false
+
+    init(subject: String) { self.subject = subject }
+
+    /// A refusal; the message starts with the field so it reads like the validators' lines.
+    mutating func deny(_ rule: RuleID, _ field: JSONPointer, _ text: String) {
+        let path = field.dotted
+        violations.append(.deny(rule, path, "\(path): \(text)"))
+        hasDenials = true
+    }
+
+    mutating func warn(_ rule: RuleID, _ field: JSONPointer, _ text: String) {
+        let path = field.dotted
+        violations.append(.warn(rule, path, "\(path): \(text)"))
+    }
+
+    /// A field with the wrong JSON type. The apiserver would refuse such an object anyway;
+    /// refusing it here, by name, beats guessing what it meant.
+    mutating func wrongType(_ field: JSONPointer, found: JSONValue, expected: String) {
+        deny(.invalidField, field, "\(subject) has a \(found.typeName) here, but it must be \(expected); fix the manifest")
+    }
+
+    mutating func missing(_ field: JSONPointer, expected: String) {
+        deny(.invalidField, field, "\(subject) has nothing here, but it must have \(expected); fix the manifest")
+    }
+}
+
+extension JSONValue {
+    /// The value, unless it is JSON `null`: Kubernetes clients write `null` for an omitted
+    /// field, and the apiserver treats both alike.
+    @inline(__always) var presentValue: JSONValue? { isNull ? nil : self }
+}
+
+extension Optional where Wrapped == JSONValue {
+    /// `nil` for a missing member and for an explicit `null`.
+    @inline(__always) var present: JSONValue? { self?.presentValue }
+}
