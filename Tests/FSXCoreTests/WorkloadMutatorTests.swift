@@ -230,7 +230,7 @@ struct WorkloadMutatorTests {
     func placementAnnotationOverridesConfiguration(_ testCase: PlacementChoice) throws {
         let job = Jobs.job(annotations: [("fsx-webhook/placement", testCase.annotation)])
         let result = try mutateChecked(job, configuration: .testing(placement: .none))
-        #expect(result.denialRules == testCase.denials)
+        #expect(result.denialRules == testCase.denials, "\(result.violations.map(\.message))")
         let nodeAffinity = result.podSpec?["affinity"]?["nodeAffinity"]?.objectValue
         #expect(nodeAffinity?.keys == testCase.affinityKey.map { [$0] })
         if testCase.annotation == "Required" {

@@ -33,7 +33,11 @@ struct WorkloadFindings {
 extension JSONValue {
     /// The value, unless it is JSON `null`: Kubernetes clients write `null` for an omitted
     /// field, and the apiserver treats both alike.
-    @inline(__always) var presentValue: JSONValue? { isNull ? nil : self }
+    @inline(__always) var presentValue: JSONValue? {
+        // Spelt out: a bare `nil` here would be taken as `JSONValue.null`, the literal
+        // JSONValue also accepts.
+        isNull ? Optional.none : Optional.some(self)
+    }
 }
 
 extension Optional where Wrapped == JSONValue {
