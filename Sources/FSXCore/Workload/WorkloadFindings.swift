@@ -14,9 +14,11 @@ struct WorkloadFindings {
         hasDenials = true
     }
 
+    /// A soft problem. Each warning becomes a kubectl `Warning:` line, which should stay under
+    /// 120 characters, and Kubernetes field paths alone can be longer: so `text` names the
+    /// field in words and the dotted path is kept in `Violation.field` only.
     mutating func warn(_ rule: RuleID, _ field: JSONPointer, _ text: String) {
-        let path = field.dotted
-        violations.append(.warn(rule, path, "\(path): \(text)"))
+        violations.append(.warn(rule, field.dotted, text))
     }
 
     /// A field with the wrong JSON type. The apiserver would refuse such an object anyway;

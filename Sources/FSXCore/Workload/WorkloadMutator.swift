@@ -44,13 +44,14 @@ public enum WorkloadMutator {
         guard !options.volumes.isEmpty else {
             // Unknown names are already refused; only a truly empty selection is a warning.
             if options.requestedVolumes.isEmpty {
-                let reason =
-                    options.volumesFromAnnotation
-                    ? "\(volumesAnnotation) is empty"
-                    : "no \(volumesAnnotation) annotation and no defaultVolumes configured"
-                findings.warn(
-                    .noVolumes, options.volumesFromAnnotation ? WorkloadOptions.volumesPointer : WorkloadOptions.injectPointer,
-                    "\(findings.subject) opts in but selects no volumes (\(reason)); nothing is added")
+                if options.volumesFromAnnotation {
+                    findings.warn(
+                        .noVolumes, WorkloadOptions.volumesPointer, "\(volumesAnnotation) is empty, so no FSx volume is added")
+                } else {
+                    findings.warn(
+                        .noVolumes, WorkloadOptions.injectPointer,
+                        "\(injectLabel) is set, but there is no \(volumesAnnotation) and no defaultVolumes; nothing is added")
+                }
             }
             return (findings.violations, [])
         }

@@ -85,7 +85,7 @@ struct WorkloadOptions {
                 let hint = Suggestion.nearest(to: member.key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
                 findings.warn(
                     .annotationUnknown, annotationsPointer.appending(member.key),
-                    "not an fsx-webhook annotation, ignored\(hint)")
+                    "\(Violation.quote(member.key)) is not an fsx-webhook annotation, ignored\(hint)")
             }
         }
         return ours

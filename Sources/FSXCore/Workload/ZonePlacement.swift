@@ -60,7 +60,7 @@ struct ZonePlacement {
                     "\(findings.subject) asks for volumes in different zones (\(listing)), but placement is required; "
                         + "ask for volumes from one zone, or set \(WorkloadOptions.placementAnnotation): preferred or none")
             } else {
-                findings.warn(.zoneConflict, WorkloadOptions.volumesPointer, "volumes span zones (\(listing)); no zone preference added")
+                findings.warn(.zoneConflict, WorkloadOptions.volumesPointer, "FSx volumes span zones (\(listing)); no zone preference added")
             }
             return nil
         }
@@ -108,7 +108,7 @@ struct ZonePlacement {
         } else {
             findings.warn(
                 .nodeSelectorConflict, field,
-                "selects zone \(Violation.quote(other)), away from the FSx volumes in \(Violation.quote(zone)); no preference can help")
+                "nodeSelector\(suffix(site)) pins zone \(Violation.quote(other)), but the FSx volumes are in \(Violation.quote(zone))")
         }
     }
 
@@ -166,7 +166,7 @@ struct ZonePlacement {
         if !excluded.isEmpty {
             findings.warn(
                 .affinityConflict, termsPointer,
-                "\(Self.describe(excluded)) of \(findings.subject) \(excluded.count == 1 ? "excludes" : "exclude") zone \(Violation.quote(zone)); left unchanged")
+                "node affinity \(Self.describe(excluded))\(suffix(site)) \(excluded.count == 1 ? "excludes" : "exclude") zone \(Violation.quote(zone)) of the FSx volumes; left unchanged")
         }
     }
 
@@ -195,7 +195,7 @@ struct ZonePlacement {
             if !fits.isEmpty, !fits.contains(where: { $0 == .open || $0 == .pinned }) {
                 findings.warn(
                     .affinityConflict, termsPointer,
-                    "required node affinity can never match zone \(Violation.quote(zone)) of the FSx volumes; no preference can help")
+                    "required node affinity\(suffix(site)) never matches zone \(Violation.quote(zone)) of the FSx volumes")
             }
         }
 

@@ -132,6 +132,10 @@ func mutateChecked(
     kind: WorkloadKind = .job, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> MutationResult {
     let first = WorkloadMutator.mutate(job, kind: kind, configuration: configuration)
+    for warning in first.violations where warning.severity == .warn {
+        // kubectl shows each warning as one line; the apiserver guidance is under 120.
+        #expect(warning.message.count < 120, "\(warning.message)", sourceLocation: sourceLocation)
+    }
     let denied = first.violations.contains { $0.severity == .deny }
     if denied {
         #expect(first.patch.isEmpty, "a denied workload gets no patch", sourceLocation: sourceLocation)
