@@ -11,7 +11,9 @@ struct JSONPatchPointerTests {
 
     @Test(arguments: [
         Case(testDescription: "plain tokens", tokens: ["spec", "template", "spec"], escaped: "/spec/template/spec"),
-        Case(testDescription: "slash as ~1", tokens: ["labels", "fsx-webhook/inject"], escaped: "/labels/fsx-webhook~1inject"),
+        Case(
+            testDescription: "slash as ~1", tokens: ["labels", "fsx-webhook/inject"],
+            escaped: "/labels/fsx-webhook~1inject"),
         Case(testDescription: "tilde as ~0", tokens: ["a~b"], escaped: "/a~0b"),
         Case(testDescription: "tilde before one stays distinct from slash", tokens: ["~1"], escaped: "/~01"),
         Case(testDescription: "slash before zero", tokens: ["/0"], escaped: "/~10"),
@@ -35,7 +37,9 @@ struct JSONPatchPointerTests {
         let pointer = JSONPointer(["metadata", "annotations", "example.com/a~b"])
         #expect(document.value(at: pointer) == "x")
         var builder = PatchBuilder()
-        _ = builder.addMissing("y", at: ["fsx-webhook/x~y"], under: JSONPointer(["metadata", "annotations"]), in: document["metadata"]!["annotations"]!)
+        _ = builder.addMissing(
+            "y", at: ["fsx-webhook/x~y"], under: JSONPointer(["metadata", "annotations"]),
+            in: document["metadata"]!["annotations"]!)
         #expect(builder.operations.map(\.path.description) == ["/metadata/annotations/fsx-webhook~1x~0y"])
         let patched = try JSONPatchApplier.apply(builder.operations, to: document)
         #expect(patched["metadata"]?["annotations"]?["fsx-webhook/x~y"] == "y")

@@ -14,9 +14,10 @@ struct WorkloadHostileInputTests {
     }
 
     static let spec = ["spec", "template", "spec"]
-    static let terms = spec + [
-        "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms",
-    ]
+    static let terms =
+        spec + [
+            "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms",
+        ]
 
     static let cases: [Case] = [
         Case(testDescription: "metadata a number", path: ["metadata"], value: 5, field: "metadata"),
@@ -27,16 +28,25 @@ struct WorkloadHostileInputTests {
         Case(
             testDescription: "another label a number", path: ["metadata", "labels", "team"], value: 7,
             field: "metadata.labels.team"),
-        Case(testDescription: "annotations an array", path: ["metadata", "annotations"], value: [], field: "metadata.annotations"),
         Case(
-            testDescription: "volumes annotation a number", path: ["metadata", "annotations", "fsx-webhook/volumes"], value: 3,
+            testDescription: "annotations an array", path: ["metadata", "annotations"], value: [],
+            field: "metadata.annotations"),
+        Case(
+            testDescription: "volumes annotation a number", path: ["metadata", "annotations", "fsx-webhook/volumes"],
+            value: 3,
             field: "metadata.annotations.fsx-webhook/volumes"),
         Case(testDescription: "spec a string", path: ["spec"], value: "x", field: "spec"),
         Case(testDescription: "template missing", path: ["spec", "template"], value: nil, field: "spec.template"),
         Case(testDescription: "pod spec an array", path: spec, value: [], field: "spec.template.spec"),
-        Case(testDescription: "containers a string", path: spec + ["containers"], value: "trainer", field: "spec.template.spec.containers"),
-        Case(testDescription: "containers missing", path: spec + ["containers"], value: nil, field: "spec.template.spec.containers"),
-        Case(testDescription: "container a number", path: spec + ["containers", "0"], value: 7, field: "spec.template.spec.containers[0]"),
+        Case(
+            testDescription: "containers a string", path: spec + ["containers"], value: "trainer",
+            field: "spec.template.spec.containers"),
+        Case(
+            testDescription: "containers missing", path: spec + ["containers"], value: nil,
+            field: "spec.template.spec.containers"),
+        Case(
+            testDescription: "container a number", path: spec + ["containers", "0"], value: 7,
+            field: "spec.template.spec.containers[0]"),
         Case(
             testDescription: "container name a number", path: spec + ["containers", "0", "name"], value: 1,
             field: "spec.template.spec.containers[0].name"),
@@ -48,28 +58,38 @@ struct WorkloadHostileInputTests {
             field: "spec.template.spec.containers[0].volumeMounts"),
         Case(
             testDescription: "mountPath a boolean", path: spec + ["containers", "0", "volumeMounts"],
-            value: [["name": "a", "mountPath": false]], field: "spec.template.spec.containers[0].volumeMounts[0].mountPath"),
-        Case(testDescription: "volumes an object", path: spec + ["volumes"], value: [:], field: "spec.template.spec.volumes"),
+            value: [["name": "a", "mountPath": false]],
+            field: "spec.template.spec.containers[0].volumeMounts[0].mountPath"),
+        Case(
+            testDescription: "volumes an object", path: spec + ["volumes"], value: [:],
+            field: "spec.template.spec.volumes"),
         Case(
             testDescription: "volume without a name", path: spec + ["volumes"], value: [["emptyDir": [:]]],
             field: "spec.template.spec.volumes[0].name"),
         Case(
             testDescription: "persistentVolumeClaim a string", path: spec + ["volumes"],
-            value: [["name": "a", "persistentVolumeClaim": "x"]], field: "spec.template.spec.volumes[0].persistentVolumeClaim"),
+            value: [["name": "a", "persistentVolumeClaim": "x"]],
+            field: "spec.template.spec.volumes[0].persistentVolumeClaim"),
         Case(
             testDescription: "claimName a number", path: spec + ["volumes"],
             value: [["name": "a", "persistentVolumeClaim": ["claimName": 4]]],
             field: "spec.template.spec.volumes[0].persistentVolumeClaim.claimName"),
-        Case(testDescription: "affinity a number", path: spec + ["affinity"], value: 3, field: "spec.template.spec.affinity"),
+        Case(
+            testDescription: "affinity a number", path: spec + ["affinity"], value: 3,
+            field: "spec.template.spec.affinity"),
         Case(
             testDescription: "nodeAffinity an array", path: spec + ["affinity", "nodeAffinity"], value: [],
             field: "spec.template.spec.affinity.nodeAffinity"),
         Case(
             testDescription: "nodeSelectorTerms an object", path: terms, value: [:],
-            field: "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"),
+            field:
+                "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+        ),
         Case(
             testDescription: "a term a string", path: terms, value: ["x"],
-            field: "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"),
+            field:
+                "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+        ),
         Case(
             testDescription: "matchExpressions a string", path: terms, value: [["matchExpressions": "x"]],
             field:
@@ -77,7 +97,13 @@ struct WorkloadHostileInputTests {
         ),
         Case(
             testDescription: "expression values a string", path: terms,
-            value: [["matchExpressions": [["key": "topology.kubernetes.io/zone", "operator": "In", "values": "us-west-2a"]]]],
+            value: [
+                [
+                    "matchExpressions": [
+                        ["key": "topology.kubernetes.io/zone", "operator": "In", "values": "us-west-2a"]
+                    ]
+                ]
+            ],
             field:
                 "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"
         ),
@@ -89,20 +115,27 @@ struct WorkloadHostileInputTests {
         ),
         Case(
             testDescription: "matchFields a number", path: terms, value: [["matchFields": 1]],
-            field: "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields"),
-        Case(testDescription: "nodeSelector a string", path: spec + ["nodeSelector"], value: "x", field: "spec.template.spec.nodeSelector"),
+            field:
+                "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields"
+        ),
         Case(
-            testDescription: "nodeSelector zone a number", path: spec + ["nodeSelector", "topology.kubernetes.io/zone"], value: 1,
+            testDescription: "nodeSelector a string", path: spec + ["nodeSelector"], value: "x",
+            field: "spec.template.spec.nodeSelector"),
+        Case(
+            testDescription: "nodeSelector zone a number",
+            path: spec + ["nodeSelector", "topology.kubernetes.io/zone"], value: 1,
             field: "spec.template.spec.nodeSelector.topology.kubernetes.io/zone"),
         Case(
-            testDescription: "preferred terms a number", path: spec + ["affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution"],
+            testDescription: "preferred terms a number",
+            path: spec + ["affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution"],
             value: 5, field: "spec.template.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution",
             annotations: [("fsx-webhook/placement", "preferred")]),
         Case(
             testDescription: "preference a string",
             path: spec + ["affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution"],
             value: [["weight": 1, "preference": "x"]],
-            field: "spec.template.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference",
+            field:
+                "spec.template.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference",
             annotations: [("fsx-webhook/placement", "preferred")]),
     ]
 

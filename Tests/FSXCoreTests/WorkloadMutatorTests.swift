@@ -47,7 +47,8 @@ struct WorkloadMutatorTests {
         NotOptedIn(testDescription: "no labels", labels: []),
         NotOptedIn(testDescription: "other labels only", labels: [("app", "trainer")]),
         NotOptedIn(testDescription: "inject false", labels: [("fsx-webhook/inject", "false")]),
-        NotOptedIn(testDescription: "inject True (labels are case-sensitive)", labels: [("fsx-webhook/inject", "True")]),
+        NotOptedIn(
+            testDescription: "inject True (labels are case-sensitive)", labels: [("fsx-webhook/inject", "True")]),
         NotOptedIn(testDescription: "inject empty", labels: [("fsx-webhook/inject", "")]),
     ])
     func ignoresJobsThatDoNotOptIn(_ testCase: NotOptedIn) {
@@ -119,7 +120,8 @@ struct WorkloadMutatorTests {
     ])
     func warnsWhenOptedInWithoutVolumes(_ testCase: NoVolumes) throws {
         let job = Jobs.job(annotations: testCase.annotations)
-        let result = try mutateChecked(job, configuration: .testing(placement: .required, defaultVolumes: testCase.defaultVolumes))
+        let result = try mutateChecked(
+            job, configuration: .testing(placement: .required, defaultVolumes: testCase.defaultVolumes))
         #expect(result.denials == [])
         #expect(result.warningRules == [.noVolumes])
         #expect(result.warnings.first?.field == testCase.field)
@@ -176,7 +178,9 @@ struct WorkloadMutatorTests {
     }
 
     @Test(arguments: [
-        ContainerChoice(testDescription: "default: every container, no init container", annotation: nil, mounted: ["containers/0", "containers/1"]),
+        ContainerChoice(
+            testDescription: "default: every container, no init container", annotation: nil,
+            mounted: ["containers/0", "containers/1"]),
         ContainerChoice(testDescription: "one named container", annotation: "sidecar", mounted: ["containers/1"]),
         ContainerChoice(
             testDescription: "a named init container, in pod order", annotation: "sidecar, fetch",
@@ -224,8 +228,10 @@ struct WorkloadMutatorTests {
         PlacementChoice(
             testDescription: "required", annotation: "required", denials: [],
             affinityKey: "requiredDuringSchedulingIgnoredDuringExecution"),
-        PlacementChoice(testDescription: "unknown word", annotation: "sometimes", denials: [.placementInvalid], affinityKey: nil),
-        PlacementChoice(testDescription: "wrong case", annotation: "Required", denials: [.placementInvalid], affinityKey: nil),
+        PlacementChoice(
+            testDescription: "unknown word", annotation: "sometimes", denials: [.placementInvalid], affinityKey: nil),
+        PlacementChoice(
+            testDescription: "wrong case", annotation: "Required", denials: [.placementInvalid], affinityKey: nil),
     ])
     func placementAnnotationOverridesConfiguration(_ testCase: PlacementChoice) throws {
         let job = Jobs.job(annotations: [("fsx-webhook/placement", testCase.annotation)])
@@ -255,16 +261,20 @@ struct WorkloadMutatorTests {
         #expect(create.subject == "Job \"ml/train\"")
         let update = engine.decide(
             AdmissionRequest(
-                uid: "u", operation: .update, group: "batch", version: "v1", kind: "Job", namespace: "ml", name: "train",
+                uid: "u", operation: .update, group: "batch", version: "v1", kind: "Job", namespace: "ml",
+                name: "train",
                 object: job, oldObject: job))
         #expect(update.outcome == .allowed)
     }
 
     @Test func engineRefusesDeniedJobWithoutPatch() {
         let engine = AdmissionEngine(configuration: .testing)
-        let decision = engine.decide(AdmissionRequest(creating: Jobs.job(annotations: [("fsx-webhook/volumes", "nope")])))
+        let decision = engine.decide(
+            AdmissionRequest(creating: Jobs.job(annotations: [("fsx-webhook/volumes", "nope")])))
         #expect(decision.outcome == .denied)
         #expect(decision.patch == [])
-        #expect(decision.denialMessage.hasPrefix("Job \"ml/train\" has 1 problem: metadata.annotations.fsx-webhook/volumes: "))
+        #expect(
+            decision.denialMessage.hasPrefix(
+                "Job \"ml/train\" has 1 problem: metadata.annotations.fsx-webhook/volumes: "))
     }
 }

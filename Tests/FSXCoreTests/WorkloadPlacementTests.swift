@@ -22,7 +22,10 @@ struct WorkloadPlacementTests {
                 (
                     "nodeAffinity",
                     Jobs.object([
-                        ("requiredDuringSchedulingIgnoredDuringExecution", Jobs.object([("nodeSelectorTerms", .array(terms))]))
+                        (
+                            "requiredDuringSchedulingIgnoredDuringExecution",
+                            Jobs.object([("nodeSelectorTerms", .array(terms))])
+                        )
                     ])
                 )
             ])
@@ -31,7 +34,8 @@ struct WorkloadPlacementTests {
 
     static let instanceType = expression("node.kubernetes.io/instance-type", "In", ["p4d.24xlarge"])
     static let zoneIn = #"{"key":"topology.kubernetes.io/zone","operator":"In","values":["us-west-2a"]}"#
-    static let termsPath = "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
+    static let termsPath =
+        "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
 
     /// A pod spec in, with the expected affinity operations (the volume and mount ops, which
     /// other suites cover, are left out) or denials out.
@@ -62,7 +66,9 @@ struct WorkloadPlacementTests {
             extra: [
                 (
                     "affinity",
-                    Jobs.object([("nodeAffinity", Jobs.object([("preferredDuringSchedulingIgnoredDuringExecution", [])]))])
+                    Jobs.object([
+                        ("nodeAffinity", Jobs.object([("preferredDuringSchedulingIgnoredDuringExecution", [])]))
+                    ])
                 )
             ],
             affinityPatch: """
@@ -82,7 +88,9 @@ struct WorkloadPlacementTests {
             extra: [
                 requiredAffinity(
                     term(instanceType),
-                    term(expression("node.kubernetes.io/instance-type", "In", ["p5.48xlarge"]), expression(zoneKey, "Exists")))
+                    term(
+                        expression("node.kubernetes.io/instance-type", "In", ["p5.48xlarge"]),
+                        expression(zoneKey, "Exists")))
             ],
             affinityPatch: """
                 [{"op":"add","path":"\(termsPath)/0/matchExpressions/-","value":\(zoneIn)},
@@ -92,7 +100,12 @@ struct WorkloadPlacementTests {
             testDescription: "creates matchExpressions in a term with only matchFields",
             extra: [
                 requiredAffinity(
-                    Jobs.object([("matchFields", [Jobs.object([("key", "metadata.name"), ("operator", "In"), ("values", ["n1"])])])]))
+                    Jobs.object([
+                        (
+                            "matchFields",
+                            [Jobs.object([("key", "metadata.name"), ("operator", "In"), ("values", ["n1"])])]
+                        )
+                    ]))
             ],
             affinityPatch: #"[{"op":"add","path":"\#(termsPath)/0/matchExpressions","value":[\#(zoneIn)]}]"#),
         Case(
@@ -101,7 +114,9 @@ struct WorkloadPlacementTests {
             affinityPatch: #"[{"op":"add","path":"\#(termsPath)/0/matchExpressions/-","value":\#(zoneIn)}]"#),
         Case(
             testDescription: "leaves a term that already pins the zone alone",
-            extra: [requiredAffinity(term(instanceType, expression(zoneKey, "In", ["us-west-2a"])), term(instanceType))],
+            extra: [
+                requiredAffinity(term(instanceType, expression(zoneKey, "In", ["us-west-2a"])), term(instanceType))
+            ],
             affinityPatch: #"[{"op":"add","path":"\#(termsPath)/1/matchExpressions/-","value":\#(zoneIn)}]"#),
         Case(
             testDescription: "leaves an empty term alone",
@@ -188,7 +203,15 @@ struct WorkloadPlacementTests {
                             Jobs.object([
                                 (
                                     "preferredDuringSchedulingIgnoredDuringExecution",
-                                    [Jobs.object([("weight", 50), ("preference", term(instanceType, expression(zoneKey, "In", ["us-west-2a"])))])]
+                                    [
+                                        Jobs.object([
+                                            ("weight", 50),
+                                            (
+                                                "preference",
+                                                term(instanceType, expression(zoneKey, "In", ["us-west-2a"]))
+                                            ),
+                                        ])
+                                    ]
                                 )
                             ])
                         )
@@ -235,13 +258,20 @@ struct WorkloadPlacementTests {
         }
         if testCase.placement == "preferred", testCase.denials.isEmpty, testCase.volumes == "training-data" {
             // Whatever else holds, a preferred placement ends with the zone preference present.
-            let items = result.podSpec?["affinity"]?["nodeAffinity"]?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue
-            #expect(items?.contains { $0["preference"]?["matchExpressions"]?.arrayValue?.contains(Jobs.parse(Self.zoneIn)) == true } == true)
+            let items = result.podSpec?["affinity"]?["nodeAffinity"]?[
+                "preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue
+            #expect(
+                items?.contains {
+                    $0["preference"]?["matchExpressions"]?.arrayValue?.contains(Jobs.parse(Self.zoneIn)) == true
+                } == true)
         }
     }
 
     @Test func affinityDenialNamesTheZoneAndTheFix() throws {
-        let job = Jobs.job(podSpec: Jobs.podSpec([Self.requiredAffinity(Self.term(Self.expression(Self.zoneKey, "NotIn", ["us-west-2a"])))]))
+        let job = Jobs.job(
+            podSpec: Jobs.podSpec([
+                Self.requiredAffinity(Self.term(Self.expression(Self.zoneKey, "NotIn", ["us-west-2a"])))
+            ]))
         let message = try #require(try mutateChecked(job).denials.first?.message)
         #expect(message.contains("existing node affinity of Job \"ml/train\" can never match zone \"us-west-2a\""))
         #expect(message.contains("term 0"))
@@ -285,7 +315,8 @@ struct WorkloadPlacementTests {
         // The standard label is someone else's business once another label is configured.
         let result = try mutateChecked(job, configuration: configuration, requiredZone: "us-west-2a")
         #expect(result.violations == [])
-        let terms = result.podSpec?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"]
+        let terms = result.podSpec?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?[
+            "nodeSelectorTerms"]
         #expect(terms?[0]?["matchExpressions"]?[0]?["key"] == "failure-domain.example.com/zone")
     }
 }

@@ -22,7 +22,8 @@ struct WorkloadRealisticJobTests {
         // Regular containers only: the init container is not named in fsx-webhook/containers.
         for index in 0..<4 {
             for mount in Self.mounts {
-                expected.append(#"{"op":"add","path":"\#(spec)/containers/\#(index)/volumeMounts/-","value":\#(mount)}"#)
+                expected.append(
+                    #"{"op":"add","path":"\#(spec)/containers/\#(index)/volumeMounts/-","value":\#(mount)}"#)
             }
         }
         expected.append(#"{"op":"add","path":"\#(terms)/0/matchExpressions/-","value":\#(Self.zoneIn)}"#)

@@ -13,9 +13,13 @@ struct WorkloadTemplateSiteTests {
         group: "kubeflow.org", versions: ["v1"], kind: "PyTorchJob", locations: [replicaSpecs])
 
     static let replicatedJobs = PodTemplateLocation(
-        steps: [.key("spec"), .key("replicatedJobs"), .eachElement, .key("template"), .key("spec"), .key("template"), .key("spec")],
+        steps: [
+            .key("spec"), .key("replicatedJobs"), .eachElement, .key("template"), .key("spec"), .key("template"),
+            .key("spec"),
+        ],
         isRequired: false, label: .wildcard(noun: "replicated job", nameKey: "name"))
-    static let jobSet = WorkloadKind(group: "jobset.x-k8s.io", versions: ["v1alpha2"], kind: "JobSet", locations: [replicatedJobs])
+    static let jobSet = WorkloadKind(
+        group: "jobset.x-k8s.io", versions: ["v1alpha2"], kind: "JobSet", locations: [replicatedJobs])
 
     static func replica(_ podSpec: JSONValue) -> JSONValue {
         Jobs.object([("replicas", 1), ("template", Jobs.object([("spec", podSpec)]))])
@@ -25,7 +29,8 @@ struct WorkloadTemplateSiteTests {
         var job = Jobs.job(annotations: annotations)
         Jobs.set(&job, ["apiVersion"], "kubeflow.org/v1")
         Jobs.set(&job, ["kind"], "PyTorchJob")
-        Jobs.set(&job, ["spec"], Jobs.object([("pytorchReplicaSpecs", Jobs.object(replicas.map { ($0.0, replica($0.1)) }))]))
+        Jobs.set(
+            &job, ["spec"], Jobs.object([("pytorchReplicaSpecs", Jobs.object(replicas.map { ($0.0, replica($0.1)) }))]))
         return job
     }
 
@@ -67,7 +72,9 @@ struct WorkloadTemplateSiteTests {
             [("volumes", [Jobs.object([("name", "scratch"), ("emptyDir", [:])])])])
         let result = try mutateChecked(Self.jobSet([("driver", Jobs.podSpec()), ("workers", busy)]), kind: Self.jobSet)
         #expect(result.denialRules == [.mountPathConflict])
-        #expect(result.denials.first?.field == "spec.replicatedJobs[1].template.spec.template.spec.containers[0].volumeMounts[0]")
+        #expect(
+            result.denials.first?.field
+                == "spec.replicatedJobs[1].template.spec.template.spec.containers[0].volumeMounts[0]")
         #expect(result.denials.first?.message.contains("container \"trainer\" of replicated job \"workers\"") == true)
     }
 
@@ -75,13 +82,16 @@ struct WorkloadTemplateSiteTests {
         let job = Self.pyTorch([("team/a~b", Jobs.podSpec())])
         let result = try mutateChecked(job, requiredZone: WebhookConfiguration.zoneA, kind: Self.pyTorchJob)
         #expect(result.patch.first?.path.description == "/spec/pytorchReplicaSpecs/team~1a~0b/template/spec/volumes")
-        #expect(result.patched.value(at: JSONPointer(["spec", "pytorchReplicaSpecs", "team/a~b", "template", "spec", "volumes"])) != nil)
+        #expect(
+            result.patched.value(
+                at: JSONPointer(["spec", "pytorchReplicaSpecs", "team/a~b", "template", "spec", "volumes"])) != nil)
     }
 
     @Test func acceptsContainerNamedInAnyTemplate() throws {
         let master = Jobs.podSpec(containers: [Jobs.container("launcher")])
         let worker = Jobs.podSpec(containers: [Jobs.container("trainer")])
-        let job = Self.pyTorch([("Master", master), ("Worker", worker)], annotations: [("fsx-webhook/containers", "trainer")])
+        let job = Self.pyTorch(
+            [("Master", master), ("Worker", worker)], annotations: [("fsx-webhook/containers", "trainer")])
         let result = try mutateChecked(job, requiredZone: WebhookConfiguration.zoneA, kind: Self.pyTorchJob)
         #expect(result.violations == [])
         let mounted = result.patch.filter { $0.path.tokens.contains("volumeMounts") }.map { $0.path.tokens[2] }
@@ -101,7 +111,11 @@ struct WorkloadTemplateSiteTests {
             object: jobSet([]), denials: []),
         Missing(
             testDescription: "a required location must be there", kind: pyTorchJob,
-            object: { var job = pyTorch([]); Jobs.set(&job, ["spec"], [:]); return job }(), denials: [.invalidField]),
+            object: {
+                var job = pyTorch([])
+                Jobs.set(&job, ["spec"], [:])
+                return job
+            }(), denials: [.invalidField]),
     ])
     func reportsMissingTemplatesOnlyWhenRequired(_ testCase: Missing) throws {
         let result = try mutateChecked(testCase.object, kind: testCase.kind)

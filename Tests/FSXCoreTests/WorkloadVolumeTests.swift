@@ -90,7 +90,13 @@ struct WorkloadVolumeTests {
         Case(
             testDescription: "denies a pod volume of the same name on another claim",
             podSpec: Jobs.podSpec([
-                ("volumes", [Jobs.object([("name", "cache"), ("emptyDir", [:])]), Jobs.claimVolume("training-data", claim: "other")])
+                (
+                    "volumes",
+                    [
+                        Jobs.object([("name", "cache"), ("emptyDir", [:])]),
+                        Jobs.claimVolume("training-data", claim: "other"),
+                    ]
+                )
             ]),
             denials: [.volumeNameConflict], denialField: "spec.template.spec.volumes[1]"),
         Case(
@@ -109,7 +115,10 @@ struct WorkloadVolumeTests {
             testDescription: "denies every conflict at once",
             volumes: "training-data,checkpoints",
             podSpec: Jobs.podSpec(
-                containers: [Jobs.container("a", mounts: [("scratch", "/data")]), Jobs.container("b", mounts: [("scratch", "/checkpoints")])],
+                containers: [
+                    Jobs.container("a", mounts: [("scratch", "/data")]),
+                    Jobs.container("b", mounts: [("scratch", "/checkpoints")]),
+                ],
                 [("volumes", [Jobs.object([("name", "scratch"), ("emptyDir", [:])])])]),
             denials: [.mountPathConflict, .mountPathConflict]),
     ]
@@ -139,7 +148,8 @@ struct WorkloadVolumeTests {
     }
 
     @Test func volumeConflictMessageSaysWhatToChange() throws {
-        let job = Jobs.job(podSpec: Jobs.podSpec([("volumes", [Jobs.object([("name", "training-data"), ("emptyDir", [:])])])]))
+        let job = Jobs.job(
+            podSpec: Jobs.podSpec([("volumes", [Jobs.object([("name", "training-data"), ("emptyDir", [:])])])]))
         let message = try #require(try mutateChecked(job).denials.first?.message)
         #expect(message.contains("(emptyDir)"))
         #expect(message.contains("rename that volume, or point it at claim \"training-data\""))
@@ -148,7 +158,9 @@ struct WorkloadVolumeTests {
     @Test func volumesOnOneClaimShareOnePodVolume() throws {
         var configuration = WebhookConfiguration.testing(placement: .none)
         configuration.volumes.append(
-            .init(name: "training-data-2", claimName: "training-data", mountPath: "/data2", zone: WebhookConfiguration.zoneA))
+            .init(
+                name: "training-data-2", claimName: "training-data", mountPath: "/data2",
+                zone: WebhookConfiguration.zoneA))
         let job = Jobs.job(annotations: [("fsx-webhook/volumes", "training-data,training-data-2")])
         let result = try mutateChecked(job, configuration: configuration)
         #expect(result.violations == [])

@@ -19,6 +19,7 @@ public struct PatchBuilder: Sendable {
     /// The operations so far, in the order they must be applied.
     public private(set) var operations: [PatchOperation] = []
 
+    /// An empty patch.
     public init() {}
 
     /// Appends `elements` to the array at `pointer`, whose current value is `current`.

@@ -109,7 +109,8 @@ struct PodSpecMutation {
                     .volumeNameConflict, clash.pointer ?? pointer,
                     "\(findings.subject)\(siteSuffix) already has a volume named \(Violation.quote(volume.name)) (\(clash.source)), "
                         + "so FSx volume \(Violation.quote(volume.name)) (persistentVolumeClaim \(Violation.quote(volume.claimName))) "
-                        + "cannot be added; rename that volume, or point it at claim \(Violation.quote(volume.claimName))")
+                        + "cannot be added; rename that volume, or point it at claim \(Violation.quote(volume.claimName))"
+                )
                 podNames.append(nil)
                 continue
             }
@@ -191,7 +192,8 @@ struct PodSpecMutation {
                     .mountPathConflict, other.pointer ?? pointer,
                     "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(other.volume)) "
                         + "at \(Violation.quote(volume.mountPath)), where FSx volume \(Violation.quote(podName)) goes; "
-                        + "move that mount, or leave \(Violation.quote(container.name)) out of \(WorkloadOptions.containersAnnotation)")
+                        + "move that mount, or leave \(Violation.quote(container.name)) out of \(WorkloadOptions.containersAnnotation)"
+                )
                 continue
             }
             added.append(Self.mountJSON(volume, podName: podName))
@@ -200,7 +202,9 @@ struct PodSpecMutation {
         builder.append(added, toArrayAt: pointer, current: container.object["volumeMounts"])
     }
 
-    private func readMounts(of container: Container, at pointer: JSONPointer, findings: inout WorkloadFindings) -> [Mount]? {
+    private func readMounts(of container: Container, at pointer: JSONPointer, findings: inout WorkloadFindings)
+        -> [Mount]?
+    {
         guard let value = container.object["volumeMounts"].present else { return [] }
         guard case .array(let elements) = value else {
             findings.wrongType(pointer, found: value, expected: "an array of volume mounts")

@@ -22,12 +22,15 @@ public struct PodTemplateLocation: Sendable, Hashable {
         case wildcard(noun: String, nameKey: String?)
     }
 
+    /// The path from the object's root to the pod spec.
     public var steps: [Step]
     /// Whether an object without this pod spec is malformed (a Job's template) rather than
     /// just not using it (a RayCluster without worker groups).
     public var isRequired: Bool
+    /// How messages tell the pod specs found here apart.
     public var label: Label
 
+    /// A location; by default required and unlabelled, as a Job's single template is.
     public init(steps: [Step], isRequired: Bool = true, label: Label = .none) {
         self.steps = steps
         self.isRequired = isRequired
@@ -43,7 +46,9 @@ extension PodTemplateLocation {
     /// type on the way, or a missing required one, is reported to `findings`.
     func sites(in object: JSONValue, findings: inout WorkloadFindings) -> [PodTemplateSite] {
         var sites: [PodTemplateSite] = []
-        walk(object, step: 0, pointer: .root, label: labelText(token: nil, element: nil), into: &sites, findings: &findings)
+        walk(
+            object, step: 0, pointer: .root, label: labelText(token: nil, element: nil), into: &sites,
+            findings: &findings)
         return sites
     }
 

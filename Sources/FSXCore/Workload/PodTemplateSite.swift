@@ -7,6 +7,7 @@ public struct PodTemplateSite: Sendable, Equatable {
     /// How messages name it (`replica "Worker"`), or `nil` when the kind has only one.
     public var label: String?
 
+    /// A pod spec found at `pointer`.
     public init(pointer: JSONPointer, podSpec: JSONObject, label: String? = nil) {
         self.pointer = pointer
         self.podSpec = podSpec

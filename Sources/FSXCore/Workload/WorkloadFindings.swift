@@ -24,7 +24,9 @@ struct WorkloadFindings {
     /// A field with the wrong JSON type. The apiserver would refuse such an object anyway;
     /// refusing it here, by name, beats guessing what it meant.
     mutating func wrongType(_ field: JSONPointer, found: JSONValue, expected: String) {
-        deny(.invalidField, field, "\(subject) has a \(found.typeName) here, but it must be \(expected); fix the manifest")
+        deny(
+            .invalidField, field,
+            "\(subject) has a \(found.typeName) here, but it must be \(expected); fix the manifest")
     }
 
     mutating func missing(_ field: JSONPointer, expected: String) {

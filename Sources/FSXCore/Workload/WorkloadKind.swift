@@ -3,12 +3,16 @@
 /// Supporting another kind (CronJob, JobSet, a Kubeflow job, a RayJob) means adding one entry
 /// with its locations to `builtIn`: the mutation itself works on pod specs wherever they are.
 public struct WorkloadKind: Sendable, Hashable {
+    /// The API group (`batch`); empty for the core group.
     public var group: String
     /// The API versions whose pod templates are at `locations`.
     public var versions: [String]
+    /// The kind (`Job`), also the noun messages use for the object.
     public var kind: String
+    /// Where the kind's pod specs are; every one found is mutated.
     public var locations: [PodTemplateLocation]
 
+    /// A kind whose pod specs are at `locations`.
     public init(group: String, versions: [String], kind: String, locations: [PodTemplateLocation]) {
         self.group = group
         self.versions = versions

@@ -46,11 +46,13 @@ public enum WorkloadMutator {
             if options.requestedVolumes.isEmpty {
                 if options.volumesFromAnnotation {
                     findings.warn(
-                        .noVolumes, WorkloadOptions.volumesPointer, "\(volumesAnnotation) is empty, so no FSx volume is added")
+                        .noVolumes, WorkloadOptions.volumesPointer,
+                        "\(volumesAnnotation) is empty, so no FSx volume is added")
                 } else {
                     findings.warn(
                         .noVolumes, WorkloadOptions.injectPointer,
-                        "\(injectLabel) is set, but there is no \(volumesAnnotation) and no defaultVolumes; nothing is added")
+                        "\(injectLabel) is set, but there is no \(volumesAnnotation) and no defaultVolumes; nothing is added"
+                    )
                 }
             }
             return (findings.violations, [])
@@ -86,7 +88,8 @@ public enum WorkloadMutator {
                 ?? "use one of those names"
             findings.deny(
                 .containerUnknown, WorkloadOptions.containersPointer,
-                "\(findings.subject) names container \(Violation.quote(name)), which its pod template does not have (\(listing)); \(fix)")
+                "\(findings.subject) names container \(Violation.quote(name)), which its pod template does not have (\(listing)); \(fix)"
+            )
         }
     }
 

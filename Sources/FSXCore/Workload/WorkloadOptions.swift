@@ -82,7 +82,8 @@ struct WorkloadOptions {
             if Self.annotations.contains(member.key) {
                 ours[member.key] = text
             } else {
-                let hint = Suggestion.nearest(to: member.key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
+                let hint =
+                    Suggestion.nearest(to: member.key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
                 findings.warn(
                     .annotationUnknown, annotationsPointer.appending(member.key),
                     "\(Violation.quote(member.key)) is not an fsx-webhook annotation, ignored\(hint)")
@@ -116,13 +117,15 @@ struct WorkloadOptions {
                 : "gets default volume \(Violation.quote(name))"
             let fix: String
             if configured.isEmpty {
-                fix = "(no volumes are configured); remove the annotation or configure the volume in the fsx-webhook configuration"
+                fix =
+                    "(no volumes are configured); remove the annotation or configure the volume in the fsx-webhook configuration"
             } else if let nearest = Suggestion.nearest(to: name, among: configured) {
                 fix = "(configured: \(configured.joined(separator: ", "))); did you mean \(Violation.quote(nearest))?"
             } else {
                 fix = "(configured: \(configured.joined(separator: ", "))); use one of those names"
             }
-            findings.deny(.volumeUnknown, Self.volumesPointer, "\(findings.subject) \(origin), which is not configured \(fix)")
+            findings.deny(
+                .volumeUnknown, Self.volumesPointer, "\(findings.subject) \(origin), which is not configured \(fix)")
         }
     }
 
@@ -132,7 +135,8 @@ struct WorkloadOptions {
         if names.isEmpty {
             findings.deny(
                 .containerUnknown, Self.containersPointer,
-                "\(findings.subject) names no container; list the containers to mount into, or remove the annotation to use every container")
+                "\(findings.subject) names no container; list the containers to mount into, or remove the annotation to use every container"
+            )
         }
         containerNames = names
     }
@@ -145,7 +149,8 @@ struct WorkloadOptions {
             let hint = Suggestion.nearest(to: String(text), among: choices).map { "did you mean \($0)? " } ?? ""
             findings.deny(
                 .placementInvalid, Self.placementPointer,
-                "\(Violation.quote(annotation)) on \(findings.subject) is not a placement; \(hint)use required, preferred or none")
+                "\(Violation.quote(annotation)) on \(findings.subject) is not a placement; \(hint)use required, preferred or none"
+            )
             // Nothing is placed: the workload is refused, and guessing would add noise.
             self.placement = .none
             placementFromAnnotation = true

@@ -58,9 +58,12 @@ struct ZonePlacement {
                 findings.deny(
                     .zoneConflict, WorkloadOptions.volumesPointer,
                     "\(findings.subject) asks for volumes in different zones (\(listing)), but placement is required; "
-                        + "ask for volumes from one zone, or set \(WorkloadOptions.placementAnnotation): preferred or none")
+                        + "ask for volumes from one zone, or set \(WorkloadOptions.placementAnnotation): preferred or none"
+                )
             } else {
-                findings.warn(.zoneConflict, WorkloadOptions.volumesPointer, "FSx volumes span zones (\(listing)); no zone preference added")
+                findings.warn(
+                    .zoneConflict, WorkloadOptions.volumesPointer,
+                    "FSx volumes span zones (\(listing)); no zone preference added")
             }
             return nil
         }
@@ -104,11 +107,13 @@ struct ZonePlacement {
             findings.deny(
                 .nodeSelectorConflict, field,
                 "\(findings.subject)\(suffix(site)) selects nodes in zone \(Violation.quote(other)), but its FSx volumes "
-                    + "(\(volumeNames.joined(separator: ", "))) are in \(Violation.quote(zone)); set it to \(Violation.quote(zone)) or remove it")
+                    + "(\(volumeNames.joined(separator: ", "))) are in \(Violation.quote(zone)); set it to \(Violation.quote(zone)) or remove it"
+            )
         } else {
             findings.warn(
                 .nodeSelectorConflict, field,
-                "nodeSelector\(suffix(site)) pins zone \(Violation.quote(other)), but the FSx volumes are in \(Violation.quote(zone))")
+                "nodeSelector\(suffix(site)) pins zone \(Violation.quote(other)), but the FSx volumes are in \(Violation.quote(zone))"
+            )
         }
     }
 
@@ -118,7 +123,9 @@ struct ZonePlacement {
         let newTerm: JSONValue = ["matchExpressions": [requirement]]
         let requiredPointer = site.pointer.appending(contentsOf: Self.requiredKeys)
         let required: JSONValue
-        switch builder.addMissing(["nodeSelectorTerms": [newTerm]], at: Self.requiredKeys, under: site.pointer, in: .object(site.podSpec)) {
+        switch builder.addMissing(
+            ["nodeSelectorTerms": [newTerm]], at: Self.requiredKeys, under: site.pointer, in: .object(site.podSpec))
+        {
         case .added: return
         case .blocked(let pointer, let found):
             findings.wrongType(pointer, found: found, expected: "an object")
@@ -166,7 +173,8 @@ struct ZonePlacement {
         if !excluded.isEmpty {
             findings.warn(
                 .affinityConflict, termsPointer,
-                "node affinity \(Self.describe(excluded))\(suffix(site)) \(excluded.count == 1 ? "excludes" : "exclude") zone \(Violation.quote(zone)) of the FSx volumes; left unchanged")
+                "node affinity \(Self.describe(excluded))\(suffix(site)) \(excluded.count == 1 ? "excludes" : "exclude") zone \(Violation.quote(zone)) of the FSx volumes; left unchanged"
+            )
         }
     }
 
@@ -195,7 +203,8 @@ struct ZonePlacement {
             if !fits.isEmpty, !fits.contains(where: { $0 == .open || $0 == .pinned }) {
                 findings.warn(
                     .affinityConflict, termsPointer,
-                    "required node affinity\(suffix(site)) never matches zone \(Violation.quote(zone)) of the FSx volumes")
+                    "required node affinity\(suffix(site)) never matches zone \(Violation.quote(zone)) of the FSx volumes"
+                )
             }
         }
 
@@ -249,7 +258,9 @@ struct ZonePlacement {
     }
 
     /// Reads the member at `keys` without adding anything; a non-object on the way is reported.
-    private func lookup(_ keys: [String], under base: JSONPointer, in document: JSONValue, findings: inout WorkloadFindings)
+    private func lookup(
+        _ keys: [String], under base: JSONPointer, in document: JSONValue, findings: inout WorkloadFindings
+    )
         -> Lookup
     {
         var current = document
@@ -317,7 +328,8 @@ struct ZonePlacement {
         for (index, expression) in expressions.enumerated() {
             let expressionPointer = listPointer.appending(index)
             guard case .object(let object) = expression else {
-                findings.wrongType(expressionPointer, found: expression, expected: "an object (a node selector requirement)")
+                findings.wrongType(
+                    expressionPointer, found: expression, expected: "an object (a node selector requirement)")
                 readable = false
                 continue
             }
@@ -336,7 +348,8 @@ struct ZonePlacement {
                 if case .array(let elements) = list, elements.allSatisfy({ $0.stringValue != nil }) {
                     values = elements.compactMap(\.stringValue)
                 } else {
-                    findings.wrongType(expressionPointer.appending("values"), found: list, expected: "an array of strings")
+                    findings.wrongType(
+                        expressionPointer.appending("values"), found: list, expected: "an array of strings")
                     readable = false
                 }
             }

@@ -40,7 +40,10 @@ enum Jobs {
         var members: [(String, JSONValue)] = [("name", .string(name)), ("image", "trainer:1.0")]
         if let mounts {
             members.append(
-                ("volumeMounts", .array(mounts.map { object([("name", .string($0.volume)), ("mountPath", .string($0.path))]) })))
+                (
+                    "volumeMounts",
+                    .array(mounts.map { object([("name", .string($0.volume)), ("mountPath", .string($0.path))]) })
+                ))
         }
         return object(members)
     }
@@ -50,13 +53,16 @@ enum Jobs {
     }
 
     /// A pod spec with the given containers and extra members (volumes, affinity, ...).
-    static func podSpec(containers: [JSONValue] = [container("trainer")], _ extra: [(String, JSONValue)] = []) -> JSONValue {
+    static func podSpec(containers: [JSONValue] = [container("trainer")], _ extra: [(String, JSONValue)] = [])
+        -> JSONValue
+    {
         object([("containers", .array(containers)), ("restartPolicy", "Never")] + extra)
     }
 
     /// An opted-in `batch/v1` Job `ml/train` with `annotations` and `podSpec`.
     static func job(
-        name: String? = "train", generateName: String? = nil, labels: [(String, JSONValue)] = [("fsx-webhook/inject", "true")],
+        name: String? = "train", generateName: String? = nil,
+        labels: [(String, JSONValue)] = [("fsx-webhook/inject", "true")],
         annotations: [(String, String)] = [], podSpec: JSONValue = podSpec()
     ) -> JSONValue {
         var metadata: [(String, JSONValue)] = []
