@@ -209,3 +209,20 @@ struct WorkloadHostileInputTests {
         document = .object(object)
     }
 }
+
+extension WorkloadHostileInputTests {
+    /// The apiserver drops a warning with a control character, and a denial reads as one
+    /// line after kubectl's prefix: names from the object are quoted with escapes.
+    @Test func keepsMessagesOnOneLineWhateverNamesContain() throws {
+        let podSpec = Jobs.podSpec(
+            containers: [Jobs.container("train\ner", mounts: [("scr\u{7}atch", "/data")])],
+            [("volumes", [Jobs.object([("name", "scr\u{7}atch"), ("emptyDir", [:])])])])
+        let job = Jobs.job(
+            name: "evil\nname", labels: [("fsx-webhook/inject", "true"), ("bad\nkey", 7)], annotations: [("fsx-webhook/containers", "train\ner,ghost\r\nname")], podSpec: podSpec)
+        let result = try mutateChecked(job)
+        #expect(result.denialRules == [.invalidField, .containerUnknown, .mountPathConflict])
+        for violation in result.violations {
+            #expect(!violation.message.contains { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true })
+        }
+    }
+}

@@ -204,7 +204,7 @@ struct WorkloadMutatorTests {
         let result = try mutateChecked(job)
         #expect(result.denialRules == [.containerUnknown])
         let message = try #require(result.denials.first?.message)
-        #expect(message.contains("containers: trainer; init containers: fetch"))
+        #expect(message.contains(#"containers: "trainer"; init containers: "fetch""#))
         #expect(message.contains("did you mean \"trainer\"?"))
     }
 

@@ -10,7 +10,7 @@ struct WorkloadFindings {
     /// A refusal; the message starts with the field so it reads like the validators' lines.
     mutating func deny(_ rule: RuleID, _ field: JSONPointer, _ text: String) {
         let path = field.dotted
-        violations.append(.deny(rule, path, "\(path): \(text)"))
+        violations.append(.deny(rule, path, "\(Self.printable(path)): \(text)"))
         hasDenials = true
     }
 
@@ -23,6 +23,13 @@ struct WorkloadFindings {
 
     /// A field with the wrong JSON type. The apiserver would refuse such an object anyway;
     /// refusing it here, by name, beats guessing what it meant.
+    /// `path` with control characters escaped: map keys in it come from the object, and a
+    /// newline would split the one-line denial (or get a warning dropped by the apiserver).
+    static func printable(_ path: String) -> String {
+        guard path.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return path }
+        return String(JSONWriter.quoted(path).dropFirst().dropLast())
+    }
+
     mutating func wrongType(_ field: JSONPointer, found: JSONValue, expected: String) {
         deny(
             .invalidField, field,

@@ -81,8 +81,11 @@ public enum WorkloadMutator {
             }
         }
         for name in names where !regular.contains(name) && !initial.contains(name) {
-            var listing = "containers: \(regular.joined(separator: ", "))"
-            if !initial.isEmpty { listing += "; init containers: \(initial.joined(separator: ", "))" }
+            // Quoted: these names come from the object and have not been validated yet.
+            var listing = "containers: \(regular.map { Violation.quote($0) }.joined(separator: ", "))"
+            if !initial.isEmpty {
+                listing += "; init containers: \(initial.map { Violation.quote($0) }.joined(separator: ", "))"
+            }
             let fix =
                 Suggestion.nearest(to: name, among: regular + initial).map { "did you mean \(Violation.quote($0))?" }
                 ?? "use one of those names"
