@@ -218,7 +218,8 @@ extension WorkloadHostileInputTests {
             containers: [Jobs.container("train\ner", mounts: [("scr\u{7}atch", "/data")])],
             [("volumes", [Jobs.object([("name", "scr\u{7}atch"), ("emptyDir", [:])])])])
         let job = Jobs.job(
-            name: "evil\nname", labels: [("fsx-webhook/inject", "true"), ("bad\nkey", 7)], annotations: [("fsx-webhook/containers", "train\ner,ghost\r\nname")], podSpec: podSpec)
+            name: "evil\nname", labels: [("fsx-webhook/inject", "true"), ("bad\nkey", 7)],
+            annotations: [("fsx-webhook/containers", "train\ner,ghost\r\nname")], podSpec: podSpec)
         let result = try mutateChecked(job)
         #expect(result.denialRules == [.invalidField, .containerUnknown, .mountPathConflict])
         for violation in result.violations {
