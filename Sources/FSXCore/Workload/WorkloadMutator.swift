@@ -1,7 +1,108 @@
-// PLACEHOLDER: replaced by the workload mutation implementation.
+/// Injects the configured FSx volumes, their mounts and availability-zone placement into
+/// opted-in workloads, as a JSON Patch that only adds.
+///
+/// Pure and idempotent: the result depends only on the object and the configuration, so
+/// the apiserver may reinvoke the webhook on its own output and get no further patch.
 public enum WorkloadMutator {
-    /// `nil` when `type` is not a workload kind this webhook mutates.
+    /// The label that opts a workload in, with the value `"true"`.
+    public static let injectLabel = WorkloadOptions.injectLabel
+    /// Comma-separated configured volume names; default `defaultVolumes`.
+    public static let volumesAnnotation = WorkloadOptions.volumesAnnotation
+    /// Comma-separated container (or init container) names; default every container.
+    public static let containersAnnotation = WorkloadOptions.containersAnnotation
+    /// `required`, `preferred` or `none`; default the configuration's `placement`.
+    public static let placementAnnotation = WorkloadOptions.placementAnnotation
+
+    /// Mutates `object` when `type` is a workload kind this webhook handles; `nil` otherwise.
+    ///
+    /// A workload that does not opt in gets no violations and no patch. When anything is
+    /// denied, the patch is empty.
     public static func mutate(
         _ object: JSONValue, type: ObjectType, configuration: WebhookConfiguration
-    ) -> (violations: [Violation], patch: [PatchOperation])? { nil }
+    ) -> (violations: [Violation], patch: [PatchOperation])? {
+        guard let kind = WorkloadKind.builtIn(for: type) else { return nil }
+        return mutate(object, kind: kind, configuration: configuration)
+    }
+
+    /// Mutates `object` as a workload of `kind`, whose pod specs are at `kind.locations`.
+    public static func mutate(
+        _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration
+    ) -> (violations: [Violation], patch: [PatchOperation]) {
+        var findings = WorkloadFindings(subject: subject(of: object, kind: kind.kind))
+        guard let options = WorkloadOptions.read(object, configuration: configuration, findings: &findings) else {
+            return (findings.violations, [])
+        }
+
+        var pods: [PodSpecMutation] = []
+        for location in kind.locations {
+            for site in location.sites(in: object, findings: &findings) {
+                pods.append(PodSpecMutation(site: site, findings: &findings))
+            }
+        }
+        checkContainerNames(options.containerNames, in: pods, findings: &findings)
+
+        guard !options.volumes.isEmpty else {
+            // Unknown names are already refused; only a truly empty selection is a warning.
+            if options.requestedVolumes.isEmpty {
+                if options.volumesFromAnnotation {
+                    findings.warn(
+                        .noVolumes, WorkloadOptions.volumesPointer,
+                        "\(volumesAnnotation) is empty, so no FSx volume is added")
+                } else {
+                    findings.warn(
+                        .noVolumes, WorkloadOptions.injectPointer,
+                        "\(injectLabel) is set, but there is no \(volumesAnnotation) and no defaultVolumes; nothing is added"
+                    )
+                }
+            }
+            return (findings.violations, [])
+        }
+
+        let placement = ZonePlacement.plan(options, configuration: configuration, findings: &findings)
+        var builder = PatchBuilder()
+        for pod in pods {
+            pod.addVolumesAndMounts(options, builder: &builder, findings: &findings)
+            placement?.apply(to: pod.site, builder: &builder, findings: &findings)
+        }
+        return (findings.violations, findings.hasDenials ? [] : builder.operations)
+    }
+
+    /// Every name in `fsx-webhook/containers` must be a container or init container of
+    /// some pod spec: a typo would otherwise leave the trainer without its data.
+    static func checkContainerNames(_ names: [String]?, in pods: [PodSpecMutation], findings: inout WorkloadFindings) {
+        guard let names, !pods.isEmpty else { return }
+        var regular: [String] = []
+        var initial: [String] = []
+        for container in pods.lazy.flatMap(\.containers) {
+            if container.isInit {
+                if !initial.contains(container.name) { initial.append(container.name) }
+            } else if !regular.contains(container.name) {
+                regular.append(container.name)
+            }
+        }
+        for name in names where !regular.contains(name) && !initial.contains(name) {
+            // Quoted: these names come from the object and have not been validated yet.
+            var listing = "containers: \(regular.map { Violation.quote($0) }.joined(separator: ", "))"
+            if !initial.isEmpty {
+                listing += "; init containers: \(initial.map { Violation.quote($0) }.joined(separator: ", "))"
+            }
+            let fix =
+                Suggestion.nearest(to: name, among: regular + initial).map { "did you mean \(Violation.quote($0))?" }
+                ?? "use one of those names"
+            findings.deny(
+                .containerUnknown, WorkloadOptions.containersPointer,
+                "\(findings.subject) names container \(Violation.quote(name)), which its pod template does not have (\(listing)); \(fix)"
+            )
+        }
+    }
+
+    /// `Job "namespace/name"`; a name still to be generated shows as its prefix and `*`.
+    static func subject(of object: JSONValue, kind: String) -> String {
+        let metadata = object["metadata"]
+        var name = metadata?["name"]?.stringValue ?? ""
+        if name.isEmpty, let prefix = metadata?["generateName"]?.stringValue, !prefix.isEmpty { name = prefix + "*" }
+        if name.isEmpty { name = "(unnamed)" }
+        let namespace = metadata?["namespace"]?.stringValue ?? ""
+        return "\(kind) \(Violation.quote(namespace.isEmpty ? name : "\(namespace)/\(name)", limit: 120))"
+    }
 }

@@ -1,0 +1,66 @@
+/// Builds a minimal JSON Patch that only adds, reading the document but never rewriting it.
+///
+/// The apiserver applies patches with evanphx/json-patch v4, where an `add` whose parent does
+/// not exist fails the whole request (a hard 500, even under `failurePolicy: Ignore`). So the
+/// builder creates the smallest missing subtree in one operation before anything is added
+/// inside it, and appends to existing arrays with `/-` so no index it writes can go stale.
+/// Existing values are never re-serialised: fields this code does not know survive as sent.
+public struct PatchBuilder: Sendable {
+    /// What `addMissing` found on the way to its target.
+    public enum Outcome: Sendable, Equatable {
+        /// The target (or one of its parents) was missing or `null`; one `add` now creates it.
+        case added
+        /// The target already exists; nothing was added.
+        case present(JSONValue)
+        /// A value on the way is not an object, so nothing can be added below it.
+        case blocked(at: JSONPointer, found: JSONValue)
+    }
+
+    /// The operations so far, in the order they must be applied.
+    public private(set) var operations: [PatchOperation] = []
+
+    /// An empty patch.
+    public init() {}
+
+    /// Appends `elements` to the array at `pointer`, whose current value is `current`.
+    ///
+    /// An existing array gets one `/-` add per element; a missing or `null` one is created
+    /// whole by a single add. The caller checks `current` is an array, `null` or missing.
+    public mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONValue?) {
+        guard !elements.isEmpty else { return }
+        if case .array = current {
+            let end = pointer.appending("-")
+            for element in elements { operations.append(.add(end, element)) }
+        } else {
+            operations.append(.add(pointer, .array(elements)))
+        }
+    }
+
+    /// Makes sure the member at `path` below `document` (found at `base`) exists, adding
+    /// `value` there when it does not.
+    ///
+    /// Walks `path` through objects; at the first missing or `null` member it adds, in one
+    /// operation, that member holding the rest of the path wrapped around `value`, so an
+    /// absent `affinity` becomes one add of `/affinity` with the whole structure while an
+    /// existing `affinity.podAntiAffinity` is left as it is.
+    public mutating func addMissing(
+        _ value: JSONValue, at path: [String], under base: JSONPointer, in document: JSONValue
+    ) -> Outcome {
+        var current = document
+        var pointer = base
+        for (position, key) in path.enumerated() {
+            guard case .object(let object) = current else { return .blocked(at: pointer, found: current) }
+            pointer = pointer.appending(key)
+            guard let next = object[key], !next.isNull else {
+                var subtree = value
+                for inner in path[(position + 1)...].reversed() {
+                    subtree = .object(JSONObject([JSONObject.Member(key: inner, value: subtree)]))
+                }
+                operations.append(.add(pointer, subtree))
+                return .added
+            }
+            current = next
+        }
+        return .present(current)
+    }
+}

@@ -1,0 +1,116 @@
+/// Where a workload kind keeps a pod spec, as a path from the object's root that may fan out
+/// over arrays and maps (JobSet's `replicatedJobs`, Kubeflow's replica specs).
+public struct PodTemplateLocation: Sendable, Hashable {
+    /// One step from the object's root towards the pod spec.
+    public enum Step: Sendable, Hashable {
+        /// The member with this key.
+        case key(String)
+        /// Every element of an array.
+        case eachElement
+        /// Every member of an object, such as replica specs keyed by replica type.
+        case eachMember
+    }
+
+    /// How messages name one pod spec found here.
+    public enum Label: Sendable, Hashable {
+        /// The kind has one pod spec; the field path says enough.
+        case none
+        /// A fixed name, such as `head group`.
+        case fixed(String)
+        /// The last wildcard's match, after `noun`: the member's key (`replica "Worker"`), or,
+        /// with `nameKey`, that member of the matched element (`worker group "gpu"`).
+        case wildcard(noun: String, nameKey: String?)
+    }
+
+    /// The path from the object's root to the pod spec.
+    public var steps: [Step]
+    /// Whether an object without this pod spec is malformed (a Job's template) rather than
+    /// just not using it (a RayCluster without worker groups).
+    public var isRequired: Bool
+    /// How messages tell the pod specs found here apart.
+    public var label: Label
+
+    /// A location; by default required and unlabelled, as a Job's single template is.
+    public init(steps: [Step], isRequired: Bool = true, label: Label = .none) {
+        self.steps = steps
+        self.isRequired = isRequired
+        self.label = label
+    }
+
+    /// The pod spec of a `batch/v1` Job.
+    public static let job = PodTemplateLocation(steps: [.key("spec"), .key("template"), .key("spec")])
+}
+
+extension PodTemplateLocation {
+    /// The pod specs at this location in `object`, in document order. A value of the wrong
+    /// type on the way, or a missing required one, is reported to `findings`.
+    func sites(in object: JSONValue, findings: inout WorkloadFindings) -> [PodTemplateSite] {
+        var sites: [PodTemplateSite] = []
+        walk(
+            object, step: 0, pointer: .root, label: labelText(token: nil, element: nil), into: &sites,
+            findings: &findings)
+        return sites
+    }
+
+    private func walk(
+        _ value: JSONValue, step: Int, pointer: JSONPointer, label: String?,
+        into sites: inout [PodTemplateSite], findings: inout WorkloadFindings
+    ) {
+        guard step < steps.count else {
+            guard case .object(let spec) = value else {
+                findings.wrongType(pointer, found: value, expected: "an object (a pod spec)")
+                return
+            }
+            sites.append(PodTemplateSite(pointer: pointer, podSpec: spec, label: label))
+            return
+        }
+        switch steps[step] {
+        case .key(let key):
+            guard case .object(let object) = value else {
+                findings.wrongType(pointer, found: value, expected: "an object")
+                return
+            }
+            let next = pointer.appending(key)
+            guard let child = object[key].present else {
+                if isRequired { findings.missing(next, expected: "a pod template") }
+                return
+            }
+            walk(child, step: step + 1, pointer: next, label: label, into: &sites, findings: &findings)
+        case .eachElement:
+            guard case .array(let elements) = value else {
+                findings.wrongType(pointer, found: value, expected: "an array")
+                return
+            }
+            for (index, element) in elements.enumerated() {
+                walk(
+                    element, step: step + 1, pointer: pointer.appending(index),
+                    label: labelText(token: String(index), element: element), into: &sites, findings: &findings)
+            }
+        case .eachMember:
+            guard case .object(let object) = value else {
+                findings.wrongType(pointer, found: value, expected: "an object")
+                return
+            }
+            for member in object.members {
+                walk(
+                    member.value, step: step + 1, pointer: pointer.appending(member.key),
+                    label: labelText(token: member.key, element: member.value), into: &sites, findings: &findings)
+            }
+        }
+    }
+
+    private func labelText(token: String?, element: JSONValue?) -> String? {
+        switch label {
+        case .none:
+            return nil
+        case .fixed(let text):
+            return text
+        case .wildcard(let noun, let nameKey):
+            guard let token else { return nil }
+            // A named element reads better than its index; fall back to the index when the
+            // name is missing, since the field path in the message still locates it.
+            let name = nameKey.flatMap { element?[$0]?.stringValue } ?? token
+            return "\(noun) \(Violation.quote(name))"
+        }
+    }
+}

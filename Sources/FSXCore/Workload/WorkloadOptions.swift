@@ -1,0 +1,181 @@
+/// What an opted-in workload asks for, read from its `fsx-webhook/` label and annotations.
+struct WorkloadOptions {
+    /// The selected configured volumes, in the order the workload names them.
+    var volumes: [WebhookConfiguration.Volume]
+    /// The names asked for, known or not.
+    var requestedVolumes: [String]
+    /// Whether `volumes` came from the annotation rather than `defaultVolumes`.
+    var volumesFromAnnotation: Bool
+    /// The containers to mount into, or `nil` for every entry of `containers`.
+    var containerNames: [String]?
+    var placement: WebhookConfiguration.Placement
+    /// Whether `placement` came from the annotation rather than the configuration.
+    var placementFromAnnotation: Bool
+
+    static let injectLabel = "fsx-webhook/inject"
+    static let volumesAnnotation = "fsx-webhook/volumes"
+    static let containersAnnotation = "fsx-webhook/containers"
+    static let placementAnnotation = "fsx-webhook/placement"
+    static let annotations = [volumesAnnotation, containersAnnotation, placementAnnotation]
+    static let prefix = "fsx-webhook/"
+
+    static let labelsPointer = JSONPointer(["metadata", "labels"])
+    static let injectPointer = labelsPointer.appending(injectLabel)
+    static let annotationsPointer = JSONPointer(["metadata", "annotations"])
+    static let volumesPointer = annotationsPointer.appending(volumesAnnotation)
+    static let containersPointer = annotationsPointer.appending(containersAnnotation)
+    static let placementPointer = annotationsPointer.appending(placementAnnotation)
+
+    /// The workload's choices, or `nil` when it does not opt in (or its labels cannot be
+    /// read, which `findings` then reports).
+    ///
+    /// Only an exact `"true"` opts in: the chart's objectSelector matches exactly that, and
+    /// the CLI must decide as the server does.
+    static func read(
+        _ object: JSONValue, configuration: WebhookConfiguration, findings: inout WorkloadFindings
+    ) -> WorkloadOptions? {
+        guard let metadataValue = object["metadata"].present else { return nil }
+        guard case .object(let metadata) = metadataValue else {
+            findings.wrongType(JSONPointer(["metadata"]), found: metadataValue, expected: "an object")
+            return nil
+        }
+        guard let labelsValue = metadata["labels"].present else { return nil }
+        guard case .object(let labels) = labelsValue else {
+            findings.wrongType(labelsPointer, found: labelsValue, expected: "an object of string values")
+            return nil
+        }
+        guard let inject = labels[injectLabel] else { return nil }
+        guard case .string(let injectText) = inject else {
+            findings.wrongType(injectPointer, found: inject, expected: "the string \"true\"")
+            return nil
+        }
+        guard injectText == "true" else { return nil }
+        for member in labels.members where member.value.stringValue == nil {
+            findings.wrongType(labelsPointer.appending(member.key), found: member.value, expected: "a string")
+        }
+
+        let annotations = readAnnotations(metadata, findings: &findings)
+        var options = WorkloadOptions(
+            volumes: [], requestedVolumes: [], volumesFromAnnotation: false, containerNames: nil,
+            placement: configuration.placement, placementFromAnnotation: false)
+        options.readVolumes(annotations[volumesAnnotation], configuration: configuration, findings: &findings)
+        options.readContainers(annotations[containersAnnotation], findings: &findings)
+        options.readPlacement(annotations[placementAnnotation], findings: &findings)
+        return options
+    }
+
+    /// The string annotations; wrong types are reported, and unknown `fsx-webhook/` keys
+    /// are warned about, since a misspelt key would otherwise be silently ignored.
+    private static func readAnnotations(_ metadata: JSONObject, findings: inout WorkloadFindings) -> [String: String] {
+        guard let value = metadata["annotations"].present else { return [:] }
+        guard case .object(let annotations) = value else {
+            findings.wrongType(annotationsPointer, found: value, expected: "an object of string values")
+            return [:]
+        }
+        var ours: [String: String] = [:]
+        for member in annotations.members {
+            guard case .string(let text) = member.value else {
+                findings.wrongType(annotationsPointer.appending(member.key), found: member.value, expected: "a string")
+                continue
+            }
+            guard member.key.hasPrefix(prefix) else { continue }
+            if Self.annotations.contains(member.key) {
+                ours[member.key] = text
+            } else {
+                let hint =
+                    Suggestion.nearest(to: member.key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
+                findings.warn(
+                    .annotationUnknown, annotationsPointer.appending(member.key),
+                    "\(Violation.quote(member.key)) is not an fsx-webhook annotation, ignored\(hint)")
+            }
+        }
+        return ours
+    }
+
+    private mutating func readVolumes(
+        _ annotation: String?, configuration: WebhookConfiguration, findings: inout WorkloadFindings
+    ) {
+        let names: [String]
+        if let annotation {
+            // An empty annotation selects nothing rather than the defaults: it is what a
+            // template renders for an empty list, and quietly adding volumes would surprise.
+            names = Self.names(in: annotation)
+            volumesFromAnnotation = true
+        } else {
+            names = Self.names(in: configuration.defaultVolumes)
+        }
+        requestedVolumes = names
+        for name in names {
+            if let volume = configuration.volume(named: name) {
+                volumes.append(volume)
+                continue
+            }
+            let configured = configuration.volumes.map(\.name)
+            let origin =
+                volumesFromAnnotation
+                ? "asks for volume \(Violation.quote(name))"
+                : "gets default volume \(Violation.quote(name))"
+            let fix: String
+            if configured.isEmpty {
+                fix =
+                    "(no volumes are configured); remove the annotation or configure the volume in the fsx-webhook configuration"
+            } else if let nearest = Suggestion.nearest(to: name, among: configured) {
+                fix = "(configured: \(configured.joined(separator: ", "))); did you mean \(Violation.quote(nearest))?"
+            } else {
+                fix = "(configured: \(configured.joined(separator: ", "))); use one of those names"
+            }
+            findings.deny(
+                .volumeUnknown, Self.volumesPointer, "\(findings.subject) \(origin), which is not configured \(fix)")
+        }
+    }
+
+    private mutating func readContainers(_ annotation: String?, findings: inout WorkloadFindings) {
+        guard let annotation else { return }
+        let names = Self.names(in: annotation)
+        if names.isEmpty {
+            findings.deny(
+                .containerUnknown, Self.containersPointer,
+                "\(findings.subject) names no container; list the containers to mount into, or remove the annotation to use every container"
+            )
+        }
+        containerNames = names
+    }
+
+    private mutating func readPlacement(_ annotation: String?, findings: inout WorkloadFindings) {
+        guard let annotation else { return }
+        let text = Self.trimmed(Substring(annotation))
+        guard let placement = WebhookConfiguration.Placement(rawValue: String(text)) else {
+            let choices = WebhookConfiguration.Placement.allCases.map(\.rawValue)
+            let hint = Suggestion.nearest(to: String(text), among: choices).map { "did you mean \($0)? " } ?? ""
+            findings.deny(
+                .placementInvalid, Self.placementPointer,
+                "\(Violation.quote(annotation)) on \(findings.subject) is not a placement; \(hint)use required, preferred or none"
+            )
+            // Nothing is placed: the workload is refused, and guessing would add noise.
+            self.placement = .none
+            placementFromAnnotation = true
+            return
+        }
+        self.placement = placement
+        placementFromAnnotation = true
+    }
+
+    /// A comma-separated list: items trimmed, empty items dropped, duplicates dropped, in
+    /// the order written.
+    static func names(in list: String) -> [String] {
+        names(in: list.split(separator: ",", omittingEmptySubsequences: true).map { String(trimmed($0)) })
+    }
+
+    static func names(in list: [String]) -> [String] {
+        var result: [String] = []
+        for item in list where !item.isEmpty && !result.contains(item) { result.append(item) }
+        return result
+    }
+
+    static func trimmed(_ text: Substring) -> Substring {
+        var text = text
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,392 @@
+/// Keeps a workload's pods in the availability zone of its FSx volumes, so they do not pay
+/// cross-AZ latency and transfer cost.
+struct ZonePlacement {
+    /// How one `nodeSelectorTerm` relates to the zone.
+    enum TermFit: Equatable {
+        /// Says nothing that rules the zone out; the zone requirement is ANDed into it.
+        case open
+        /// Already requires exactly this zone; left alone.
+        case pinned
+        /// Can never match a node in the zone (`In` without it, `NotIn` with it, ...).
+        case excludes
+        /// No expressions and no fields: matches no node at all, in Kubernetes.
+        case empty
+    }
+
+    /// One `matchExpressions` entry.
+    struct Requirement {
+        var key: String
+        var op: String
+        var values: [String]
+    }
+
+    let zone: String
+    /// `.required` or `.preferred`.
+    let placement: WebhookConfiguration.Placement
+    let zoneLabel: String
+    /// The selected volumes, for messages.
+    let volumeNames: [String]
+
+    static let nodeAffinityKeys = ["affinity", "nodeAffinity"]
+    static let requiredKeys = nodeAffinityKeys + ["requiredDuringSchedulingIgnoredDuringExecution"]
+    static let preferredKeys = nodeAffinityKeys + ["preferredDuringSchedulingIgnoredDuringExecution"]
+
+    /// Decides the zone once for the whole workload, or `nil` when nothing is to be placed
+    /// (placement `none`, no volumes, or a problem `findings` now reports).
+    static func plan(
+        _ options: WorkloadOptions, configuration: WebhookConfiguration, findings: inout WorkloadFindings
+    ) -> ZonePlacement? {
+        guard options.placement != .none, !options.volumes.isEmpty else { return nil }
+        let origin = options.placementFromAnnotation ? "asks for" : "gets the configured"
+        let field = options.placementFromAnnotation ? WorkloadOptions.placementPointer : WorkloadOptions.volumesPointer
+        var zones: [(volume: String, zone: String)] = []
+        for volume in options.volumes {
+            guard let zone = volume.zone else {
+                findings.deny(
+                    .volumeZoneMissing, field,
+                    "\(findings.subject) \(origin) placement \(options.placement.rawValue), but volume \(Violation.quote(volume.name)) "
+                        + "has no zone in the fsx-webhook configuration; give the volume a zone (or a subnetId listed in zones), "
+                        + "or set \(WorkloadOptions.placementAnnotation): none")
+                continue
+            }
+            zones.append((volume.name, zone))
+        }
+        guard zones.count == options.volumes.count, let first = zones.first else { return nil }
+        guard zones.allSatisfy({ $0.zone == first.zone }) else {
+            let listing = zones.map { "\($0.volume): \($0.zone)" }.joined(separator: ", ")
+            if options.placement == .required {
+                findings.deny(
+                    .zoneConflict, WorkloadOptions.volumesPointer,
+                    "\(findings.subject) asks for volumes in different zones (\(listing)), but placement is required; "
+                        + "ask for volumes from one zone, or set \(WorkloadOptions.placementAnnotation): preferred or none"
+                )
+            } else {
+                findings.warn(
+                    .zoneConflict, WorkloadOptions.volumesPointer,
+                    "FSx volumes span zones (\(listing)); no zone preference added")
+            }
+            return nil
+        }
+        return ZonePlacement(
+            zone: first.zone, placement: options.placement, zoneLabel: configuration.zoneLabel,
+            volumeNames: options.volumes.map(\.name))
+    }
+
+    /// `zoneLabel In [zone]`, the requirement this webhook adds.
+    var requirement: JSONValue {
+        ["key": .string(zoneLabel), "operator": "In", "values": [.string(zone)]]
+    }
+
+    /// Adds the affinity `site` lacks, or reports why it cannot be placed.
+    func apply(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
+        checkNodeSelector(of: site, findings: &findings)
+        switch placement {
+        case .required: addRequired(to: site, builder: &builder, findings: &findings)
+        case .preferred: addPreferred(to: site, builder: &builder, findings: &findings)
+        case .none: break
+        }
+    }
+
+    // MARK: - nodeSelector
+
+    private func checkNodeSelector(of site: PodTemplateSite, findings: inout WorkloadFindings) {
+        let pointer = site.pointer.appending("nodeSelector")
+        guard let value = site.podSpec["nodeSelector"].present else { return }
+        guard case .object(let selector) = value else {
+            findings.wrongType(pointer, found: value, expected: "an object of string values")
+            return
+        }
+        guard let selected = selector[zoneLabel] else { return }
+        let field = pointer.appending(zoneLabel)
+        guard case .string(let other) = selected else {
+            findings.wrongType(field, found: selected, expected: "a string")
+            return
+        }
+        guard other != zone else { return }
+        if placement == .required {
+            findings.deny(
+                .nodeSelectorConflict, field,
+                "\(findings.subject)\(suffix(site)) selects nodes in zone \(Violation.quote(other)), but its FSx volumes "
+                    + "(\(volumeNames.joined(separator: ", "))) are in \(Violation.quote(zone)); set it to \(Violation.quote(zone)) or remove it"
+            )
+        } else {
+            findings.warn(
+                .nodeSelectorConflict, field,
+                "nodeSelector\(suffix(site)) pins zone \(Violation.quote(other)), but the FSx volumes are in \(Violation.quote(zone))"
+            )
+        }
+    }
+
+    // MARK: - required
+
+    private func addRequired(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
+        let newTerm: JSONValue = ["matchExpressions": [requirement]]
+        let requiredPointer = site.pointer.appending(contentsOf: Self.requiredKeys)
+        let required: JSONValue
+        switch builder.addMissing(
+            ["nodeSelectorTerms": [newTerm]], at: Self.requiredKeys, under: site.pointer, in: .object(site.podSpec))
+        {
+        case .added: return
+        case .blocked(let pointer, let found):
+            findings.wrongType(pointer, found: found, expected: "an object")
+            return
+        case .present(let value): required = value
+        }
+
+        let termsPointer = requiredPointer.appending("nodeSelectorTerms")
+        let terms: [JSONValue]
+        switch builder.addMissing([newTerm], at: ["nodeSelectorTerms"], under: requiredPointer, in: required) {
+        case .added: return
+        case .blocked(let pointer, let found):
+            findings.wrongType(pointer, found: found, expected: "an object")
+            return
+        case .present(let value):
+            guard case .array(let array) = value else {
+                findings.wrongType(termsPointer, found: value, expected: "an array of node selector terms")
+                return
+            }
+            terms = array
+        }
+        guard !terms.isEmpty else {
+            // The apiserver refuses an empty list; with the zone term the pod has a valid one.
+            builder.append([newTerm], toArrayAt: termsPointer, current: .array(terms))
+            return
+        }
+
+        guard let fits = self.fits(of: terms, at: termsPointer, findings: &findings) else { return }
+        let excluded = fits.indices.filter { fits[$0] == .excludes }
+        guard fits.contains(where: { $0 == .open || $0 == .pinned }) else {
+            findings.deny(
+                .affinityConflict, termsPointer,
+                "existing node affinity of \(findings.subject)\(suffix(site)) can never match zone \(Violation.quote(zone)) "
+                    + "of its FSx volumes (\(Self.describe(excluded))); allow \(Violation.quote(zone)) in a term, "
+                    + "or set \(WorkloadOptions.placementAnnotation): none")
+            return
+        }
+        // ANDing into every term keeps the user's alternatives, each now within the zone.
+        for (index, fit) in fits.enumerated() where fit == .open {
+            let term = terms[index]
+            builder.append(
+                [requirement], toArrayAt: termsPointer.appending(index).appending("matchExpressions"),
+                current: term["matchExpressions"])
+        }
+        if !excluded.isEmpty {
+            findings.warn(
+                .affinityConflict, termsPointer,
+                "node affinity \(Self.describe(excluded))\(suffix(site)) \(excluded.count == 1 ? "excludes" : "exclude") zone \(Violation.quote(zone)) of the FSx volumes; left unchanged"
+            )
+        }
+    }
+
+    /// `term 1`, `terms 0, 2`; with none excluding, every term is empty.
+    private static func describe(_ indexes: [Int]) -> String {
+        if indexes.isEmpty { return "no term matches any node" }
+        if indexes.count == 1 { return "term \(indexes[0])" }
+        return "terms " + indexes.map(String.init).joined(separator: ", ")
+    }
+
+    // MARK: - preferred
+
+    private func addPreferred(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
+        let spec = JSONValue.object(site.podSpec)
+        // A required affinity that rules the zone out wins over any preference: say so.
+        switch lookup(Self.requiredKeys + ["nodeSelectorTerms"], under: site.pointer, in: spec, findings: &findings) {
+        case .blocked: return
+        case .missing: break
+        case .found(let value):
+            let termsPointer = site.pointer.appending(contentsOf: Self.requiredKeys + ["nodeSelectorTerms"])
+            guard case .array(let terms) = value else {
+                findings.wrongType(termsPointer, found: value, expected: "an array of node selector terms")
+                return
+            }
+            guard let fits = fits(of: terms, at: termsPointer, findings: &findings) else { return }
+            if !fits.isEmpty, !fits.contains(where: { $0 == .open || $0 == .pinned }) {
+                findings.warn(
+                    .affinityConflict, termsPointer,
+                    "required node affinity\(suffix(site)) never matches zone \(Violation.quote(zone)) of the FSx volumes"
+                )
+            }
+        }
+
+        let item: JSONValue = ["weight": 100, "preference": ["matchExpressions": [requirement]]]
+        let listPointer = site.pointer.appending(contentsOf: Self.preferredKeys)
+        switch builder.addMissing([item], at: Self.preferredKeys, under: site.pointer, in: spec) {
+        case .added: return
+        case .blocked(let pointer, let found):
+            findings.wrongType(pointer, found: found, expected: "an object")
+        case .present(let value):
+            guard case .array(let items) = value else {
+                findings.wrongType(listPointer, found: value, expected: "an array of preferred scheduling terms")
+                return
+            }
+            var present = false
+            var readable = true
+            for (index, item) in items.enumerated() {
+                switch preferenceFits(item, at: listPointer.appending(index), findings: &findings) {
+                case .some(true): present = true
+                case .some(false): break
+                case .none: readable = false
+                }
+            }
+            if readable, !present { builder.append([item], toArrayAt: listPointer, current: value) }
+        }
+    }
+
+    /// Whether a preferred scheduling term already carries `zoneLabel In [zone]`; `nil` when
+    /// it cannot be read (reported).
+    private func preferenceFits(_ item: JSONValue, at pointer: JSONPointer, findings: inout WorkloadFindings) -> Bool? {
+        guard case .object(let object) = item else {
+            findings.wrongType(pointer, found: item, expected: "an object (a preferred scheduling term)")
+            return nil
+        }
+        guard let preference = object["preference"].present else { return false }
+        let preferencePointer = pointer.appending("preference")
+        guard case .object(let term) = preference else {
+            findings.wrongType(preferencePointer, found: preference, expected: "an object (a node selector term)")
+            return nil
+        }
+        guard let requirements = requirements(of: term, at: preferencePointer, findings: &findings) else { return nil }
+        return requirements.contains { isPin($0) }
+    }
+
+    // MARK: - terms
+
+    private enum Lookup {
+        case missing
+        case found(JSONValue)
+        case blocked
+    }
+
+    /// Reads the member at `keys` without adding anything; a non-object on the way is reported.
+    private func lookup(
+        _ keys: [String], under base: JSONPointer, in document: JSONValue, findings: inout WorkloadFindings
+    )
+        -> Lookup
+    {
+        var current = document
+        var pointer = base
+        for key in keys {
+            guard case .object(let object) = current else {
+                findings.wrongType(pointer, found: current, expected: "an object")
+                return .blocked
+            }
+            pointer = pointer.appending(key)
+            guard let next = object[key].present else { return .missing }
+            current = next
+        }
+        return .found(current)
+    }
+
+    /// How each term relates to the zone; `nil` when any cannot be read (reported).
+    func fits(of terms: [JSONValue], at pointer: JSONPointer, findings: inout WorkloadFindings) -> [TermFit]? {
+        var fits: [TermFit] = []
+        fits.reserveCapacity(terms.count)
+        var readable = true
+        for (index, term) in terms.enumerated() {
+            if let fit = fit(of: term, at: pointer.appending(index), findings: &findings) {
+                fits.append(fit)
+            } else {
+                readable = false
+            }
+        }
+        return readable ? fits : nil
+    }
+
+    func fit(of term: JSONValue, at pointer: JSONPointer, findings: inout WorkloadFindings) -> TermFit? {
+        guard case .object(let object) = term else {
+            findings.wrongType(pointer, found: term, expected: "an object (a node selector term)")
+            return nil
+        }
+        guard let requirements = requirements(of: object, at: pointer, findings: &findings) else { return nil }
+        var hasFields = false
+        if let fields = object["matchFields"].present {
+            guard case .array(let array) = fields else {
+                findings.wrongType(pointer.appending("matchFields"), found: fields, expected: "an array")
+                return nil
+            }
+            hasFields = !array.isEmpty
+        }
+        if requirements.isEmpty && !hasFields { return .empty }
+        if requirements.contains(where: { excludesZone($0) }) { return .excludes }
+        if requirements.contains(where: { isPin($0) }) { return .pinned }
+        return .open
+    }
+
+    /// The `matchExpressions` of a node selector term; `nil` when malformed (reported).
+    private func requirements(of term: JSONObject, at pointer: JSONPointer, findings: inout WorkloadFindings)
+        -> [Requirement]?
+    {
+        guard let value = term["matchExpressions"].present else { return [] }
+        let listPointer = pointer.appending("matchExpressions")
+        guard case .array(let expressions) = value else {
+            findings.wrongType(listPointer, found: value, expected: "an array of node selector requirements")
+            return nil
+        }
+        var requirements: [Requirement] = []
+        requirements.reserveCapacity(expressions.count)
+        var readable = true
+        for (index, expression) in expressions.enumerated() {
+            let expressionPointer = listPointer.appending(index)
+            guard case .object(let object) = expression else {
+                findings.wrongType(
+                    expressionPointer, found: expression, expected: "an object (a node selector requirement)")
+                readable = false
+                continue
+            }
+            var strings: [String] = []
+            for key in ["key", "operator"] {
+                if case .string(let text)? = object[key] {
+                    strings.append(text)
+                } else if let found = object[key] {
+                    findings.wrongType(expressionPointer.appending(key), found: found, expected: "a string")
+                } else {
+                    findings.missing(expressionPointer.appending(key), expected: "a string")
+                }
+            }
+            var values: [String] = []
+            if let list = object["values"].present {
+                if case .array(let elements) = list, elements.allSatisfy({ $0.stringValue != nil }) {
+                    values = elements.compactMap(\.stringValue)
+                } else {
+                    findings.wrongType(
+                        expressionPointer.appending("values"), found: list, expected: "an array of strings")
+                    readable = false
+                }
+            }
+            guard strings.count == 2 else {
+                readable = false
+                continue
+            }
+            requirements.append(Requirement(key: strings[0], op: strings[1], values: values))
+        }
+        return readable ? requirements : nil
+    }
+
+    /// `zoneLabel In [zone]` exactly: what this webhook adds, and what makes a term pinned.
+    private func isPin(_ requirement: Requirement) -> Bool {
+        requirement.key == zoneLabel && requirement.op == "In" && requirement.values == [zone]
+    }
+
+    /// Whether no node in the zone can satisfy `requirement`, following the Kubernetes
+    /// node-selector semantics.
+    private func excludesZone(_ requirement: Requirement) -> Bool {
+        guard requirement.key == zoneLabel else { return false }
+        switch requirement.op {
+        case "In": return !requirement.values.contains(zone)
+        case "NotIn": return requirement.values.contains(zone)
+        case "DoesNotExist": return true
+        case "Gt", "Lt":
+            // The label value is compared as an integer; a zone name never parses as one, so
+            // the requirement can match no node in the zone.
+            guard let value = Int(zone), requirement.values.count == 1, let bound = Int(requirement.values[0]) else {
+                return true
+            }
+            return requirement.op == "Gt" ? !(value > bound) : !(value < bound)
+        default: return false
+        }
+    }
+
+    private func suffix(_ site: PodTemplateSite) -> String {
+        site.label.map { " (\($0))" } ?? ""
+    }
+}
