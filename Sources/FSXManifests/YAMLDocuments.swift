@@ -32,9 +32,9 @@ public enum YAMLDocuments {
     /// Every non-empty document in `text`, with its position in the stream.
     public static func documents(_ text: String) throws(ManifestError) -> [YAMLDocument] {
         do {
-            // `.basic` leaves every scalar's tag as written: resolution is ours (go-yaml's
-            // rules, not Yams'), and `.utf8` avoids Yams reading an environment variable.
-            let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
+            // Resolution is ours (go-yaml's rules, not Yams'); `.utf8` keeps Yams from reading
+            // an environment variable.
+            let parser = try Parser(yaml: text, resolver: Converter.resolver, encoding: .utf8)
             var converter = Converter()
             var documents: [YAMLDocument] = []
             var index = 0
@@ -98,6 +98,12 @@ public enum YAMLDocuments {
 /// Turns composed Yams nodes into `JSONValue`s, counting values against the alias budget.
 struct Converter {
     var remaining = YAMLDocuments.maximumValues
+
+    /// Tags every untagged plain scalar as `plainTag` when Yams resolves it. Yams resolves
+    /// the tags of mapping keys in place while checking for duplicates; with this resolver a
+    /// plain key still reads as plain afterwards, instead of as an explicit `!!str`.
+    static let resolver: Resolver = (try? Resolver.basic.appending(plainTag, "^")) ?? .basic
+    static let plainTag = Tag.Name(rawValue: "tag:fsx-webhook,2025:plain")
 
     mutating func value(_ node: Node, depth: Int) throws(ManifestError) -> JSONValue {
         guard depth <= YAMLDocuments.maximumDepth else {
@@ -170,8 +176,7 @@ struct Converter {
 
     static func isMergeKey(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node, scalar.string == "<<" else { return false }
-        let tag = scalar.tag.description
-        return (tag.isEmpty && isPlain(scalar)) || tag == Tag.Name.merge.rawValue
+        return isImplicitPlain(scalar) || scalar.tag.description == Tag.Name.merge.rawValue
     }
 
     /// A mapping key as sigs.k8s.io/yaml turns it into a JSON key: strings as written,
@@ -193,9 +198,10 @@ struct Converter {
         let text = scalar.string
         let line = scalar.mark?.line ?? 0
         // Quoted and block scalars carry the `str` tag from the parser; plain ones an empty tag.
+        if isImplicitPlain(scalar) { return try resolved(PlainScalar.resolve(text), text: text, line: line) }
         switch scalar.tag.description {
-        case "":
-            return isPlain(scalar) ? try resolved(PlainScalar.resolve(text), text: text, line: line) : .string(text)
+        case "", plainTag.rawValue:
+            return .string(text)
         case Tag.Name.null.rawValue:
             guard case .null = PlainScalar.resolve(text) else { throw mismatch(text, "null", line) }
             return .null
@@ -242,7 +248,12 @@ struct Converter {
         }
     }
 
-    static func isPlain(_ scalar: Node.Scalar) -> Bool { scalar.style == .plain || scalar.style == .any }
+    /// A plain scalar without an explicit tag: the only kind go-yaml resolves to bool, int,
+    /// float or null.
+    static func isImplicitPlain(_ scalar: Node.Scalar) -> Bool {
+        let tag = scalar.tag.description
+        return (tag.isEmpty || tag == plainTag.rawValue) && (scalar.style == .plain || scalar.style == .any)
+    }
 
     static func mismatch(_ text: String, _ tag: String, _ line: Int) -> ManifestError {
         ManifestError("line \(line): cannot read \(JSONWriter.quoted(text)) as !!\(tag)")
