@@ -14,6 +14,16 @@ public struct AdmissionEngine: Sendable {
 
     public let configuration: WebhookConfiguration
 
+    /// The endpoint the Helm chart routes an object of this kind to: StorageClasses and
+    /// PersistentVolumes to the validating webhook, workloads to the mutating one. The CLI's
+    /// `review` uses it as its default so it prints what the cluster would get.
+    public static func defaultEndpoint(forKind kind: String) -> Endpoint {
+        switch kind {
+        case "StorageClass", "PersistentVolume": return .validate
+        default: return .mutate
+        }
+    }
+
     public init(configuration: WebhookConfiguration = .default) {
         self.configuration = configuration
     }
@@ -68,7 +78,7 @@ public struct AdmissionEngine: Sendable {
                 else { return violation }
                 var softened = violation
                 softened.severity = .warn
-                softened.message = "existing problem, not introduced by this update: " + violation.message
+                softened.message = "already present: " + violation.message
                 return softened
             }
         }

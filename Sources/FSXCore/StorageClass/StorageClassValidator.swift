@@ -1,7 +1,171 @@
-// PLACEHOLDER: replaced by the StorageClass rules implementation.
+/// Judges StorageClasses of aws-fsx-csi-driver before they reach the cluster.
+///
+/// The driver does no checking of its own: it forwards parameters to AWS's CreateFileSystem
+/// as they are, so a bad mix shows up only as a claim stuck `Pending` with a
+/// `ProvisioningFailed` event, and parameters cannot be edited afterwards. This validator
+/// applies the rules of `fsx-rules.md` at admission and reports every problem at once.
 public enum StorageClassValidator {
+    /// The provisioner name of aws-fsx-csi-driver. Classes of other provisioners are not judged.
     public static let provisioner = "fsx.csi.aws.com"
+
+    /// Every problem of `storageClass`, denials and warnings, in a stable order.
+    ///
+    /// Returns `[]` when `provisioner` is not `fsx.csi.aws.com`. Never traps on unexpected
+    /// JSON types: a value of the wrong type is itself reported.
+    /// - Parameter unknownParameters: whether keys the driver does not read are warnings or
+    ///   denials (`validation.unknownParameters` in the configuration file).
     public static func validate(
         _ storageClass: JSONValue, unknownParameters: WebhookConfiguration.UnknownParameterPolicy
-    ) -> [Violation] { [] }
+    ) -> [Violation] {
+        guard storageClass["provisioner"]?.stringValue == provisioner else { return [] }
+        var violations: [Violation] = []
+
+        var parameters: StorageClassParameters?
+        switch storageClass["parameters"] {
+        case nil, .null?:
+            parameters = StorageClassParameters()
+        case .object(let object)?:
+            parameters = StorageClassParameters(
+                reading: object, unknownParameters: unknownParameters, into: &violations)
+        case let other?:
+            // Nothing can be read, so no parameter rule runs: each would only repeat this.
+            violations.append(
+                .deny(
+                    "field-type", "parameters",
+                    "parameters: is \(describe(other)), not a map of strings; "
+                        + "write parameters: {subnetId: subnet-..., securityGroupIds: sg-...}"))
+        }
+
+        if let parameters {
+            checkNetwork(parameters, into: &violations)
+            checkPerformance(parameters, into: &violations)
+            checkS3(parameters, into: &violations)
+            checkBackup(parameters, into: &violations)
+            checkMetadata(parameters, into: &violations)
+            checkTags(parameters, into: &violations)
+        }
+        checkExpansion(storageClass["allowVolumeExpansion"], deployment: parameters?.deployment, into: &violations)
+        LustreMountOptions.check(storageClass["mountOptions"], field: "mountOptions", into: &violations)
+        return violations
+    }
+
+    // MARK: - Shared helpers
+
+    /// The result of reading a typed parameter.
+    enum Reading<Value> {
+        /// Not given: the driver uses its default (or sends nothing).
+        case absent
+        /// Given but unusable; already reported.
+        case invalid
+        case value(Value)
+    }
+
+    /// A one-line message: field, the quoted value when there is one, then the text.
+    static func message(_ parameter: FSxParameter, _ value: String?, _ text: String) -> String {
+        guard let value else { return "\(parameter.field): \(text)" }
+        return "\(parameter.field): \(Violation.quote(value)) \(text)"
+    }
+
+    static func deny(_ rule: RuleID, _ parameter: FSxParameter, _ value: String?, _ text: String) -> Violation {
+        .deny(rule, parameter.field, message(parameter, value, text))
+    }
+
+    static func warn(_ rule: RuleID, _ parameter: FSxParameter, _ value: String?, _ text: String) -> Violation {
+        .warn(rule, parameter.field, message(parameter, value, text))
+    }
+
+    /// Checks a value against a fixed set; reports `rule` and returns `nil` when it is not in it.
+    /// Absent, empty (the driver drops it) and unreadable values are not judged.
+    @discardableResult
+    static func checkEnum(
+        _ parameter: FSxParameter, _ allowed: [String], rule: RuleID, _ parameters: StorageClassParameters,
+        into violations: inout [Violation]
+    ) -> String? {
+        guard let value = parameters.setting(parameter) else { return nil }
+        if allowed.contains(value) { return value }
+        violations.append(deny(rule, parameter, value, enumText(parameter, value, allowed)))
+        return nil
+    }
+
+    static func enumText(_ parameter: FSxParameter, _ value: String, _ allowed: [String]) -> String {
+        let fix =
+            likelyMeant(value, among: allowed).map { "use \($0)" }
+            ?? "use one of: \(allowed.joined(separator: ", "))"
+        return "is not a valid \(parameter.key) (the driver passes it to AWS unchanged, which refuses it); \(fix)"
+    }
+
+    /// The allowed value `value` was surely meant as: the only one within a plausible typo,
+    /// so "2.16" or "PERSISTENT_3" list every choice instead of guessing between near ties.
+    static func likelyMeant(_ value: String, among allowed: [String]) -> String? {
+        guard let nearest = Suggestion.nearest(to: value, among: allowed) else { return nil }
+        if nearest.lowercased() == value.lowercased() { return nearest }
+        let best = Suggestion.editDistance(value, nearest)
+        let ties = allowed.filter { Suggestion.editDistance(value, $0) == best }
+        return ties.count == 1 ? nearest : nil
+    }
+
+    /// "a string", "an array", ... for messages about wrong JSON types.
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .array, .object: return "an \(value.typeName)"
+        default: return "a \(value.typeName)"
+        }
+    }
+
+    /// Reads a whole-number parameter the way the driver does (`strconv.ParseInt`, then a
+    /// silent `int32` conversion), reporting `number-format` for anything but plain digits
+    /// that fit in Int32.
+    static func integer(
+        _ parameter: FSxParameter, example: String, _ parameters: StorageClassParameters,
+        into violations: inout [Violation]
+    ) -> Reading<Int32> {
+        if parameters.isUnreadable(parameter) { return .invalid }
+        guard let text = parameters[parameter] else { return .absent }
+        if let number = Patterns.int32(text) { return .value(number) }
+        let allDigits = !text.isEmpty && text.utf8.allSatisfy(Patterns.isDigit)
+        let why =
+            allDigits
+            ? "is larger than 2147483647, which the driver silently wraps into a different number"
+            : "is not a plain whole number (the driver refuses anything but digits)"
+        violations.append(deny("number-format", parameter, text, "\(why); write digits only, such as \"\(example)\""))
+        return .invalid
+    }
+
+    /// Reads a boolean parameter the way the driver does (Go's `strconv.ParseBool`).
+    static func boolean(
+        _ parameter: FSxParameter, _ parameters: StorageClassParameters, into violations: inout [Violation]
+    ) -> Reading<Bool> {
+        if parameters.isUnreadable(parameter) { return .invalid }
+        guard let text = parameters[parameter] else { return .absent }
+        if FSxValues.trueForms.contains(text) { return .value(true) }
+        if FSxValues.falseForms.contains(text) { return .value(false) }
+        violations.append(
+            deny(
+                "bool-format", parameter, text,
+                "is not a boolean the driver understands (it uses Go's ParseBool, so every claim fails); "
+                    + "use \"true\" or \"false\""))
+        return .invalid
+    }
+
+    /// `allowVolumeExpansion` is not a parameter but decides whether resizes are attempted.
+    static func checkExpansion(
+        _ value: JSONValue?, deployment: DeploymentType?, into violations: inout [Violation]
+    ) {
+        switch value {
+        case nil, .null?, .bool(false)?:
+            return
+        case .bool(true)?:
+            guard deployment == .scratch1 else { return }
+            violations.append(
+                .warn(
+                    "scratch1-expansion", "allowVolumeExpansion",
+                    "allowVolumeExpansion: true, but SCRATCH_1 file systems cannot grow; use SCRATCH_2 or PERSISTENT_*")
+            )
+        case let other?:
+            violations.append(
+                .deny(
+                    "field-type", "allowVolumeExpansion",
+                    "allowVolumeExpansion: is \(describe(other)), not true or false; write allowVolumeExpansion: true"))
+        }
+    }
 }

@@ -1,0 +1,137 @@
+/// A StorageClass parameter that aws-fsx-csi-driver reads (`pkg/driver/controller.go`,
+/// v1.9.0). The driver ignores every other key, so this list is what "unknown" means.
+enum FSxParameter: Int, CaseIterable, Sendable {
+    case subnetId
+    case securityGroupIds
+    case deploymentType
+    case storageType
+    case perUnitStorageThroughput
+    case driveCacheType
+    case dataCompressionType
+    case fileSystemTypeVersion
+    case s3ImportPath
+    case s3ExportPath
+    case autoImportPolicy
+    case kmsKeyId
+    case automaticBackupRetentionDays
+    case dailyAutomaticBackupStartTime
+    case copyTagsToBackups
+    case weeklyMaintenanceStartTime
+    case extraTags
+    case metadataConfigurationMode
+    case metadataIops
+    case efaEnabled
+
+    /// The key as written in `parameters` (case-sensitive, like the driver's map lookup).
+    var key: String { Self.keys[rawValue] }
+
+    /// The dotted field path used in violations.
+    var field: String { Self.fields[rawValue] }
+
+    init?(key: String) {
+        guard let found = Self.byKey[key] else { return nil }
+        self = found
+    }
+
+    // Same order as the cases; `rawValue` indexes it.
+    static let keys: [String] = [
+        "subnetId", "securityGroupIds", "deploymentType", "storageType", "perUnitStorageThroughput",
+        "driveCacheType", "dataCompressionType", "fileSystemTypeVersion", "s3ImportPath", "s3ExportPath",
+        "autoImportPolicy", "kmsKeyId", "automaticBackupRetentionDays", "dailyAutomaticBackupStartTime",
+        "copyTagsToBackups", "weeklyMaintenanceStartTime", "extraTags", "metadataConfigurationMode",
+        "metadataIops", "efaEnabled",
+    ]
+
+    static let fields: [String] = keys.map { "parameters.\($0)" }
+
+    static let byKey: [String: FSxParameter] = Dictionary(
+        uniqueKeysWithValues: allCases.map { (keys[$0.rawValue], $0) })
+}
+
+/// `deploymentType`; absent (or empty, which the driver does not send) means SCRATCH_1.
+enum DeploymentType: String, CaseIterable, Sendable {
+    case scratch1 = "SCRATCH_1"
+    case scratch2 = "SCRATCH_2"
+    case persistent1 = "PERSISTENT_1"
+    case persistent2 = "PERSISTENT_2"
+
+    var isPersistent: Bool { self == .persistent1 || self == .persistent2 }
+}
+
+/// `storageType`; absent means SSD. INTELLIGENT_TIERING exists in AWS but is not a case:
+/// the driver cannot create it.
+enum StorageType: String, CaseIterable, Sendable {
+    case ssd = "SSD"
+    case hdd = "HDD"
+}
+
+/// Value sets of the enum-like parameters, as AWS's API model lists them.
+enum FSxValues {
+    static let driveCacheTypes = ["NONE", "READ"]
+    static let compressionTypes = ["NONE", "LZ4"]
+    static let lustreVersions = ["2.10", "2.12", "2.15"]
+    static let autoImportPolicies = ["NONE", "NEW", "NEW_CHANGED", "NEW_CHANGED_DELETED"]
+    static let metadataModes = ["AUTOMATIC", "USER_PROVISIONED"]
+
+    /// Go's `strconv.ParseBool` forms, which the driver uses for boolean parameters.
+    static let trueForms: Set<String> = ["1", "t", "T", "TRUE", "true", "True"]
+    static let falseForms: Set<String> = ["0", "f", "F", "FALSE", "false", "False"]
+
+    /// MB/s/TiB offered per deployment and storage type.
+    static func throughputs(_ deployment: DeploymentType, _ storage: StorageType) -> [Int32] {
+        switch (deployment, storage) {
+        case (.persistent1, .ssd): return [50, 100, 200]
+        case (.persistent1, .hdd): return [12, 40]
+        case (.persistent2, _): return [125, 250, 500, 1000]
+        case (.scratch1, _), (.scratch2, _): return []
+        }
+    }
+
+    /// USER_PROVISIONED metadata IOPS: 1500, 3000, 6000, then multiples of 12000 up to 192000.
+    static func isValidMetadataIops(_ iops: Int32) -> Bool {
+        if iops == 1500 || iops == 3000 || iops == 6000 { return true }
+        return iops >= 12000 && iops <= 192_000 && iops % 12000 == 0
+    }
+
+    /// Keys the external-provisioner itself consumes under `csi.storage.k8s.io/`; any other
+    /// key with that prefix makes it fail every provisioning of the class.
+    static let reservedSuffixes: [String] = [
+        "fstype",
+        "secret-name", "secret-namespace",
+        "provisioner-secret-name", "provisioner-secret-namespace",
+        "controller-publish-secret-name", "controller-publish-secret-namespace",
+        "node-stage-secret-name", "node-stage-secret-namespace",
+        "node-publish-secret-name", "node-publish-secret-namespace",
+        "controller-expand-secret-name", "controller-expand-secret-namespace",
+        "node-expand-secret-name", "node-expand-secret-namespace",
+    ]
+    static let reservedPrefix = "csi.storage.k8s.io/"
+
+    /// Deprecated external-provisioner keys: still read by it, passed on to the driver, which
+    /// ignores them. Known, so not reported as typos.
+    static let deprecatedProvisionerKeys: Set<String> = [
+        "fstype",
+        "csiProvisionerSecretName", "csiProvisionerSecretNamespace",
+        "csiControllerPublishSecretName", "csiControllerPublishSecretNamespace",
+        "csiNodeStageSecretName", "csiNodeStageSecretNamespace",
+        "csiNodePublishSecretName", "csiNodePublishSecretNamespace",
+    ]
+
+    /// Names people reach for that are too far from the real key for an edit-distance match.
+    static let aliases: [String: FSxParameter] = [
+        "s3OutputPath": .s3ExportPath,
+        "outputPath": .s3ExportPath,
+        "throughputCapacity": .perUnitStorageThroughput,
+        "throughput": .perUnitStorageThroughput,
+        "storageThroughput": .perUnitStorageThroughput,
+        "perUnitThroughput": .perUnitStorageThroughput,
+        "lustreVersion": .fileSystemTypeVersion,
+        "version": .fileSystemTypeVersion,
+        "autoImport": .autoImportPolicy,
+        "tags": .extraTags,
+        "backupRetentionDays": .automaticBackupRetentionDays,
+        "kmsKeyArn": .kmsKeyId,
+        "securityGroups": .securityGroupIds,
+        "compression": .dataCompressionType,
+    ]
+}

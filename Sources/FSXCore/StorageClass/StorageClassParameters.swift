@@ -1,0 +1,177 @@
+/// The `parameters` of one FSx StorageClass, read in a single pass.
+///
+/// While reading, it reports what concerns keys and JSON types (`parameter-type`,
+/// `csi-reserved`, `unknown-parameter`); the value rules then work on the typed view.
+/// A parameter given with a non-string value counts as *given but unreadable*: it is
+/// reported once as `parameter-type`, and no other rule judges or requires it.
+struct StorageClassParameters {
+    /// Readable (string) values of the driver's keys, indexed by `FSxParameter.rawValue`.
+    private var values: [String?]
+    /// Keys given with a value that is not a JSON string.
+    private var unreadable: [Bool]
+
+    /// Resolved `deploymentType`: the default when absent, `nil` when invalid or unreadable,
+    /// so rules that depend on it stay quiet instead of cascading.
+    private(set) var deployment: DeploymentType?
+    /// Resolved `storageType`, with the same convention.
+    private(set) var storage: StorageType?
+
+    /// An empty map: every key absent.
+    init() {
+        values = Array(repeating: nil, count: FSxParameter.allCases.count)
+        unreadable = Array(repeating: false, count: FSxParameter.allCases.count)
+        deployment = .scratch1
+        storage = .ssd
+    }
+
+    /// Reads `object`, appending key and type problems to `violations`.
+    init(
+        reading object: JSONObject, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
+        into violations: inout [Violation]
+    ) {
+        self.init()
+        var hasLegacyFSType = false
+        var hasPrefixedFSType = false
+        for member in object.members {
+            let key = member.key
+            let known = FSxParameter(key: key)
+            if case .string(let text) = member.value {
+                if let known { values[known.rawValue] = text }
+            } else {
+                if let known { unreadable[known.rawValue] = true }
+                violations.append(Self.typeViolation(key: key, value: member.value))
+            }
+            if known != nil { continue }
+            if key.hasPrefix(FSxValues.reservedPrefix) {
+                let suffix = key.dropFirst(FSxValues.reservedPrefix.utf8.count)
+                if suffix == "fstype" { hasPrefixedFSType = true }
+                if !FSxValues.reservedSuffixes.contains(where: { $0 == suffix }) {
+                    violations.append(Self.reservedViolation(key: key, suffix: String(suffix)))
+                }
+                continue
+            }
+            if key == "fstype" { hasLegacyFSType = true }
+            if FSxValues.deprecatedProvisionerKeys.contains(key) { continue }
+            violations.append(Self.unknownViolation(key: key, policy: unknownParameters))
+        }
+        if hasLegacyFSType && hasPrefixedFSType {
+            violations.append(
+                .deny(
+                    "csi-reserved", "parameters.fstype",
+                    "parameters.fstype: is set together with csi.storage.k8s.io/fstype, which the external-provisioner "
+                        + "refuses for every claim; remove fstype (deprecated) and keep csi.storage.k8s.io/fstype"))
+        }
+        deployment = resolve(.deploymentType, default: .scratch1)
+        storage = resolve(.storageType, default: .ssd)
+    }
+
+    private func resolve<E: RawRepresentable>(_ parameter: FSxParameter, default value: E) -> E?
+    where E.RawValue == String {
+        if unreadable[parameter.rawValue] { return nil }
+        guard let text = setting(parameter) else { return value }
+        return E(rawValue: text)
+    }
+
+    /// The string value, possibly empty; `nil` when absent or unreadable.
+    subscript(_ parameter: FSxParameter) -> String? { values[parameter.rawValue] }
+
+    /// The value when it is a non-empty string: what the driver forwards for string options
+    /// (it drops empty ones, so an empty value behaves like an absent one).
+    func setting(_ parameter: FSxParameter) -> String? {
+        guard let text = values[parameter.rawValue], !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// Given with a non-string value (already reported as `parameter-type`).
+    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable[parameter.rawValue] }
+
+    /// Given in a way the driver acts on: a non-empty string, or an unreadable value (which
+    /// counts as given so that "required" rules do not pile onto the type error).
+    func isSet(_ parameter: FSxParameter) -> Bool { setting(parameter) != nil || isUnreadable(parameter) }
+
+    /// `metadataConfigurationMode` is set: the driver then sends a metadata configuration.
+    var hasMetadataConfiguration: Bool { isSet(.metadataConfigurationMode) }
+
+    /// `s3ImportPath` as the driver would send it, for rules that conflict with an S3 link.
+    /// `nil` when S3 is already refused (PERSISTENT_2) or the deployment type is invalid, as
+    /// those rules would then only repeat or guess.
+    var effectiveImportPath: String? {
+        guard let deployment, deployment != .persistent2 else { return nil }
+        return setting(.s3ImportPath)
+    }
+
+    /// "deploymentType SCRATCH_2", or "the default deploymentType SCRATCH_1" when absent.
+    var deploymentText: String {
+        guard let deployment else { return "deploymentType \(Violation.quote(setting(.deploymentType) ?? ""))" }
+        return setting(.deploymentType) == nil
+            ? "the default deploymentType \(deployment.rawValue)" : "deploymentType \(deployment.rawValue)"
+    }
+
+    // MARK: - Key and type violations
+
+    /// The field path of an arbitrary key; keys with characters that would garble a warning
+    /// are shown quoted.
+    static func field(forKey key: String) -> String {
+        let plain = !key.isEmpty && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }
+        return plain ? "parameters.\(key)" : "parameters[\(Violation.quote(key))]"
+    }
+
+    static func typeViolation(key: String, value: JSONValue) -> Violation {
+        let field = field(forKey: key)
+        let shown: String
+        let fix: String
+        switch value {
+        case .number(let text):
+            shown = text
+            fix = "quote it: \(JSONWriter.quoted(text))"
+        case .bool(let flag):
+            shown = flag ? "true" : "false"
+            fix = "quote it: \"\(shown)\""
+        case .null:
+            shown = "null"
+            fix = "quote a value or remove the key"
+        case .array:
+            shown = "a list"
+            fix =
+                key == "securityGroupIds" || key == "extraTags"
+                ? "quote it as one comma-separated string" : "quote it as one string"
+        case .object:
+            shown = "a map"
+            fix = "quote it as one string"
+        case .string:
+            shown = ""
+            fix = ""
+        }
+        return .deny(
+            "parameter-type", field,
+            "\(field): \(shown) is not a string (parameter values must be strings; kubectl and the apiserver "
+                + "refuse anything else); \(fix)")
+    }
+
+    static func reservedViolation(key: String, suffix: String) -> Violation {
+        let field = field(forKey: key)
+        let hint =
+            Suggestion.nearest(to: suffix, among: FSxValues.reservedSuffixes)
+            .map { "did you mean \(FSxValues.reservedPrefix)\($0)? otherwise remove it" } ?? "remove it"
+        return .deny(
+            "csi-reserved", field,
+            "\(field): is not a key the external-provisioner knows under \(FSxValues.reservedPrefix), so every claim "
+                + "of this class fails to provision; \(hint)")
+    }
+
+    static func unknownViolation(key: String, policy: WebhookConfiguration.UnknownParameterPolicy) -> Violation {
+        let field = field(forKey: key)
+        let suggestion = FSxValues.aliases[key]?.key ?? Suggestion.nearest(to: key, among: FSxParameter.keys)
+        switch policy {
+        case .warn:
+            let hint = suggestion.map { "did you mean \($0)?" } ?? "remove it"
+            return .warn("unknown-parameter", field, "\(field): unknown key, ignored by the FSx driver; \(hint)")
+        case .deny:
+            let hint = suggestion.map { "did you mean \($0)? otherwise remove it" } ?? "remove it"
+            return .deny(
+                "unknown-parameter", field,
+                "\(field): unknown key; the FSx driver would ignore it and this webhook is configured to refuse "
+                    + "unknown keys (validation.unknownParameters: deny); \(hint)")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// `subnetId` and `securityGroupIds`.
+///
+/// The webhook cannot ask AWS whether the security groups allow Lustre traffic (TCP 988 and
+/// 1018–1023), so it says nothing about that rather than warn on every class.
+extension StorageClassValidator {
+    /// Security groups per file system AWS allows by default, and the most any quota allows.
+    static let defaultSecurityGroupQuota = 5
+    static let maximumSecurityGroups = 16
+
+    static func checkNetwork(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
+        checkSubnet(parameters, into: &violations)
+        checkSecurityGroups(parameters, into: &violations)
+    }
+
+    static func checkSubnet(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
+        if parameters.isUnreadable(.subnetId) { return }
+        guard let subnet = parameters.setting(.subnetId) else {
+            violations.append(
+                deny(
+                    "subnet-required", .subnetId, nil,
+                    "is missing, so no file system can be created; add subnetId: subnet-0123456789abcdef0 "
+                        + "(a subnet your nodes can reach)"))
+            return
+        }
+        if Patterns.isAWSID(subnet, prefix: "subnet-") { return }
+        let text: String
+        if subnet.contains(",") {
+            text =
+                "is a list, but an FSx for Lustre file system lives in exactly one subnet; "
+                + "keep a single subnet ID (in the zone where the pods run)"
+        } else if subnet.contains(" "), Patterns.isAWSID(String(subnet.filter { $0 != " " }), prefix: "subnet-") {
+            text = "contains spaces, which the driver sends to AWS as they are; remove them"
+        } else {
+            text =
+                "is not a subnet ID (subnet- and 8 to 17 lowercase hex digits); "
+                + "use the form subnet-0123456789abcdef0"
+        }
+        violations.append(deny("subnet-format", .subnetId, subnet, text))
+    }
+
+    static func checkSecurityGroups(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
+        if parameters.isUnreadable(.securityGroupIds) { return }
+        guard let list = parameters.setting(.securityGroupIds) else {
+            violations.append(
+                deny(
+                    "sg-format", .securityGroupIds, nil,
+                    "is missing or empty; the driver then sends an empty security group ID, which AWS refuses; "
+                        + "add securityGroupIds: sg-0123456789abcdef0 (comma-separated for several)"))
+            return
+        }
+        // The driver splits on "," and trims nothing, so each item must be exact.
+        var count = 0
+        var firstBad: Substring?
+        var badCount = 0
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+            count += 1
+            if !Patterns.isAWSID(String(item), prefix: "sg-") {
+                badCount += 1
+                if firstBad == nil { firstBad = item }
+            }
+        }
+        if let bad = firstBad {
+            let more = badCount > 1 ? " (and \(badCount - 1) more)" : ""
+            let text: String
+            if bad.isEmpty {
+                text = "has an empty item\(more) (a stray comma); remove it"
+            } else if bad.contains(" "), Patterns.isAWSID(String(bad.filter { $0 != " " }), prefix: "sg-") {
+                text =
+                    "has spaces around \(Violation.quote(String(bad)))\(more), which the driver does not trim; "
+                    + "write the IDs comma-separated without spaces"
+            } else {
+                // A single item is the whole value, already quoted at the start of the message.
+                let which = count == 1 ? "is" : "has \(Violation.quote(String(bad)))\(more), which is"
+                text =
+                    "\(which) not a security group ID (sg- and 8 to 17 lowercase hex digits); "
+                    + "list IDs like sg-0123456789abcdef0, comma-separated"
+            }
+            violations.append(deny("sg-format", .securityGroupIds, list, text))
+        }
+        if count > maximumSecurityGroups {
+            violations.append(
+                deny(
+                    "sg-format", .securityGroupIds, nil,
+                    "lists \(count) security groups; AWS accepts at most \(maximumSecurityGroups) per file system "
+                        + "even with a raised quota; remove some"))
+        } else if count > defaultSecurityGroupQuota && firstBad == nil {
+            violations.append(
+                warn(
+                    "sg-count", .securityGroupIds, nil,
+                    "\(count) security groups exceed AWS's default quota of \(defaultSecurityGroupQuota); "
+                        + "works only if it was raised"))
+        }
+    }
+}
