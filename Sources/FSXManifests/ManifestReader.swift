@@ -17,9 +17,11 @@ public struct ManifestReader {
     let readStandardInput: () throws(ManifestError) -> [UInt8]
 
     /// - Parameter readStandardInput: where `-` reads from (tests pass bytes in).
-    public init(readStandardInput: @escaping () throws(ManifestError) -> [UInt8] = { () throws(ManifestError) in
-        try FileReader.readBytes("-")
-    }) {
+    public init(
+        readStandardInput: @escaping () throws(ManifestError) -> [UInt8] = { () throws(ManifestError) in
+            try FileReader.readBytes("-")
+        }
+    ) {
         self.readStandardInput = readStandardInput
     }
 

@@ -240,7 +240,8 @@ struct Converter {
         case .float(let value):
             guard let formatted = JSONNumberText.format(value) else {
                 throw ManifestError(
-                    "line \(line): \(JSONWriter.quoted(text)) is not a number JSON can carry; quote it if it is meant as text")
+                    "line \(line): \(JSONWriter.quoted(text)) is not a number JSON can carry; quote it if it is meant as text"
+                )
             }
             return .number(JSONNumberText.isValid(text) ? text : formatted)
         case .merge, .string:

@@ -50,10 +50,13 @@ struct CheckCommandTests {
         defer { try? FileManager.default.removeItem(at: first.folder) }
         try #"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "from-a"}}"#.write(
             to: first.folder.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
-        try "not a manifest".write(to: first.folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "not a manifest".write(
+            to: first.folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let run = try CLIRunner.run(["check", first.folder.path])
         #expect(run.exitCode == 0)
-        let names = run.stdout.split(separator: "\n").filter { $0.hasPrefix("ALLOWED") }.map { $0.split(separator: " ")[2] }
+        let names = run.stdout.split(separator: "\n").filter { $0.hasPrefix("ALLOWED") }.map {
+            $0.split(separator: " ")[2]
+        }
         #expect(names == ["\"from-a\"", "\"from-b\""])
     }
 
@@ -86,10 +89,14 @@ struct CheckCommandTests {
     }
 
     static let badInputs: [BadInput] = [
-        .init(name: "invalid YAML", contents: Array("apiVersion: v1\n  kind: [\n".utf8), mentions: "invalid YAML at line"),
-        .init(name: "missing kind", contents: Array("apiVersion: v1\nmetadata: {name: a}\n".utf8), mentions: "has no \"kind\""),
+        .init(
+            name: "invalid YAML", contents: Array("apiVersion: v1\n  kind: [\n".utf8), mentions: "invalid YAML at line"),
+        .init(
+            name: "missing kind", contents: Array("apiVersion: v1\nmetadata: {name: a}\n".utf8),
+            mentions: "has no \"kind\""),
         .init(name: "missing apiVersion", contents: Array("kind: ConfigMap\n".utf8), mentions: "has no \"apiVersion\""),
-        .init(name: "document that is not an object", contents: Array("- a\n".utf8), mentions: "not a Kubernetes object"),
+        .init(
+            name: "document that is not an object", contents: Array("- a\n".utf8), mentions: "not a Kubernetes object"),
         .init(name: "invalid UTF-8", contents: Array("kind: ".utf8) + [0xC3, 0x28], mentions: "not UTF-8"),
     ]
 
@@ -112,5 +119,43 @@ struct CheckCommandTests {
         let run = try CLIRunner.run(["check", "/nonexistent/sc.yaml"])
         #expect(run.exitCode == 2)
         #expect(run.stderr == "fsx-webhook: /nonexistent/sc.yaml: cannot open: No such file or directory\n")
+    }
+
+    @Test func deniedObjectExitsOneWithItsReasonsIndented() throws {
+        let seed = CLIRunner.example("storageclass-seed-persistent2-s3.yaml")
+        let run = try CLIRunner.run(["check", seed])
+        #expect(run.exitCode == 1)
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "DENIED   StorageClass \"fsx-lustre-persistent\"  \(seed)#1")
+        let reasons = lines.filter { $0.hasPrefix("    denied: parameters.") }
+        #expect(reasons.count == 3)
+        #expect(reasons.contains { $0.contains("s3ImportPath") })
+        #expect(run.stdout.hasSuffix("1 object: 0 allowed, 0 with warnings, 1 denied\n"))
+    }
+
+    @Test func jsonOutputCarriesDenialsWithRuleAndField() throws {
+        let run = try CLIRunner.run(["check", "-o", "json", CLIRunner.example("storageclass-seed-persistent2-s3.yaml")])
+        #expect(run.exitCode == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let result = try #require((document["results"] as? [[String: Any]])?.first)
+        #expect(result["outcome"] as? String == "denied")
+        let denials = try #require(result["denials"] as? [[String: String]])
+        #expect(
+            denials.map { $0["field"] } == [
+                "parameters.s3ImportPath", "parameters.s3ExportPath", "parameters.autoImportPolicy",
+            ])
+        #expect(denials.allSatisfy { !($0["rule"] ?? "").isEmpty && !($0["message"] ?? "").isEmpty })
+        #expect((document["summary"] as? [String: Int])?["denied"] == 1)
+    }
+
+    @Test func warningsExitZeroUnlessStrict() throws {
+        let scratch = CLIRunner.example("storageclass-scratch2-s3.yaml")
+        let relaxed = try CLIRunner.run(["check", scratch])
+        #expect(relaxed.exitCode == 0)
+        #expect(relaxed.stdout.contains("\n    warning: parameters.fileSystemTypeVersion"))
+        #expect(relaxed.stdout.hasSuffix("2 objects: 1 allowed, 1 with warnings, 0 denied\n"))
+        let strict = try CLIRunner.run(["check", "--strict", scratch])
+        #expect(strict.exitCode == 1)
+        #expect(strict.stdout == relaxed.stdout)
     }
 }

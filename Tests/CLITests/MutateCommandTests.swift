@@ -47,9 +47,13 @@ struct MutateCommandTests {
     }
 
     @Test func jsonOutputIsTheObjectOrAList() throws {
-        let single = try CLIRunner.run(["mutate", "-o", "json", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        let single = try CLIRunner.run(
+            ["mutate", "-o", "json", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
         #expect(single.exitCode == 0)
-        #expect(single.stdout == "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\n    \"name\": \"a\"\n  }\n}\n")
+        #expect(
+            single.stdout
+                == "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\n    \"name\": \"a\"\n  }\n}\n"
+        )
         let several = try CLIRunner.run(["mutate", "-o", "json", "-"], stdin: Self.tricky)
         let list = try #require(try JSONSerialization.jsonObject(with: Data(several.stdout.utf8)) as? [String: Any])
         #expect(list["kind"] as? String == "List")
@@ -64,5 +68,19 @@ struct MutateCommandTests {
         #expect(entries.map { $0["document"] as? Int } == [1, 2])
         #expect(entries.map { $0["name"] as? String } == ["tricky", "second"])
         #expect(entries.allSatisfy { ($0["patch"] as? [Any])?.isEmpty == true })
+    }
+
+    @Test func deniedObjectIsLeftOutWithItsReasonsOnStderr() throws {
+        let seed = try String(
+            contentsOfFile: CLIRunner.example("storageclass-seed-persistent2-s3.yaml"), encoding: .utf8)
+        let run = try CLIRunner.run(
+            ["mutate", "-"], stdin: seed + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\n")
+        #expect(run.exitCode == 1)
+        #expect(run.stdout == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n")
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(
+            lines.allSatisfy { $0.hasPrefix("fsx-webhook: <stdin>#1: StorageClass \"fsx-lustre-persistent\" denied: ") }
+        )
     }
 }

@@ -18,7 +18,8 @@ struct ReviewCommandTests {
     @Test(arguments: ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"])
     func echoesTheRequestUIDAndVersion(_ apiVersion: String) throws {
         let input = try CLIRunner.temporaryFile(
-            "review.json", Self.review(apiVersion: apiVersion, uid: "e911857d-c318-11e8-bbad-025000000001", object: Self.configMap))
+            "review.json",
+            Self.review(apiVersion: apiVersion, uid: "e911857d-c318-11e8-bbad-025000000001", object: Self.configMap))
         defer { try? FileManager.default.removeItem(at: input.folder) }
         let run = try CLIRunner.run(["review", input.path])
         #expect(run.exitCode == 0)
@@ -34,7 +35,9 @@ struct ReviewCommandTests {
             ["review", "--endpoint", endpoint],
             stdin: Self.review(apiVersion: "admission.k8s.io/v1", uid: "u-1", object: Self.configMap))
         #expect(run.exitCode == 0)
-        #expect(run.stdout.hasPrefix(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u-1""#))
+        #expect(
+            run.stdout.hasPrefix(
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u-1""#))
     }
 
     struct BadReview: CustomTestStringConvertible, Sendable {
@@ -46,9 +49,15 @@ struct ReviewCommandTests {
 
     static let badReviews: [BadReview] = [
         .init(name: "not JSON", body: "apiVersion: v1\n", mentions: "not valid JSON"),
-        .init(name: "no request", body: #"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"}"#, mentions: "no request"),
-        .init(name: "unknown version", body: #"{"apiVersion": "admission.k8s.io/v2", "request": {"uid": "x"}}"#, mentions: "apiVersion"),
-        .init(name: "request without uid", body: #"{"apiVersion": "admission.k8s.io/v1", "request": {}}"#, mentions: "uid"),
+        .init(
+            name: "no request", body: #"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"}"#,
+            mentions: "no request"),
+        .init(
+            name: "unknown version", body: #"{"apiVersion": "admission.k8s.io/v2", "request": {"uid": "x"}}"#,
+            mentions: "apiVersion"),
+        .init(
+            name: "request without uid", body: #"{"apiVersion": "admission.k8s.io/v1", "request": {}}"#, mentions: "uid"
+        ),
     ]
 
     @Test(arguments: badReviews)

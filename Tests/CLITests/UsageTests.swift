@@ -36,7 +36,8 @@ struct UsageTests {
 
     @Test(arguments: [["check", "-"], ["mutate", "-"], ["review", "-"]])
     func badConfigurationExitsTwoNamingFileAndKey(_ command: [String]) throws {
-        let config = try CLIRunner.temporaryFile("config.yaml", "volumes:\n  data:\n    claimName: c\n    mountPath: data\n")
+        let config = try CLIRunner.temporaryFile(
+            "config.yaml", "volumes:\n  data:\n    claimName: c\n    mountPath: data\n")
         defer { try? FileManager.default.removeItem(at: config.folder) }
         let run = try CLIRunner.run([command[0], "--config", config.path] + command.dropFirst(), stdin: "")
         #expect(run.exitCode == 2)
@@ -52,4 +53,3 @@ struct UsageTests {
         #expect(run.stderr.contains("/nonexistent/config.yaml: cannot open"))
     }
 }
-

@@ -35,7 +35,8 @@ struct ConfigurationFileTests {
             name: "zone that cannot be resolved",
             yaml: "volumes:\n  data:\n    claimName: c\n    mountPath: /data\n    subnetId: subnet-0123456789abcdef0\n",
             key: "volumes.data", mentions: "zone"),
-        .init(name: "placement not in the list", yaml: "placement: sometimes\n", key: "placement", mentions: "required"),
+        .init(
+            name: "placement not in the list", yaml: "placement: sometimes\n", key: "placement", mentions: "required"),
         .init(name: "not a mapping", yaml: "- a\n- b\n", key: "", mentions: "not a mapping"),
         .init(name: "invalid YAML", yaml: "volumes: [\n", key: "", mentions: "invalid YAML"),
     ]
@@ -48,7 +49,8 @@ struct ConfigurationFileTests {
             _ = try ConfigurationFile.load(path: path)
         } throws: { error in
             guard let error = error as? ManifestError else { return false }
-            return error.message.hasPrefix("\(path): ") && (testCase.key.isEmpty || error.message.contains(testCase.key))
+            return error.message.hasPrefix("\(path): ")
+                && (testCase.key.isEmpty || error.message.contains(testCase.key))
                 && error.message.contains(testCase.mentions) && !error.message.contains("\n")
         }
     }
@@ -91,7 +93,8 @@ struct ConfigurationFileTests {
     }
 
     static func write(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fsx-config-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fsx-config-\(UUID().uuidString).yaml")
+            .path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

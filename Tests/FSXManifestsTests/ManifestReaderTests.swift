@@ -81,15 +81,21 @@ struct ManifestReaderTests {
         .init(
             name: "missing apiVersion in the second document",
             text: "apiVersion: v1\nkind: A\n---\nkind: B\n", mentions: ["document 2 (line 4)", "\"apiVersion\""]),
-        .init(name: "kind that is not a string", text: "apiVersion: v1\nkind: 5\n", mentions: ["\"kind\" must be a string"]),
+        .init(
+            name: "kind that is not a string", text: "apiVersion: v1\nkind: 5\n",
+            mentions: ["\"kind\" must be a string"]),
         .init(name: "scalar document", text: "just text\n", mentions: ["is a string, not a Kubernetes object"]),
         .init(name: "list document", text: "- a\n- b\n", mentions: ["is a array, not a Kubernetes object"]),
         .init(
             name: "list item without kind", text: "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1}\n",
             mentions: ["items[0]", "\"kind\""]),
         .init(name: "List without items", text: "apiVersion: v1\nkind: List\n", mentions: ["items"]),
-        .init(name: "invalid YAML names the file and line", text: "a: 1\n  b: 2\n", mentions: ["x.yaml: invalid YAML at line 2"]),
-        .init(name: "invalid JSON names the line", text: "{\n\"a\": 1\n\"b\": 2}\n", mentions: ["x.yaml: invalid JSON at line 3"]),
+        .init(
+            name: "invalid YAML names the file and line", text: "a: 1\n  b: 2\n",
+            mentions: ["x.yaml: invalid YAML at line 2"]),
+        .init(
+            name: "invalid JSON names the line", text: "{\n\"a\": 1\n\"b\": 2}\n",
+            mentions: ["x.yaml: invalid JSON at line 3"]),
     ]
 
     @Test(arguments: badCases)

@@ -104,7 +104,8 @@ struct PatchApplicationTests {
             name: "remove of a missing element",
             operation: PatchOperation(op: .remove, path: path("/spec/template/spec/containers/5")),
             reason: .invalidIndex),
-        .init(name: "remove of the root", operation: PatchOperation(op: .remove, path: .root), reason: .cannotRemoveRoot),
+        .init(
+            name: "remove of the root", operation: PatchOperation(op: .remove, path: .root), reason: .cannotRemoveRoot),
         .init(
             name: "add without a value", operation: PatchOperation(op: .add, path: path("/x")), reason: .missingValue),
         .init(
@@ -116,7 +117,8 @@ struct PatchApplicationTests {
 
     @Test(arguments: failures)
     func refusesOperationsThatCannotApply(_ testCase: FailureCase) {
-        #expect(throws: PatchError(testCase.reason, Self.path(testCase.operation.path.description), operationIndex: 1)) {
+        #expect(throws: PatchError(testCase.reason, Self.path(testCase.operation.path.description), operationIndex: 1))
+        {
             _ = try PatchApplication.apply([.add(Self.path("/status"), [:]), testCase.operation], to: Self.job)
         }
     }

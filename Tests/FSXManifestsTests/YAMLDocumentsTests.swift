@@ -128,7 +128,8 @@ struct YAMLDocumentsTests {
         .init(name: "mapping as a key", yaml: "? {a: 1}\n: x\n", mentions: ["line 1", "mapping key"]),
         .init(name: "null key", yaml: "~: x\n", mentions: ["line 1", "null"]),
         .init(name: "duplicate key", yaml: "a: 1\nb: 2\na: 3\n", mentions: ["duplicate key", "\"a\""]),
-        .init(name: "keys equal once resolved", yaml: "yes: 1\ntrue: 2\n", mentions: ["line 2", "duplicate key \"true\""]),
+        .init(
+            name: "keys equal once resolved", yaml: "yes: 1\ntrue: 2\n", mentions: ["line 2", "duplicate key \"true\""]),
         .init(name: "infinity has no JSON form", yaml: "a: .inf\n", mentions: ["line 1", ".inf"]),
         .init(name: "NaN has no JSON form", yaml: "a: .nan\n", mentions: [".nan"]),
         .init(name: "undefined alias", yaml: "a: *nowhere\n", mentions: ["undefined alias"]),

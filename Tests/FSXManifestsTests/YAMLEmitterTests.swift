@@ -28,7 +28,8 @@ struct YAMLEmitterTests {
         .init(name: "alias", value: "*x"), .init(name: "anchor", value: "&x"), .init(name: "tag", value: "!x"),
         .init(name: "flow mapping", value: "{x"), .init(name: "flow sequence", value: "[x"),
         .init(name: "comment", value: "#x"), .init(name: "percent", value: "%x"), .init(name: "at", value: "@x"),
-        .init(name: "backtick", value: "`x"), .init(name: "quote", value: "\"x"), .init(name: "apostrophe", value: "'x"),
+        .init(name: "backtick", value: "`x"), .init(name: "quote", value: "\"x"),
+        .init(name: "apostrophe", value: "'x"),
         .init(name: "pipe", value: "|x"), .init(name: "greater", value: ">x"), .init(name: "question", value: "?x"),
         .init(name: "document start", value: "--- x"), .init(name: "document end", value: "..."),
         .init(name: "tab", value: "a\tb"), .init(name: "control character", value: "a\u{1}b"),
@@ -62,7 +63,9 @@ struct YAMLEmitterTests {
         #expect(YAMLEmitter.quotedIfNeeded(value).hasPrefix("\""))
     }
 
-    @Test(arguments: ["fsx.csi.aws.com", "training-data,checkpoints", "1200Gi", "subnet-0123456789abcdef0", "PERSISTENT_2"])
+    @Test(arguments: [
+        "fsx.csi.aws.com", "training-data,checkpoints", "1200Gi", "subnet-0123456789abcdef0", "PERSISTENT_2",
+    ])
     func leavesOrdinaryStringsPlain(_ value: String) {
         #expect(YAMLEmitter.quotedIfNeeded(value) == value)
     }
