@@ -1,0 +1,32 @@
+import FSXCore
+
+/// One Kubernetes object read from a manifest, and where it came from.
+public struct Manifest: Sendable, Equatable {
+    /// The file as named on the command line (joined with the path inside a folder), or
+    /// `<stdin>`.
+    public var source: String
+    /// 1-based document number in the file.
+    public var document: Int
+    /// Position in the `items` of a `List`, when the object came from one.
+    public var item: Int?
+    /// 1-based line where the document starts.
+    public var line: Int
+    public var object: JSONValue
+
+    public init(source: String, document: Int, item: Int? = nil, line: Int, object: JSONValue) {
+        self.source = source
+        self.document = document
+        self.item = item
+        self.line = line
+        self.object = object
+    }
+
+    public var type: ObjectType { ObjectType(of: object) }
+    public var namespace: String { object["metadata"]?["namespace"]?.stringValue ?? "" }
+    public var name: String { object["metadata"]?["name"]?.stringValue ?? "" }
+
+    /// `file#document`, with `[item]` for List items: the handle printed next to a verdict.
+    public var location: String {
+        "\(source)#\(document)" + (item.map { "[\($0)]" } ?? "")
+    }
+}

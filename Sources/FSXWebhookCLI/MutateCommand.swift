@@ -1,0 +1,74 @@
+import ArgumentParser
+import FSXCore
+import FSXManifests
+
+/// `fsx-webhook mutate`: the objects as they would be stored, or the patches.
+struct Mutate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print manifests as they would be stored after the webhook's mutation, or its patches.",
+        discussion: """
+            Objects the webhook does not change are printed unchanged; denied objects are left out and \
+            their reasons go to stderr. Feeding the output back in changes nothing.
+
+            Exit status: 0 all allowed; 1 some object denied; 2 unreadable input, bad configuration or \
+            usage error.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case yaml, json, patch
+    }
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: [.short, .customLong("output")], help: "Output format: yaml, json, or patch.")
+    var output: Format = .yaml
+
+    @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
+    var paths: [String] = []
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one file, folder, or - for standard input") }
+    }
+
+    func run() throws {
+        let configuration = try options.load()
+        let manifests = try ManifestInput.read(paths)
+        let engine = AdmissionEngine(configuration: configuration)
+        let results = manifests.map { MutationResult(manifest: $0, engine: engine) }
+
+        for result in results {
+            for line in result.diagnostics { Output.error("fsx-webhook: \(line)") }
+        }
+        switch output {
+        case .yaml: Output.write(MutateOutput.yaml(results))
+        case .json: Output.write(MutateOutput.json(results))
+        case .patch: Output.write(MutateOutput.patches(results))
+        }
+        if results.contains(where: { $0.stored == nil }) { throw ExitCode(1) }
+    }
+}
+
+/// One object through the mutating webhook: the decision, and the object as stored.
+struct MutationResult {
+    var manifest: Manifest
+    var decision: Decision
+    /// The object after the patch; `nil` when it is denied or the patch cannot be applied.
+    var stored: JSONValue?
+    /// Denials, a patch that does not apply, and warnings, one line each.
+    var diagnostics: [String] = []
+
+    init(manifest: Manifest, engine: AdmissionEngine) {
+        self.manifest = manifest
+        decision = engine.decide(AdmissionRequest(creating: manifest.object))
+        let at = "\(manifest.location): \(decision.subject)"
+        for denial in decision.denials { diagnostics.append("\(at) denied: \(denial.message)") }
+        for warning in decision.warnings { diagnostics.append("\(at) warning: \(warning.message)") }
+        guard decision.isAllowed else { return }
+        do {
+            stored = try PatchApplication.apply(decision.patch, to: manifest.object)
+        } catch {
+            // The apiserver would refuse such a patch with a 500, so the object would not be stored.
+            diagnostics.append("\(at): the webhook's patch does not apply: \(error)")
+        }
+    }
+}
