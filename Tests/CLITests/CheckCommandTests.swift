@@ -122,7 +122,7 @@ struct CheckCommandTests {
     }
 
     @Test func deniedObjectExitsOneWithItsReasonsIndented() throws {
-        let seed = CLIRunner.example("storageclass-seed-persistent2-s3.yaml")
+        let seed = CLIRunner.example("broken/storageclass-seed-persistent2-s3.yaml")
         let run = try CLIRunner.run(["check", seed])
         #expect(run.exitCode == 1)
         let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
@@ -134,7 +134,7 @@ struct CheckCommandTests {
     }
 
     @Test func jsonOutputCarriesDenialsWithRuleAndField() throws {
-        let run = try CLIRunner.run(["check", "-o", "json", CLIRunner.example("storageclass-seed-persistent2-s3.yaml")])
+        let run = try CLIRunner.run(["check", "-o", "json", CLIRunner.example("broken/storageclass-seed-persistent2-s3.yaml")])
         #expect(run.exitCode == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let result = try #require((document["results"] as? [[String: Any]])?.first)
@@ -149,7 +149,7 @@ struct CheckCommandTests {
     }
 
     @Test func warningsExitZeroUnlessStrict() throws {
-        let scratch = CLIRunner.example("storageclass-scratch2-s3.yaml")
+        let scratch = CLIRunner.example("manifests/storageclass-scratch2-s3.yaml")
         let relaxed = try CLIRunner.run(["check", scratch])
         #expect(relaxed.exitCode == 0)
         #expect(relaxed.stdout.contains("\n    warning: parameters.fileSystemTypeVersion"))

@@ -11,12 +11,12 @@ struct ExamplesTests {
     }
 
     static let examples: [Example] = [
-        .init(file: "storageclass-seed-persistent2-s3.yaml", verdicts: ["DENIED"]),
-        .init(file: "storageclass-scratch2-s3.yaml", verdicts: ["WARNING", "ALLOWED"]),
-        .init(file: "storageclass-persistent2.yaml", verdicts: ["ALLOWED"]),
-        .init(file: "storageclass-persistent1-hdd.yaml", verdicts: ["ALLOWED"]),
-        .init(file: "storageclass-mistakes.yaml", verdicts: ["DENIED", "DENIED", "WARNING", "DENIED", "DENIED"]),
-        .init(file: "pv-static.yaml", verdicts: ["ALLOWED", "ALLOWED"]),
+        .init(file: "broken/storageclass-seed-persistent2-s3.yaml", verdicts: ["DENIED"]),
+        .init(file: "manifests/storageclass-scratch2-s3.yaml", verdicts: ["WARNING", "ALLOWED"]),
+        .init(file: "manifests/storageclass-persistent2.yaml", verdicts: ["ALLOWED"]),
+        .init(file: "manifests/storageclass-persistent1-hdd.yaml", verdicts: ["ALLOWED"]),
+        .init(file: "broken/storageclass-mistakes.yaml", verdicts: ["DENIED", "DENIED", "WARNING", "DENIED", "DENIED"]),
+        .init(file: "manifests/pv-static.yaml", verdicts: ["ALLOWED", "ALLOWED"]),
     ]
 
     @Test(arguments: examples)
@@ -38,7 +38,7 @@ struct ExamplesTests {
         #expect(run.stderr.isEmpty)
     }
 
-    @Test(arguments: ["training-job.yaml", "training-job-affinity.yaml"])
+    @Test(arguments: ["manifests/training-job.yaml", "manifests/training-job-affinity.yaml"])
     func trainingJobsAreOptedInWithoutVolumes(_ file: String) throws {
         let run = try CLIRunner.run(["mutate", "-o", "json", CLIRunner.example(file)])
         #expect(run.exitCode == 0)
@@ -49,7 +49,7 @@ struct ExamplesTests {
     }
 
     @Test func reviewExampleOfTheSeedClassIsDenied() throws {
-        let run = try CLIRunner.run(["review", CLIRunner.example("review-storageclass.json")])
+        let run = try CLIRunner.run(["review", CLIRunner.example("reviews/review-storageclass.json")])
         #expect(run.exitCode == 1)
         let review = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let response = try #require(review["response"] as? [String: Any])

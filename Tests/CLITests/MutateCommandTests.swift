@@ -72,7 +72,7 @@ struct MutateCommandTests {
 
     @Test func deniedObjectIsLeftOutWithItsReasonsOnStderr() throws {
         let seed = try String(
-            contentsOfFile: CLIRunner.example("storageclass-seed-persistent2-s3.yaml"), encoding: .utf8)
+            contentsOfFile: CLIRunner.example("broken/storageclass-seed-persistent2-s3.yaml"), encoding: .utf8)
         let run = try CLIRunner.run(
             ["mutate", "-"], stdin: seed + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\n")
         #expect(run.exitCode == 1)

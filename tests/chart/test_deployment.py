@@ -148,8 +148,8 @@ def test_service_monitor_scrapes_the_metrics_port_when_enabled():
 
 def test_notes_tell_the_user_how_to_try_it():
     notes = RELEASES["helm"].notes
-    assert "kubectl apply --dry-run=server -f examples/storageclass-mistakes.yaml" in notes
-    assert "examples/training-job.yaml" in notes
+    assert "kubectl apply --dry-run=server -f examples/broken/storageclass-mistakes.yaml" in notes
+    assert "examples/manifests/training-job.yaml" in notes
     assert 'fsx-webhook/inject: "true"' in notes
     assert "rollout status deployment/fsx-fsx-webhook" in notes
     # With a real image and volumes configured, the warnings go away.
