@@ -39,13 +39,77 @@ struct ExamplesTests {
     }
 
     @Test(arguments: ["manifests/training-job.yaml", "manifests/training-job-affinity.yaml"])
-    func trainingJobsAreOptedInWithoutVolumes(_ file: String) throws {
-        let run = try CLIRunner.run(["mutate", "-o", "json", CLIRunner.example(file)])
-        #expect(run.exitCode == 0)
+    func trainingJobsGetVolumesMountsAndZoneAndAMutatedJobStaysAsItIs(_ file: String) throws {
+        let config = CLIRunner.example("config.yaml")
+        let run = try CLIRunner.run(["mutate", "--config", config, "-o", "json", CLIRunner.example(file)])
+        #expect(run.exitCode == 0, "\(run.stderr)")
         let job = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let metadata = try #require(job["metadata"] as? [String: Any])
-        #expect((metadata["labels"] as? [String: String])?["fsx-webhook/inject"] == "true")
-        #expect((metadata["annotations"] as? [String: String])?["fsx-webhook/volumes"] == "training-data,checkpoints")
+        let pod = try #require(((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let volumes = (pod["volumes"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(volumes.contains("training-data") && volumes.contains("checkpoints"))
+        for container in pod["containers"] as? [[String: Any]] ?? [] {
+            let paths = (container["volumeMounts"] as? [[String: Any]] ?? []).compactMap { $0["mountPath"] as? String }
+            #expect(paths.contains("/data") && paths.contains("/checkpoints"), "\(container["name"] ?? "")")
+        }
+        let terms = try #require(
+            (((pod["affinity"] as? [String: Any])?["nodeAffinity"] as? [String: Any])?[
+                "requiredDuringSchedulingIgnoredDuringExecution"] as? [String: Any])?["nodeSelectorTerms"] as? [[String: Any]])
+        for term in terms {
+            let zones = (term["matchExpressions"] as? [[String: Any]] ?? []).filter {
+                $0["key"] as? String == "topology.kubernetes.io/zone"
+            }
+            #expect(zones.count == 1 && zones.first?["values"] as? [String] == ["us-west-2a"])
+        }
+
+        // The output, fed back in, is already complete: the same bytes come out (YAML too).
+        let again = try CLIRunner.run(["mutate", "--config", config, "-o", "json", "-"], stdin: run.stdout)
+        #expect(again.exitCode == 0)
+        #expect(again.stdout == run.stdout)
+        let yaml = try CLIRunner.run(["mutate", "--config", config, CLIRunner.example(file)])
+        let yamlAgain = try CLIRunner.run(["mutate", "--config", config, "-"], stdin: yaml.stdout)
+        #expect(yaml.exitCode == 0 && yamlAgain.exitCode == 0)
+        #expect(yamlAgain.stdout == yaml.stdout)
+        let patch = try CLIRunner.run(["mutate", "--config", config, "-o", "patch", "-"], stdin: yaml.stdout)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(patch.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.allSatisfy { ($0["patch"] as? [Any])?.isEmpty == true }, "\(patch.stdout)")
+    }
+
+    @Test func checkSaysATrainingJobWouldBePatched() throws {
+        let run = try CLIRunner.run([
+            "check", "--config", CLIRunner.example("config.yaml"), CLIRunner.example("manifests/training-job.yaml"),
+        ])
+        #expect(run.exitCode == 0)
+        #expect(run.stdout.contains("would be patched"), "\(run.stdout)")
+    }
+
+    @Test func checkDeniesATrainingJobAskingForVolumesNobodyConfigured() throws {
+        // Without --config there are no volumes, so the Job's fsx-webhook/volumes names unknown ones.
+        let run = try CLIRunner.run(["check", CLIRunner.example("manifests/training-job.yaml")])
+        #expect(run.exitCode == 1)
+        #expect(run.stdout.contains("training-data"))
+    }
+
+    @Test func manifestsFolderPassesAndBrokenFolderIsDenied() throws {
+        let good = try CLIRunner.run(["check", "--config", CLIRunner.example("config.yaml"), CLIRunner.example("manifests")])
+        #expect(good.exitCode == 0, "\(good.stdout)\(good.stderr)")
+        let bad = try CLIRunner.run(["check", CLIRunner.example("broken")])
+        #expect(bad.exitCode == 1)
+        #expect(!bad.stdout.contains("ALLOWED"), "every object in broken/ is there to be denied")
+    }
+
+    @Test func reviewExampleOfTheJobIsPatchedOnTheMutatingEndpoint() throws {
+        let run = try CLIRunner.run([
+            "review", "--config", CLIRunner.example("config.yaml"), CLIRunner.example("reviews/review-job.json"),
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let review = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let response = try #require(review["response"] as? [String: Any])
+        #expect(response["allowed"] as? Bool == true)
+        #expect(response["patchType"] as? String == "JSONPatch")
+        let encoded = try #require(response["patch"] as? String)
+        let patch = try #require(Data(base64Encoded: encoded))
+        let operations = try #require(try JSONSerialization.jsonObject(with: patch) as? [[String: Any]])
+        #expect(operations.contains { $0["path"] as? String == "/spec/template/spec/volumes" })
     }
 
     @Test func reviewExampleOfTheSeedClassIsDenied() throws {
