@@ -375,4 +375,50 @@ struct WorkloadKindsTests {
         #expect(result.violations == [])
         #expect(result.patch.count == 3)
     }
+
+    struct WrongType: CustomTestStringConvertible, Sendable {
+        var testDescription: String
+        var kindCase: KindCase
+        /// Path from the object's root.
+        var path: [String]
+        var value: JSONValue
+        var field: String
+    }
+
+    @Test(arguments: [
+        WrongType(
+            testDescription: "replica specs an array", kindCase: pyTorchJob, path: ["spec", "pytorchReplicaSpecs"],
+            value: [], field: "spec.pytorchReplicaSpecs"),
+        WrongType(
+            testDescription: "replica a string", kindCase: tfJob, path: ["spec", "tfReplicaSpecs", "PS"], value: "x",
+            field: "spec.tfReplicaSpecs.PS"),
+        WrongType(
+            testDescription: "replica template missing", kindCase: mpiJob,
+            path: ["spec", "mpiReplicaSpecs", "Worker", "template"], value: .null,
+            field: "spec.mpiReplicaSpecs.Worker.template"),
+        WrongType(
+            testDescription: "replicatedJobs an object", kindCase: jobSet, path: ["spec", "replicatedJobs"], value: [:],
+            field: "spec.replicatedJobs"),
+        WrongType(
+            testDescription: "replicated job a number", kindCase: jobSet, path: ["spec", "replicatedJobs", "1"],
+            value: 3, field: "spec.replicatedJobs[1]"),
+        WrongType(
+            testDescription: "worker groups a string", kindCase: rayJob,
+            path: ["spec", "rayClusterSpec", "workerGroupSpecs"], value: "gpu",
+            field: "spec.rayClusterSpec.workerGroupSpecs"),
+        WrongType(
+            testDescription: "head pod spec an array", kindCase: rayClusterCase,
+            path: ["spec", "headGroupSpec", "template", "spec"], value: [], field: "spec.headGroupSpec.template.spec"),
+        WrongType(
+            testDescription: "jobTemplate a string", kindCase: cronJob, path: ["spec", "jobTemplate"], value: "x",
+            field: "spec.jobTemplate"),
+    ])
+    func deniesWrongTypesOnTheWayToPodTemplates(_ testCase: WrongType) throws {
+        var object = testCase.kindCase.build(testCase.kindCase.podSpecPaths.map { _ in Jobs.podSpec() })
+        Jobs.set(&object, testCase.path, testCase.value)
+        let result = try mutateChecked(object, kind: testCase.kindCase.kind)
+        #expect(result.denialRules.contains(.invalidField))
+        #expect(result.denials.map(\.field).contains(testCase.field), "\(result.denials.map(\.message))")
+        #expect(result.patch == [])
+    }
 }
