@@ -42,7 +42,10 @@ struct ExamplesTests {
 
     @Test(arguments: ["manifests/training-job.yaml", "manifests/training-job-affinity.yaml"])
     func trainingJobsAreOptedInWithoutVolumes(_ file: String) throws {
-        let run = try CLIRunner.run(["mutate", "-o", "json", CLIRunner.example(file)])
+        // Without the configuration the volumes these Jobs name are unknown, and mutate refuses them.
+        let run = try CLIRunner.run([
+            "mutate", "--config", CLIRunner.example("config.yaml"), "-o", "json", CLIRunner.example(file),
+        ])
         #expect(run.exitCode == 0)
         let job = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let metadata = try #require(job["metadata"] as? [String: Any])
