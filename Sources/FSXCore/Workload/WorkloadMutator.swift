@@ -47,8 +47,8 @@ public enum WorkloadMutator {
             }
         }
         if pods.isEmpty, !findings.hasDenials {
-            // A RayJob that submits to an existing cluster, or a JobSet without replicated
-            // jobs: opting in cannot add anything, and saying so beats a silent no-op.
+            // A RayJob that submits to an existing cluster, or an empty replicatedJobs list:
+            // opting in cannot add anything, and saying so beats a silent no-op.
             findings.warn(
                 .noPodTemplate, WorkloadOptions.injectPointer,
                 "\(injectLabel) is set, but this \(kind.kind) has no pod template; nothing is added")
