@@ -15,8 +15,10 @@ struct ExamplesTests {
         .init(file: "manifests/storageclass-scratch2-s3.yaml", verdicts: ["WARNING", "ALLOWED"]),
         .init(file: "manifests/storageclass-persistent2.yaml", verdicts: ["ALLOWED"]),
         .init(file: "manifests/storageclass-persistent1-hdd.yaml", verdicts: ["ALLOWED"]),
-        .init(file: "broken/storageclass-mistakes.yaml", verdicts: ["DENIED", "DENIED", "WARNING", "DENIED", "DENIED"]),
+        .init(
+            file: "broken/storageclass-mistakes.yaml", verdicts: ["DENIED", "DENIED", "WARNING", "DENIED", "DENIED"]),
         .init(file: "manifests/pv-static.yaml", verdicts: ["ALLOWED", "ALLOWED"]),
+        .init(file: "manifests/workloads.yaml", verdicts: Array(repeating: "ALLOWED", count: 8)),
     ]
 
     @Test(arguments: examples)
