@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import NIOCore
 import NIOPosix
 import Testing
@@ -93,4 +94,32 @@ struct GracefulShutdownTests {
             #expect(elapsed < .seconds(3))
         }
     }
+
+    @Test func finishesHTTP2StreamInFlightWhenShutdownBegins() async throws {
+        try await TestServer.with { server in
+            let client = try server.makeClient(.automatic)
+            let body = Array(Reviews.configMapCreate(uid: "h2-in-flight").utf8)
+            let (parts, feed) = AsyncStream<ByteBuffer>.makeStream()
+            var request = HTTPClientRequest(url: "https://localhost:\(server.port)/validate?timeout=10s")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .stream(parts, length: .known(Int64(body.count)))
+            async let pending = client.execute(request, timeout: .seconds(30))
+
+            feed.yield(ByteBuffer(bytes: body.prefix(body.count / 2)))
+            try await waitFor { server.metrics.requestsInFlight == 1 }
+            await server.beginShutdown()
+            try await waitFor { !server.application.state.isReady }
+            feed.yield(ByteBuffer(bytes: body.dropFirst(body.count / 2)))
+            feed.finish()
+
+            let response = try await pending
+            #expect(response.status == .ok)
+            #expect(response.version == .http2)
+            let answer = String(buffer: try await response.body.collect(upTo: 1024 * 1024))
+            #expect(answer.contains(#""uid":"h2-in-flight""#))
+            try await client.shutdown()
+        }
+    }
 }
+

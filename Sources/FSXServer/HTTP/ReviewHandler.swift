@@ -132,11 +132,22 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             contentLength: contentLength)
         {
         case .accept(let endpoint):
+            if !isHTTP2Stream, Self.expectsContinue(head) {
+                // curl sends `Expect: 100-continue` with bodies over 1 MiB and would otherwise
+                // wait a second before sending the body. (The apiserver never does.)
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
             // Sized from the declared length when there is one (already checked against the
             // limit), so a large review is copied into one buffer without regrowing it.
             body = context.channel.allocator.buffer(capacity: min(contentLength ?? 16 * 1024, router.maximumBodySize))
             state = .receiving(exchange, endpoint)
-        case .refuse(let response):
+        case .refuse(var response):
+            if !isHTTP2Stream, Self.expectsContinue(head) {
+                // The client may or may not send the body it announced; the stream cannot be
+                // trusted to hold a next request, so the connection ends after the answer.
+                response.closeConnection = true
+            }
             respond(response, to: exchange, context: context)
             state = response.closeConnection ? .closing(discardBudget: router.maximumBodySize) : .discarding(exchange)
         }
@@ -233,6 +244,10 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             metadata["patch_operations"] = "\(decision.patch.count)"
         }
         return metadata
+    }
+
+    private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        head.headers.first(name: "expect")?.lowercased() == "100-continue"
     }
 
     private static func objectName(_ request: AdmissionRequest) -> String {

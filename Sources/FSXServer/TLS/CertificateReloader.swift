@@ -26,15 +26,14 @@ public struct CertificateReloader: Service {
 
     public func run() async throws {
         var lastTried = store.identity?.source
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        while true {
             do {
-                try await Task.sleep(for: interval)
+                // Cut short by a graceful shutdown too, so the service group is not kept
+                // waiting for a poll nobody needs any more.
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }
-            // Sleeping is not cut short by a graceful shutdown; check again so the
-            // service group is not kept waiting for a poll it no longer needs.
-            if Task.isShuttingDownGracefully { return }
             lastTried = poll(lastTried: lastTried)
         }
     }
