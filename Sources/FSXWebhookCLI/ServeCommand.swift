@@ -29,7 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-cert-file"), help: "PEM certificate chain, leaf first; re-read when it changes.")
     var tlsCertFile: String?
 
-    @Option(name: .customLong("tls-private-key-file"), help: "PEM private key of the certificate; re-read when it changes.")
+    @Option(
+        name: .customLong("tls-private-key-file"), help: "PEM private key of the certificate; re-read when it changes.")
     var tlsPrivateKeyFile: String?
 
     @Option(help: "Address to listen on (both ports).")
@@ -38,7 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HTTPS port for the webhook; 0 picks a free port.")
     var port = 8443
 
-    @Option(name: .customLong("metrics-port"), help: "Plain-HTTP port for /healthz, /readyz and /metrics; 0 picks a free port.")
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Plain-HTTP port for /healthz, /readyz and /metrics; 0 picks a free port.")
     var metricsPort = 9090
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -50,13 +53,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("cert-reload-interval"), help: "Seconds between looks at the certificate files.")
     var certReloadInterval = 5.0
 
-    @Option(name: .customLong("dev-ca-file"), help: "Where the development CA is written. Default: $TMPDIR/fsx-webhook-dev-ca.pem.")
+    @Option(
+        name: .customLong("dev-ca-file"),
+        help: "Where the development CA is written. Default: $TMPDIR/fsx-webhook-dev-ca.pem.")
     var devCAFile: String?
 
     func validate() throws {
         if (tlsCertFile == nil) != (tlsPrivateKeyFile == nil) {
             throw ValidationError(
-                "--tls-cert-file and --tls-private-key-file go together: give both, or neither for a development certificate")
+                "--tls-cert-file and --tls-private-key-file go together: give both, or neither for a development certificate"
+            )
         }
         for (flag, value) in [("--port", port), ("--metrics-port", metricsPort)] where !(0...65535).contains(value) {
             throw ValidationError("\(flag) must be between 0 and 65535, got \(value)")
@@ -73,7 +79,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LineLogHandler.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
+        LineLogHandler.bootstrap(
+            format: LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "fsx-webhook")
 
         let admission: WebhookConfiguration
@@ -86,7 +93,9 @@ struct Serve: AsyncParsableCommand {
         var server = ServerConfiguration(
             tls: tlsCertFile.map { certificate in
                 .files(CertificateFiles(certificatePath: certificate, privateKeyPath: tlsPrivateKeyFile ?? ""))
-            } ?? .development(caPath: devCAFile ?? WebhookApplication.defaultDevelopmentCAPath(environment: Self.environment)))
+            }
+                ?? .development(
+                    caPath: devCAFile ?? WebhookApplication.defaultDevelopmentCAPath(environment: Self.environment)))
         server.host = host
         server.port = port
         server.operationsHost = host
@@ -95,7 +104,8 @@ struct Serve: AsyncParsableCommand {
 
         let application: WebhookApplication
         do {
-            application = try WebhookApplication(configuration: server, engine: AdmissionEngine(configuration: admission), logger: logger)
+            application = try WebhookApplication(
+                configuration: server, engine: AdmissionEngine(configuration: admission), logger: logger)
         } catch {
             throw Self.failure("fsx-webhook serve: \(error.message)")
         }

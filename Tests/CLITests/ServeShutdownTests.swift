@@ -94,7 +94,8 @@ struct ServeShutdownTests {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+            try await outbound.write(
+                ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
             var text = ""
             for try await chunk in inbound { text += String(buffer: chunk) }
             return text
@@ -183,7 +184,8 @@ final class ServeProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
-                throw ServeProcessError("still running \(timeout) after SIGTERM; output:\n\(output.withLockedValue { $0 })")
+                throw ServeProcessError(
+                    "still running \(timeout) after SIGTERM; output:\n\(output.withLockedValue { $0 })")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -206,7 +208,9 @@ enum KeepAliveClient {
         case failed(String)
     }
 
-    static func run(port: Int, context: NIOSSLContext, body: [UInt8], terminated: @Sendable () -> Bool) async -> [Outcome] {
+    static func run(
+        port: Int, context: NIOSSLContext, body: [UInt8], terminated: @Sendable () -> Bool
+    ) async -> [Outcome] {
         var outcomes: [Outcome] = []
         let request = ByteBuffer(
             string: "POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
@@ -291,7 +295,8 @@ struct HalfSentRequest: Sendable {
         let channel = try await KeepAliveClient.connect(port: port, context: context)
         let text = String(decoding: body, as: UTF8.self)
         let half = text.utf8.count / 2
-        let head = "POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        let head =
+            "POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.count)\r\n\r\n"
         try await channel.channel.writeAndFlush(ByteBuffer(string: head + String(text.prefix(half))))
         return HalfSentRequest(channel: channel, rest: ByteBuffer(string: String(text.dropFirst(half))))

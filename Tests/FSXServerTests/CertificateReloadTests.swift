@@ -28,7 +28,11 @@ struct CertificateReloadTests {
                         while !stop.load(ordering: .relaxed) {
                             do {
                                 let reply = try await server.send(client, body: body)
-                                if reply.status == .ok { succeeded.wrappingIncrement(ordering: .relaxed) } else { failures.wrappingIncrement(ordering: .relaxed) }
+                                if reply.status == .ok {
+                                    succeeded.wrappingIncrement(ordering: .relaxed)
+                                } else {
+                                    failures.wrappingIncrement(ordering: .relaxed)
+                                }
                             } catch {
                                 failures.wrappingIncrement(ordering: .relaxed)
                             }
@@ -42,7 +46,11 @@ struct CertificateReloadTests {
                             let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
                             let reply = try await connection.exchange(
                                 [(Self.rawRequest(body), .zero)], until: isCompleteResponse)
-                            if reply.hasPrefix("HTTP/1.1 200") { succeeded.wrappingIncrement(ordering: .relaxed) } else { failures.wrappingIncrement(ordering: .relaxed) }
+                            if reply.hasPrefix("HTTP/1.1 200") {
+                                succeeded.wrappingIncrement(ordering: .relaxed)
+                            } else {
+                                failures.wrappingIncrement(ordering: .relaxed)
+                            }
                         } catch {
                             failures.wrappingIncrement(ordering: .relaxed)
                         }
@@ -92,7 +100,8 @@ struct CertificateReloadTests {
             let after = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
             #expect(after.peerCertificate.serialNumber == serial)
             let reply = try await after.exchange(
-                [(Self.rawRequest(Array(Reviews.configMapCreate(uid: "still").utf8)), .zero)], until: isCompleteResponse)
+                [(Self.rawRequest(Array(Reviews.configMapCreate(uid: "still").utf8)), .zero)], until: isCompleteResponse
+            )
             #expect(reply.hasPrefix("HTTP/1.1 200"))
             #expect(server.metrics.certificateReloadCount == 0)
             #expect(server.application.state.isReady)

@@ -29,7 +29,8 @@ struct ConnectionLimitTests {
     @Test func closesRequestWhoseHeadersTrickleIn() async throws {
         try await TestServer.with(adjust: { $0.timeouts.requestRead = .milliseconds(500) }) { server in
             let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
-            try await connection.channel.channel.writeAndFlush(ByteBuffer(string: "POST /validate HTTP/1.1\r\nHost: localhost\r\n"))
+            try await connection.channel.channel.writeAndFlush(
+                ByteBuffer(string: "POST /validate HTTP/1.1\r\nHost: localhost\r\n"))
             let (received, elapsed) = try await connection.waitForClose()
             #expect(received.isEmpty)
             #expect(elapsed >= .milliseconds(400))
@@ -41,7 +42,8 @@ struct ConnectionLimitTests {
         try await TestServer.with(adjust: { $0.timeouts.idle = .milliseconds(500) }) { server in
             let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
             let body = Reviews.configMapCreate(uid: "idle")
-            let request = "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            let request =
+                "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
             try await connection.channel.channel.writeAndFlush(ByteBuffer(string: request))
             let (received, elapsed) = try await connection.waitForClose()
@@ -60,7 +62,8 @@ struct GracefulShutdownTests {
         try await TestServer.with { server in
             let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
             let body = Reviews.configMapCreate(uid: "in-flight")
-            let head = "POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            let head =
+                "POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(body.utf8.count)\r\n\r\n"
             let half = body.utf8.count / 2
             try await connection.channel.channel.writeAndFlush(ByteBuffer(string: head + String(body.prefix(half))))
@@ -83,7 +86,11 @@ struct GracefulShutdownTests {
     @Test func closesStuckConnectionsWhenGracePeriodEnds() async throws {
         try await TestServer.with(adjust: { $0.shutdownGracePeriod = .milliseconds(500) }) { server in
             let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
-            try await connection.channel.channel.writeAndFlush(ByteBuffer(string: "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"))
+            try await connection.channel.channel.writeAndFlush(
+                ByteBuffer(
+                    string:
+                        "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+                ))
             try await waitFor { server.metrics.requestsInFlight == 1 }
             let start = ContinuousClock.now
             await server.beginShutdown()
@@ -122,4 +129,3 @@ struct GracefulShutdownTests {
         }
     }
 }
-

@@ -23,17 +23,28 @@ struct WebhookRouterTests {
     static let cases: [Case] = [
         Case(name: "review on /validate with the apiserver's query string", status: .ok, outcome: .allowed),
         Case(name: "review on /mutate", target: "/mutate?timeout=30s", status: .ok, outcome: .allowed),
-        Case(name: "charset parameter on the content type", contentType: "application/json; charset=utf-8", status: .ok, outcome: .allowed),
+        Case(
+            name: "charset parameter on the content type", contentType: "application/json; charset=utf-8", status: .ok,
+            outcome: .allowed),
         Case(name: "content type in upper case", contentType: "Application/JSON", status: .ok, outcome: .allowed),
         Case(name: "unknown path", target: "/healthz", status: .notFound, outcome: .error),
-        Case(name: "path that only starts like an endpoint", target: "/validate/extra", status: .notFound, outcome: .error),
+        Case(
+            name: "path that only starts like an endpoint", target: "/validate/extra", status: .notFound,
+            outcome: .error),
         Case(name: "GET on /validate", method: .GET, body: [], status: .methodNotAllowed, outcome: .error),
         Case(name: "PUT on /mutate", method: .PUT, target: "/mutate", status: .methodNotAllowed, outcome: .error),
-        Case(name: "form content type (curl -d default)", contentType: "application/x-www-form-urlencoded", status: .unsupportedMediaType, outcome: .error),
+        Case(
+            name: "form content type (curl -d default)", contentType: "application/x-www-form-urlencoded",
+            status: .unsupportedMediaType, outcome: .error),
         Case(name: "no content type", contentType: nil, status: .unsupportedMediaType, outcome: .error),
-        Case(name: "declared length over 7 MiB", contentLength: 7 * 1024 * 1024 + 1, status: .payloadTooLarge, outcome: .error),
+        Case(
+            name: "declared length over 7 MiB", contentLength: 7 * 1024 * 1024 + 1, status: .payloadTooLarge,
+            outcome: .error),
         Case(name: "body that is not JSON", body: Array("not json".utf8), status: .badRequest, outcome: .error),
-        Case(name: "AdmissionReview without a request", body: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#.utf8), status: .badRequest, outcome: .error),
+        Case(
+            name: "AdmissionReview without a request",
+            body: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#.utf8), status: .badRequest,
+            outcome: .error),
         Case(name: "empty body", body: [], status: .badRequest, outcome: .error),
     ]
 
@@ -60,8 +71,9 @@ struct WebhookRouterTests {
     }
 
     @Test func tooLargeClosesTheConnection() {
-        guard case .refuse(let response) = router.admit(
-            method: .POST, target: "/validate", contentType: "application/json", contentLength: 8 * 1024 * 1024)
+        guard
+            case .refuse(let response) = router.admit(
+                method: .POST, target: "/validate", contentType: "application/json", contentLength: 8 * 1024 * 1024)
         else {
             Issue.record("an 8 MiB body was admitted")
             return
@@ -71,8 +83,9 @@ struct WebhookRouterTests {
     }
 
     @Test func acceptsExactlySevenMiBDeclared() {
-        guard case .accept(.validate) = router.admit(
-            method: .POST, target: "/validate", contentType: "application/json", contentLength: 7 * 1024 * 1024)
+        guard
+            case .accept(.validate) = router.admit(
+                method: .POST, target: "/validate", contentType: "application/json", contentLength: 7 * 1024 * 1024)
         else {
             Issue.record("a 7 MiB body was refused")
             return

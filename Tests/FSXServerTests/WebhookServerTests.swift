@@ -44,7 +44,8 @@ struct WebhookServerTests {
         try await TestServer.with(engine: engine) { server in
             let client = try server.makeClient(transport.clientVersion)
             defer { _ = client.shutdown() }
-            let reply = try await server.send(client, path: "/mutate?timeout=10s", body: Array(Reviews.jobCreate(uid: "job-1").utf8))
+            let reply = try await server.send(
+                client, path: "/mutate?timeout=10s", body: Array(Reviews.jobCreate(uid: "job-1").utf8))
             #expect(reply.status == .ok)
             let response = try #require(try reply.json["response"])
             #expect(response["uid"]?.stringValue == "job-1")
@@ -68,7 +69,8 @@ struct WebhookServerTests {
         try await TestServer.with(engine: engine) { server in
             let client = try server.makeClient(transport.clientVersion)
             defer { _ = client.shutdown() }
-            let reply = try await server.send(client, path: "/mutate?timeout=10s", body: Array(Reviews.jobUpdate(uid: "job-2").utf8))
+            let reply = try await server.send(
+                client, path: "/mutate?timeout=10s", body: Array(Reviews.jobUpdate(uid: "job-2").utf8))
             #expect(reply.status == .ok)
             let response = try reply.json["response"]
             #expect(response?["uid"]?.stringValue == "job-2")
@@ -104,7 +106,8 @@ struct WebhookServerTests {
             let notFound = try await server.send(client, path: "/admit", body: valid)
             #expect(notFound.status == .notFound)
 
-            let wrongMethod = try await server.send(client, method: .GET, path: "/validate", contentType: nil, body: nil)
+            let wrongMethod = try await server.send(
+                client, method: .GET, path: "/validate", contentType: nil, body: nil)
             #expect(wrongMethod.status == .methodNotAllowed)
             #expect(wrongMethod.headers.first(name: "allow") == "POST")
 
@@ -115,7 +118,8 @@ struct WebhookServerTests {
             #expect(garbage.status == .badRequest)
             #expect(try garbage.json["kind"]?.stringValue == "Status")
 
-            let noRequest = try await server.send(client, body: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#.utf8))
+            let noRequest = try await server.send(
+                client, body: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#.utf8))
             #expect(noRequest.status == .badRequest)
             #expect(try noRequest.json["message"]?.stringValue == "AdmissionReview has no request")
 
@@ -195,7 +199,9 @@ struct WebhookServerTests {
             #expect(text.contains("fsx_webhook_requests_in_flight 0\n"))
             #expect(text.contains("fsx_webhook_certificate_reloads_total 0\n"))
             #expect(text.contains("fsx_webhook_certificate_reload_failures_total 0\n"))
-            let expiry = text.split(separator: "\n").first { $0.hasPrefix("fsx_webhook_certificate_expiry_timestamp_seconds ") }
+            let expiry = text.split(separator: "\n").first {
+                $0.hasPrefix("fsx_webhook_certificate_expiry_timestamp_seconds ")
+            }
             let seconds = expiry.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
             #expect(seconds > Int(Date().timeIntervalSince1970))
         }
@@ -207,11 +213,15 @@ struct WebhookServerTests {
         let store = CertificateStore()
         let state = ServerState(certificates: store)
         #expect(!state.isReady)
-        store.replace(with: try ServingIdentity(certificatePEM: Array(serving.certificatePEM.utf8), privateKeyPEM: Array(serving.privateKeyPEM.utf8)))
+        store.replace(
+            with: try ServingIdentity(
+                certificatePEM: Array(serving.certificatePEM.utf8), privateKeyPEM: Array(serving.privateKeyPEM.utf8)))
         state.markListening()
-        #expect(OperationsHandler.answer(method: .GET, target: "/readyz", metrics: ServerMetrics(), state: state).0 == .ok)
+        #expect(
+            OperationsHandler.answer(method: .GET, target: "/readyz", metrics: ServerMetrics(), state: state).0 == .ok)
         #expect(state.beginShutdown())
-        let (status, _, body) = OperationsHandler.answer(method: .GET, target: "/readyz", metrics: ServerMetrics(), state: state)
+        let (status, _, body) = OperationsHandler.answer(
+            method: .GET, target: "/readyz", metrics: ServerMetrics(), state: state)
         #expect(status == .serviceUnavailable)
         #expect(body.contains("shutting down"))
     }

@@ -166,7 +166,8 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)
         buffer.writeBytes(response.body)
         context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: exchange.head.version, status: response.status, headers: headers))),
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: exchange.head.version, status: response.status, headers: headers))),
             promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         let written = context.eventLoop.makePromise(of: Void.self)
@@ -221,7 +222,8 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         let outcome = reply.decision.outcome
         let level: Logger.Level = outcome == .denied || outcome == .patched ? .info : .debug
         // The metadata is an autoclosure: a routine allow builds none of it unless debug is on.
-        logger.log(level: level, "review \(outcome.rawValue)", metadata: Self.metadata(of: reply, durationMs: durationMs))
+        logger.log(
+            level: level, "review \(outcome.rawValue)", metadata: Self.metadata(of: reply, durationMs: durationMs))
     }
 
     private static func metadata(of reply: ReviewReply, durationMs: Double) -> Logger.Metadata {

@@ -68,11 +68,14 @@ public struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
         if let error = event.error { all["error"] = "\(error)" }
-        output(Self.line(format: format, time: Self.now(), level: event.level, message: "\(event.message)", metadata: all))
+        output(
+            Self.line(format: format, time: Self.now(), level: event.level, message: "\(event.message)", metadata: all))
     }
 
     /// Formats one line; keys sorted so lines are stable and diffable.
-    static func line(format: LogFormat, time: String, level: Logger.Level, message: String, metadata: Logger.Metadata)
+    static func line(
+        format: LogFormat, time: String, level: Logger.Level, message: String, metadata: Logger.Metadata
+    )
         -> [UInt8]
     {
         switch format {

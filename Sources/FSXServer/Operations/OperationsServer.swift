@@ -19,7 +19,8 @@ public struct OperationsServer: Service {
     /// The bound address (port 0 becomes a real port).
     public let listeningAddress = AddressAnnouncement()
 
-    init(host: String, port: Int, metrics: ServerMetrics, state: ServerState, logger: Logger, group: any EventLoopGroup) {
+    init(host: String, port: Int, metrics: ServerMetrics, state: ServerState, logger: Logger, group: any EventLoopGroup)
+    {
         self.host = host
         self.port = port
         self.metrics = metrics

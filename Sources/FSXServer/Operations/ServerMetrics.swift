@@ -103,7 +103,8 @@ public final class ServerMetrics: Sendable {
             let base = path.rawValue * (Self.durationBuckets.count + 1)
             for (index, bound) in Self.durationBuckets.enumerated() {
                 cumulative += durationCounts[base + index].load(ordering: .relaxed)
-                out += "fsx_webhook_request_duration_seconds_bucket{path=\"\(path.label)\",le=\"\(bound)\"} \(cumulative)\n"
+                out +=
+                    "fsx_webhook_request_duration_seconds_bucket{path=\"\(path.label)\",le=\"\(bound)\"} \(cumulative)\n"
             }
             cumulative += durationCounts[base + Self.durationBuckets.count].load(ordering: .relaxed)
             out += "fsx_webhook_request_duration_seconds_bucket{path=\"\(path.label)\",le=\"+Inf\"} \(cumulative)\n"
@@ -111,16 +112,19 @@ public final class ServerMetrics: Sendable {
             out += "fsx_webhook_request_duration_seconds_sum{path=\"\(path.label)\"} \(sum)\n"
             out += "fsx_webhook_request_duration_seconds_count{path=\"\(path.label)\"} \(cumulative)\n"
         }
-        out += "# HELP fsx_webhook_requests_in_flight Requests whose head arrived and whose response is not yet written.\n"
+        out +=
+            "# HELP fsx_webhook_requests_in_flight Requests whose head arrived and whose response is not yet written.\n"
         out += "# TYPE fsx_webhook_requests_in_flight gauge\n"
         out += "fsx_webhook_requests_in_flight \(requestsInFlight)\n"
         out += "# HELP fsx_webhook_certificate_reloads_total Serving certificates loaded after a change of the files.\n"
         out += "# TYPE fsx_webhook_certificate_reloads_total counter\n"
         out += "fsx_webhook_certificate_reloads_total \(certificateReloadCount)\n"
-        out += "# HELP fsx_webhook_certificate_reload_failures_total Changed certificate or key files that could not be used (the previous pair stays).\n"
+        out +=
+            "# HELP fsx_webhook_certificate_reload_failures_total Changed certificate or key files that could not be used (the previous pair stays).\n"
         out += "# TYPE fsx_webhook_certificate_reload_failures_total counter\n"
         out += "fsx_webhook_certificate_reload_failures_total \(certificateReloadFailureCount)\n"
-        out += "# HELP fsx_webhook_certificate_expiry_timestamp_seconds notAfter of the serving certificate in use, in Unix seconds.\n"
+        out +=
+            "# HELP fsx_webhook_certificate_expiry_timestamp_seconds notAfter of the serving certificate in use, in Unix seconds.\n"
         out += "# TYPE fsx_webhook_certificate_expiry_timestamp_seconds gauge\n"
         out += "fsx_webhook_certificate_expiry_timestamp_seconds \(certificateExpiry.load(ordering: .relaxed))\n"
         return out

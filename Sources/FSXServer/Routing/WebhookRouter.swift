@@ -47,13 +47,16 @@ public struct WebhookRouter: Sendable {
         method: HTTPMethod, target: String, contentType: String?, contentLength: Int?
     ) -> Admission {
         guard let endpoint = Self.endpoint(forTarget: target) else {
-            return .refuse(.failure(.notFound, reason: "NotFound", message: "no such endpoint; use POST /validate or POST /mutate"))
+            return .refuse(
+                .failure(.notFound, reason: "NotFound", message: "no such endpoint; use POST /validate or POST /mutate")
+            )
         }
         guard method == .POST else {
             return .refuse(
                 .failure(
                     .methodNotAllowed, reason: "MethodNotAllowed",
-                    message: "\(method.rawValue) is not allowed on /\(endpoint.rawValue); send the AdmissionReview with POST",
+                    message:
+                        "\(method.rawValue) is not allowed on /\(endpoint.rawValue); send the AdmissionReview with POST",
                     extraHeaders: [("allow", "POST")]))
         }
         guard let contentType, Self.isJSON(contentType: contentType) else {

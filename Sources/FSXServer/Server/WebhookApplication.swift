@@ -43,7 +43,8 @@ public struct WebhookApplication: Sendable {
             do {
                 identity = try files.load()
             } catch {
-                throw StartupError("serving certificate \(files.certificatePath) / key \(files.privateKeyPath): \(error.message)")
+                throw StartupError(
+                    "serving certificate \(files.certificatePath) / key \(files.privateKeyPath): \(error.message)")
             }
             reloader = CertificateReloader(
                 files: files, store: CertificateStore(), metrics: metrics,

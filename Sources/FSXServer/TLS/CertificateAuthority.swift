@@ -26,7 +26,9 @@ public struct CertificateAuthority: Sendable {
     private let privateKey: P256.Signing.PrivateKey
 
     /// A new self-signed CA, valid from an hour ago (tolerating clock skew) for `validity`.
-    public init(commonName: String = "fsx-webhook development CA", validity: Duration = .seconds(365 * 24 * 3600)) throws {
+    public init(
+        commonName: String = "fsx-webhook development CA", validity: Duration = .seconds(365 * 24 * 3600)
+    ) throws {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName(commonName) }
         let (notBefore, notAfter) = Self.window(validity)

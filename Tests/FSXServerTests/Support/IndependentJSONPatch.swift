@@ -1,5 +1,5 @@
-import Foundation
 import FSXCore
+import Foundation
 
 /// RFC 6902 applied the way evanphx/json-patch (the apiserver's library) does, written
 /// apart from the production code so a shared misunderstanding cannot hide: `add` needs
@@ -54,7 +54,9 @@ enum IndependentJSONPatch {
             guard let child = object[first] else { throw Failure(description: "no member \(first)") }
             return try get(tokens.dropFirst(), in: child)
         case .array(let array):
-            guard let index = Int(first), array.indices.contains(index) else { throw Failure(description: "no index \(first)") }
+            guard let index = Int(first), array.indices.contains(index) else {
+                throw Failure(description: "no index \(first)")
+            }
             return try get(tokens.dropFirst(), in: array[index])
         default:
             throw Failure(description: "cannot descend into a scalar at \(first)")

@@ -26,7 +26,8 @@ struct RawTLSConnection {
                             presented.withLockedValue { $0 = certificates.first }
                             // The chain is still verified against the test CA: only a
                             // certificate the client would accept counts as served.
-                            promise.succeed(Self.chainsToCA(certificates, caPEM: caPEM) ? .certificateVerified : .failed)
+                            promise.succeed(
+                                Self.chainsToCA(certificates, caPEM: caPEM) ? .certificateVerified : .failed)
                         })
                     try channel.pipeline.syncOperations.addHandler(handler)
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -41,7 +42,8 @@ struct RawTLSConnection {
             try await Task.sleep(for: .milliseconds(10))
         }
         guard let certificate else { throw RawTLSError("no certificate presented") }
-        return RawTLSConnection(channel: channel, peerCertificate: try Certificate(derEncoded: try certificate.toDERBytes()))
+        return RawTLSConnection(
+            channel: channel, peerCertificate: try Certificate(derEncoded: try certificate.toDERBytes()))
     }
 
     static func chainsToCA(_ certificates: [NIOSSLCertificate], caPEM: String) -> Bool {

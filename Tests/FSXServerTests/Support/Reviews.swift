@@ -6,15 +6,14 @@ enum Reviews {
         uid: String, version: String = "admission.k8s.io/v1", operation: String, group: String, kind: String,
         namespace: String, name: String, object: String, oldObject: String = "null"
     ) -> String {
-        let resourceVersion = group.isEmpty ? "v1" : "v1"
-        return """
-            {"apiVersion":"\(version)","kind":"AdmissionReview","request":{"uid":"\(uid)",\
-            "kind":{"group":"\(group)","version":"\(resourceVersion)","kind":"\(kind)"},\
-            "resource":{"group":"\(group)","version":"\(resourceVersion)","resource":"\(kind.lowercased())s"},\
-            "namespace":"\(namespace)","name":"\(name)","operation":"\(operation)",\
-            "userInfo":{"username":"kubernetes-admin","groups":["system:masters"]},\
-            "object":\(object),"oldObject":\(oldObject),"dryRun":false,"options":null}}
-            """
+        """
+        {"apiVersion":"\(version)","kind":"AdmissionReview","request":{"uid":"\(uid)",\
+        "kind":{"group":"\(group)","version":"v1","kind":"\(kind)"},\
+        "resource":{"group":"\(group)","version":"v1","resource":"\(kind.lowercased())s"},\
+        "namespace":"\(namespace)","name":"\(name)","operation":"\(operation)",\
+        "userInfo":{"username":"kubernetes-admin","groups":["system:masters"]},\
+        "object":\(object),"oldObject":\(oldObject),"dryRun":false,"options":null}}
+        """
     }
 
     /// An object no rule looks at.
@@ -22,7 +21,9 @@ enum Reviews {
         envelope(
             uid: uid, version: version, operation: "CREATE", group: "", kind: "ConfigMap", namespace: "default",
             name: "settings",
-            object: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"default"},"data":{"a":"b"}}"#)
+            object:
+                #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"default"},"data":{"a":"b"}}"#
+        )
     }
 
     /// The PERSISTENT_2 StorageClass with S3 links from the seed document (aws-fsx-skill.md).
@@ -49,7 +50,9 @@ enum Reviews {
         """
 
     static func jobCreate(uid: String) -> String {
-        envelope(uid: uid, operation: "CREATE", group: "batch", kind: "Job", namespace: "ml", name: "train", object: optedInJob)
+        envelope(
+            uid: uid, operation: "CREATE", group: "batch", kind: "Job", namespace: "ml", name: "train",
+            object: optedInJob)
     }
 
     static func jobUpdate(uid: String) -> String {
@@ -62,7 +65,8 @@ enum Reviews {
     /// the shape of the largest review the apiserver can send.
     static func largeConfigMapUpdate(uid: String, objectBytes: Int) -> [UInt8] {
         let filler = String(repeating: "x", count: objectBytes)
-        let object = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big","namespace":"default"},"data":{"blob":"\#(filler)"}}"#
+        let object =
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big","namespace":"default"},"data":{"blob":"\#(filler)"}}"#
         return Array(
             envelope(
                 uid: uid, operation: "UPDATE", group: "", kind: "ConfigMap", namespace: "default", name: "big",

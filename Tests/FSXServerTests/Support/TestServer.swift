@@ -64,7 +64,8 @@ struct TestServer: Sendable {
         var logger = Logger(label: "fsx-webhook-test")
         logger.logLevel = .warning
         let application = try WebhookApplication(configuration: configuration, engine: engine, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: application.services.map { .init(service: $0) }, logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: application.services.map { .init(service: $0) }, logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let result: Result<T, any Error>
@@ -99,7 +100,9 @@ struct TestServer: Sendable {
     static func removeDirectory(_ path: String) {
         guard let directory = opendir(path) else { return }
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { unlink(path + "/" + name) }
         }
         closedir(directory)
