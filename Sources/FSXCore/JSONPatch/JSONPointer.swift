@@ -25,19 +25,28 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     public func appending(contentsOf other: [String]) -> JSONPointer { JSONPointer(tokens + other) }
 
     /// The escaped text form: `~` as `~0`, `/` as `~1`.
+    ///
+    /// Escaped byte by byte, as RFC 6901 and the apiserver's json-patch read it: `~` and `/`
+    /// are ASCII, so they never occur inside a multi-byte character.
     public var description: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(tokens.reduce(0) { $0 + $1.utf8.count + 1 })
         for token in tokens {
-            out.append("/")
-            for ch in token {
-                switch ch {
-                case "~": out.append("~0")
-                case "/": out.append("~1")
-                default: out.append(ch)
+            out.append(UInt8(ascii: "/"))
+            for byte in token.utf8 {
+                switch byte {
+                case UInt8(ascii: "~"):
+                    out.append(UInt8(ascii: "~"))
+                    out.append(UInt8(ascii: "0"))
+                case UInt8(ascii: "/"):
+                    out.append(UInt8(ascii: "~"))
+                    out.append(UInt8(ascii: "1"))
+                default:
+                    out.append(byte)
                 }
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The same path written for people, dotted (`spec.template.spec.volumes[0]`).
