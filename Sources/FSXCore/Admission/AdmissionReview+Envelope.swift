@@ -46,9 +46,12 @@ extension JSONParser.Cursor {
                 let value: JSONValue
                 if name == "request", index < end, bytes[index] == UInt8(ascii: "{") {
                     (value, envelope.object, envelope.oldObject) = try parseRequest(depth: 2)
-                } else {
+                } else if name == "request" || AdmissionReview.reviewKeys.contains(name) {
                     if name == "request" { (envelope.object, envelope.oldObject) = (nil, nil) }
                     value = try parseValue(depth: 1)
+                } else {
+                    try skipValue(depth: 1)
+                    continue
                 }
                 pushMember(name, hash, value)
             } while try !endOfMember()
@@ -92,7 +95,7 @@ extension JSONParser.Cursor {
                     oldObject = partial
                 }
                 value = .object(JSONObject())
-            } else {
+            } else if isObject || isOldObject || AdmissionReview.requestKeys.contains(name) {
                 if isObject { object = nil }
                 if isOldObject { oldObject = nil }
                 value = try parseValue(depth: depth)
@@ -103,6 +106,10 @@ extension JSONParser.Cursor {
                         group: kind["group"]?.stringValue ?? "", version: kind["version"]?.stringValue ?? "",
                         kind: kind["kind"]?.stringValue ?? "")
                 }
+            } else {
+                // userInfo, resource, options and the like: nothing decides on them.
+                try skipValue(depth: depth)
+                continue
             }
             pushMember(name, hash, value)
         } while try !endOfMember()

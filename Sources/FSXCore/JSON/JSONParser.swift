@@ -346,12 +346,18 @@ public struct JSONParser {
         /// marked one, never before, so the lowest mark is exact: the first special byte.
         @inline(__always)
         static func specialBytes(_ word: UInt64) -> UInt64 {
+            (escapedBytes(word) | word) & 0x8080_8080_8080_8080
+        }
+
+        /// As `specialBytes`, but without non-ASCII bytes: those a writer must escape.
+        @inline(__always)
+        static func escapedBytes(_ word: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let quotes = word ^ (ones &* 0x22)
             let backslashes = word ^ (ones &* 0x5C)
             let controls = (word &- ones &* 0x20) & ~word
-            let found = controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | word
-            return found & 0x8080_8080_8080_8080
+            return (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes))
+                & 0x8080_8080_8080_8080
         }
 
         /// Moves `index` over plain string bytes, 8 at a time, to the first special byte (or

@@ -86,10 +86,23 @@ public struct JSONWriter {
     /// Appends `bytes`, escaped, in runs: most strings need no escape at all.
     static func writeEscaped(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         var run = 0
-        for index in 0..<bytes.count {
+        var index = 0
+        while index < bytes.count {
+            // 8 bytes at a time over what needs no escape (as the parser scans strings).
+            if bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let special = JSONParser.Cursor.escapedBytes(word)
+                if special == 0 {
+                    index += 8
+                    continue
+                }
+                index += special.trailingZeroBitCount >> 3
+            }
             let byte = bytes[index]
+            index += 1
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+            let at = index - 1
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<at]))
             out.append(0x5C)
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
@@ -103,7 +116,7 @@ public struct JSONWriter {
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0xF)])
             }
-            run = index + 1
+            run = index
         }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<bytes.count]))
     }

@@ -33,17 +33,16 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         out.reserveCapacity(tokens.reduce(0) { $0 + $1.utf8.count + 1 })
         for token in tokens {
             out.append(UInt8(ascii: "/"))
-            for byte in token.utf8 {
-                switch byte {
-                case UInt8(ascii: "~"):
+            var token = token
+            token.withUTF8 { utf8 in
+                var run = 0
+                for index in 0..<utf8.count where utf8[index] == UInt8(ascii: "~") || utf8[index] == UInt8(ascii: "/") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
                     out.append(UInt8(ascii: "~"))
-                    out.append(UInt8(ascii: "0"))
-                case UInt8(ascii: "/"):
-                    out.append(UInt8(ascii: "~"))
-                    out.append(UInt8(ascii: "1"))
-                default:
-                    out.append(byte)
+                    out.append(utf8[index] == UInt8(ascii: "~") ? UInt8(ascii: "0") : UInt8(ascii: "1"))
+                    run = index + 1
                 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<utf8.count]))
             }
         }
         return String(decoding: out, as: UTF8.self)
