@@ -23,7 +23,9 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: smoke ? 5 : iterations)
     }
 
-    func review(_ body: [UInt8], _ endpoint: AdmissionEngine.Endpoint, expecting outcome: Decision.Outcome)
+    func review(
+        _ body: [UInt8], _ endpoint: AdmissionEngine.Endpoint, expecting outcome: Decision.Outcome
+    )
         -> Benchmark.BenchmarkClosure
     {
         { benchmark in

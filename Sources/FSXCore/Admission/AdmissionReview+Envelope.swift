@@ -155,9 +155,15 @@ extension AdmissionEngine {
                 return (version, request)
             }
             let typed: JSONValue
-            if let value = object.value { typed = value } else { typed = try cursor.build(at: object.start, Self.typeReads) }
+            if let value = object.value {
+                typed = value
+            } else {
+                typed = try cursor.build(at: object.start, Self.typeReads)
+            }
             var type = ObjectType(of: typed)
-            if type.kind.isEmpty { type = ObjectType(group: request.group, version: request.version, kind: request.kind) }
+            if type.kind.isEmpty {
+                type = ObjectType(group: request.group, version: request.version, kind: request.kind)
+            }
             let route = Route(type, operation: request.operation)
             if let value = object.value, object.route == route {
                 request.object = value

@@ -34,10 +34,13 @@ public struct JSONParser {
         return try result.get()
     }
 
-    static func parseResult(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
+    /// Parses a whole document, building what `selection` reads (JSONSelection.swift).
+    static func parseResult(
+        _ buffer: UnsafeRawBufferPointer, selection: JSONSelection = .everything
+    ) -> Result<JSONValue, JSONParseError> {
         var cursor = Cursor(buffer)
         do throws(JSONParseError) {
-            return .success(try cursor.parseDocument())
+            return .success(try cursor.parseDocument(selection: selection))
         } catch {
             return .failure(error)
         }
@@ -86,9 +89,9 @@ public struct JSONParser {
 
         func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
-        mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        mutating func parseDocument(selection: JSONSelection = .everything) throws(JSONParseError) -> JSONValue {
             skipWhitespace()
-            let value = try parseValue(depth: 0)
+            let value = try parseValue(depth: 0, selection: selection)
             skipWhitespace()
             if index != end {
                 throw JSONParseError(offset: index, reason: "unexpected data after the end of the document")
@@ -328,7 +331,9 @@ public struct JSONParser {
             if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
                 if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard index < end, isDigit(bytes[index]) else { throw fail("invalid number: digit expected in exponent") }
+                guard index < end, isDigit(bytes[index]) else {
+                    throw fail("invalid number: digit expected in exponent")
+                }
                 while index < end, isDigit(bytes[index]) { index += 1 }
             }
             return start
@@ -432,7 +437,9 @@ public struct JSONParser {
                 }
                 switch byte {
                 case UInt8(ascii: "\""):
-                    if escaped, decode { scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index])) }
+                    if escaped, decode {
+                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+                    }
                     index += 1
                     guard validUTF8 else { throw JSONParseError(offset: start, reason: "string is not valid UTF-8") }
                     return escaped ? .decoded : .raw(start: start, end: index - 1)
