@@ -1,42 +1,99 @@
 extension JSONParser.Cursor {
     /// Validates the value at `index` exactly as `parseValue(depth:)` would, without
-    /// building it: the same grammar, the same depth limit, the same UTF-8 checks.
+    /// building it: the same grammar, the same depth limit, the same UTF-8 checks, the same
+    /// errors.
+    ///
+    /// A loop with its own stack of open containers rather than recursion: most of what the
+    /// server skips is thousands of tiny env var objects, where calls would cost more than
+    /// the bytes.
     mutating func skipValue(depth: Int) throws(JSONParseError) {
-        guard index < end else { throw fail("unexpected end of input") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"):
-            try skipObject(depth: depth + 1)
-        case UInt8(ascii: "["):
-            try skipArray(depth: depth + 1)
-        case UInt8(ascii: "\""):
-            _ = try scanString(decode: false)
-        case UInt8(ascii: "t"):
-            try expectLiteral("true")
-        case UInt8(ascii: "f"):
-            try expectLiteral("false")
-        case UInt8(ascii: "n"):
-            try expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            _ = try scanNumber()
-        default:
-            throw fail("unexpected character \(describe(bytes[index]))")
+        enum Next { case value, key, afterValue }
+        var next = Next.value
+        var valueDepth = depth
+        var open = 0  // containers opened here; bit `open` of `isObject` says which kind
+        while true {
+            switch next {
+            case .value:
+                guard index < end else { throw fail("unexpected end of input") }
+                switch bytes[index] {
+                case UInt8(ascii: "{"):
+                    try checkDepth(valueDepth + 1)
+                    index += 1
+                    skipWhitespace()
+                    if index < end, bytes[index] == UInt8(ascii: "}") {
+                        index += 1
+                        next = .afterValue
+                    } else {
+                        setOpenContainer(open, isObject: true)
+                        open += 1
+                        valueDepth += 1
+                        next = .key
+                    }
+                case UInt8(ascii: "["):
+                    try checkDepth(valueDepth + 1)
+                    index += 1
+                    skipWhitespace()
+                    if index < end, bytes[index] == UInt8(ascii: "]") {
+                        index += 1
+                        next = .afterValue
+                    } else {
+                        setOpenContainer(open, isObject: false)
+                        open += 1
+                        valueDepth += 1
+                        skipWhitespace()
+                    }
+                case UInt8(ascii: "\""):
+                    _ = try scanString(decode: false)
+                    next = .afterValue
+                case UInt8(ascii: "t"):
+                    try expectLiteral("true")
+                    next = .afterValue
+                case UInt8(ascii: "f"):
+                    try expectLiteral("false")
+                    next = .afterValue
+                case UInt8(ascii: "n"):
+                    try expectLiteral("null")
+                    next = .afterValue
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    _ = try scanNumber()
+                    next = .afterValue
+                default:
+                    throw fail("unexpected character \(describe(bytes[index]))")
+                }
+            case .key:
+                _ = try scanKey(decode: false)
+                next = .value
+            case .afterValue:
+                guard open > 0 else { return }
+                if isOpenObject(open - 1) {
+                    if try endOfMember() {
+                        open -= 1
+                        valueDepth -= 1
+                    } else {
+                        next = .key
+                    }
+                } else {
+                    if try endOfElement() {
+                        open -= 1
+                        valueDepth -= 1
+                    } else {
+                        skipWhitespace()
+                        next = .value
+                    }
+                }
+            }
         }
     }
 
-    mutating func skipObject(depth: Int) throws(JSONParseError) {
-        if try openObject(depth: depth) { return }
-        repeat {
-            _ = try scanKey(decode: false)
-            try skipValue(depth: depth)
-        } while try !endOfMember()
+    @inline(__always)
+    private mutating func setOpenContainer(_ level: Int, isObject: Bool) {
+        let bit: UInt64 = 1 << UInt64(level & 63)
+        if isObject { openObjects[level >> 6] |= bit } else { openObjects[level >> 6] &= ~bit }
     }
 
-    mutating func skipArray(depth: Int) throws(JSONParseError) {
-        if try openArray(depth: depth) { return }
-        repeat {
-            skipWhitespace()
-            try skipValue(depth: depth)
-        } while try !endOfElement()
+    @inline(__always)
+    private func isOpenObject(_ level: Int) -> Bool {
+        openObjects[level >> 6] & (1 << UInt64(level & 63)) != 0
     }
 
     /// Parses the value at `index`, building only what `selection` reads; the rest is
@@ -69,29 +126,30 @@ extension JSONParser.Cursor {
         let start = members.count
         repeat {
             let key = try scanKey()
-            guard let selection = self.selection(of: key, named: named) ?? others else {
+            if let member = self.member(key, among: named) {
+                // The selection's own key string: no string is made for a named key.
+                pushMember(member.key, member.hash, try parseValue(depth: depth, selection: member.selection))
+            } else if let others {
+                let (name, hash) = keyString(key)
+                pushMember(name, hash, try parseValue(depth: depth, selection: others))
+            } else {
                 try skipValue(depth: depth)
-                continue
             }
-            let (name, hash) = keyString(key)
-            pushMember(name, hash, try parseValue(depth: depth, selection: selection))
         } while try !endOfMember()
         return .object(popObject(from: start))
     }
 
-    /// The selection named for `key`, matched on its bytes so skipped keys make no string.
-    private func selection(of key: JSONParser.ScannedString, named: [JSONSelection.Member]) -> JSONSelection? {
-        let keyBytes: UnsafeRawBufferPointer
+    /// The named member `key` is, matched on its bytes so skipped keys make no string.
+    private func member(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> JSONSelection.Member? {
         switch key {
-        case .raw(let start, let end): keyBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        case .raw(let start, let end): return Self.match(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), named)
         case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, named) }
         }
-        return Self.match(keyBytes, named)
     }
 
-    private static func match(_ key: UnsafeRawBufferPointer, _ named: [JSONSelection.Member]) -> JSONSelection? {
+    private static func match(_ key: UnsafeRawBufferPointer, _ named: [JSONSelection.Member]) -> JSONSelection.Member? {
         for member in named where member.utf8.count == key.count {
-            if member.utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return member.selection }
+            if member.utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return member }
         }
         return nil
     }

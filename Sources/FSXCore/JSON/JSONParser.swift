@@ -80,6 +80,9 @@ public struct JSONParser {
         var keyHashes: [UInt64] = []
         /// Where strings with escapes are decoded; reused so decoding allocates rarely.
         var scratch: [UInt8] = []
+        /// For `skipValue`: one bit per open container, set for objects. Nesting is limited
+        /// to `maximumDepth` levels, so this never grows.
+        var openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1)
 
         init(_ bytes: UnsafeRawBufferPointer) {
             self.bytes = bytes

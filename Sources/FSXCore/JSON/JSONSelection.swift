@@ -17,12 +17,21 @@ indirect enum JSONSelection: Sendable {
         var key: String
         /// `key` as UTF-8, compared with the raw bytes of keys before any string is made.
         var utf8: [UInt8]
+        /// The parser's hash of `key`, so a matched key costs no string and no hashing.
+        var hash: UInt64
         var selection: JSONSelection
+
+        init(key: String, selection: JSONSelection) {
+            self.key = key
+            self.utf8 = Array(key.utf8)
+            self.hash = utf8.withUnsafeBytes { JSONParser.Cursor.hash($0) }
+            self.selection = selection
+        }
     }
 
     /// An object's `named` members with their selections, nothing else.
     static func members(_ named: [(String, JSONSelection)]) -> JSONSelection {
-        .object(named: named.map { Member(key: $0.0, utf8: Array($0.0.utf8), selection: $0.1) }, others: nil)
+        .object(named: named.map { Member(key: $0.0, selection: $0.1) }, others: nil)
     }
 
     /// An object's members, each whole.
