@@ -91,7 +91,8 @@ public struct AdmissionEngine: Sendable {
                 // The validators read parameters, metadata and more; these objects are small.
                 return .everything
             case .workload(let kind):
-                return AdmissionEngine.subjectReads.union(WorkloadMutator.reads(kind))
+                // The mutator names the object as `decide` does, so this includes `subjectReads`.
+                return WorkloadMutator.reads(kind)
             case .untouched:
                 return AdmissionEngine.subjectReads
             }

@@ -48,6 +48,28 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Writes `description` as a JSON string, as `JSONWriter.writeString` would, without
+    /// making the string first: patches write one pointer per operation.
+    func writeJSONString(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for token in tokens {
+            out.append(UInt8(ascii: "/"))
+            let plain = token.utf8.allSatisfy { byte in
+                byte >= 0x20 && byte != UInt8(ascii: "~") && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "\"")
+                    && byte != UInt8(ascii: "\\")
+            }
+            if plain {
+                out.append(contentsOf: token.utf8)
+            } else {
+                var escaped: [UInt8] = []
+                JSONWriter.writeString(JSONPointer([token]).description, into: &escaped)
+                // Without the quotes and the leading "/" (escaped as itself).
+                out.append(contentsOf: escaped[2..<(escaped.count - 1)])
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// The same path written for people, dotted (`spec.template.spec.volumes[0]`).
     public var dotted: String {
         var out = ""

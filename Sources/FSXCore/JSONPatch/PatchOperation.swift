@@ -45,7 +45,7 @@ extension Array where Element == PatchOperation {
             out.append(contentsOf: #"{"op":"#.utf8)
             JSONWriter.writeString(operation.op.rawValue, into: &out)
             out.append(contentsOf: #","path":"#.utf8)
-            JSONWriter.writeString(operation.path.description, into: &out)
+            operation.path.writeJSONString(into: &out)
             if let value = operation.value {
                 out.append(contentsOf: #","value":"#.utf8)
                 JSONWriter.write(value, into: &out)
