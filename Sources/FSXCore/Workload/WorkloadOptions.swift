@@ -19,6 +19,9 @@ struct WorkloadOptions {
     static let annotations = [volumesAnnotation, containersAnnotation, placementAnnotation]
     static let prefix = "fsx-webhook/"
 
+    /// What `read` reads of a workload. Keep in step with it.
+    static let reads = JSONSelection.members([("metadata", .members(["labels", "annotations"]))])
+
     static let labelsPointer = JSONPointer(["metadata", "labels"])
     static let injectPointer = labelsPointer.appending(injectLabel)
     static let annotationsPointer = JSONPointer(["metadata", "annotations"])
