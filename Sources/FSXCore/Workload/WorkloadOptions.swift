@@ -20,7 +20,8 @@ struct WorkloadOptions {
     static let prefix = "fsx-webhook/"
 
     /// What `read` reads of a workload. Keep in step with it.
-    static let reads = JSONSelection.members([("metadata", .members(["labels", "annotations"]))])
+    /// `ownerReferences` is read for kinds that skip controlled objects (Pods).
+    static let reads = JSONSelection.members([("metadata", .members(["labels", "annotations", "ownerReferences"]))])
 
     static let labelsPointer = JSONPointer(["metadata", "labels"])
     static let injectPointer = labelsPointer.appending(injectLabel)
