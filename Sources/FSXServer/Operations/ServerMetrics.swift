@@ -35,6 +35,8 @@ public final class ServerMetrics: Sendable {
     private let certificateReloads = ManagedAtomic<Int>(0)
     private let certificateReloadFailures = ManagedAtomic<Int>(0)
     private let certificateExpiry = ManagedAtomic<Int>(0)
+    private let openConnections = ManagedAtomic<Int>(0)
+    private let refusedConnections = ManagedAtomic<Int>(0)
 
     public init() {
         let paths = Path.allCases.count
@@ -74,6 +76,26 @@ public final class ServerMetrics: Sendable {
     public func certificateReloadFailed() {
         certificateReloadFailures.wrappingIncrement(ordering: .relaxed)
     }
+
+    /// A connection was accepted on the webhook port.
+    public func connectionOpened() {
+        openConnections.wrappingIncrement(ordering: .relaxed)
+    }
+
+    /// A connection counted by `connectionOpened` closed.
+    public func connectionClosed() {
+        openConnections.wrappingDecrement(ordering: .relaxed)
+    }
+
+    /// A connection was closed on accept because the connection limit was reached; returns
+    /// the number refused so far.
+    @discardableResult
+    public func connectionRefused() -> Int {
+        refusedConnections.wrappingIncrementThenLoad(ordering: .relaxed)
+    }
+
+    public var openConnectionCount: Int { openConnections.load(ordering: .relaxed) }
+    public var refusedConnectionCount: Int { refusedConnections.load(ordering: .relaxed) }
 
     /// Requests answered so far with this path and outcome.
     public func requestCount(path: Path, outcome: WebhookResponse.Outcome) -> Int {
@@ -123,6 +145,13 @@ public final class ServerMetrics: Sendable {
             "# HELP fsx_webhook_certificate_reload_failures_total Changed certificate or key files that could not be used (the previous pair stays).\n"
         out += "# TYPE fsx_webhook_certificate_reload_failures_total counter\n"
         out += "fsx_webhook_certificate_reload_failures_total \(certificateReloadFailureCount)\n"
+        out += "# HELP fsx_webhook_open_connections Connections open on the webhook port.\n"
+        out += "# TYPE fsx_webhook_open_connections gauge\n"
+        out += "fsx_webhook_open_connections \(openConnectionCount)\n"
+        out +=
+            "# HELP fsx_webhook_connections_refused_total Connections closed on accept because the connection limit was reached.\n"
+        out += "# TYPE fsx_webhook_connections_refused_total counter\n"
+        out += "fsx_webhook_connections_refused_total \(refusedConnectionCount)\n"
         out +=
             "# HELP fsx_webhook_certificate_expiry_timestamp_seconds notAfter of the serving certificate in use, in Unix seconds.\n"
         out += "# TYPE fsx_webhook_certificate_expiry_timestamp_seconds gauge\n"

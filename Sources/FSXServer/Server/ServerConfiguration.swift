@@ -44,6 +44,14 @@ public struct ServerConfiguration: Sendable {
     /// The largest request body read; see `WebhookRouter.defaultMaximumBodySize`.
     public var maximumBodySize: Int = WebhookRouter.defaultMaximumBodySize
     public var timeouts = Timeouts()
+    /// Connections open at once on the webhook port; a connection accepted above this is
+    /// closed at once. NIO has no cap of its own, so without one a client that opens
+    /// connections and never closes them takes file descriptors until `accept` fails for
+    /// everyone. The apiserver keeps at most 25 idle connections per replica and opens a
+    /// few more in bursts, so 10,000 is far above any real use; measured in
+    /// docs/reliability-server.md, 10,000 idle TLS connections cost about 0.3 GiB (so the
+    /// pod's memory limit bounds the worst case) and 10,000 file descriptors.
+    public var maximumConnections: Int = 10_000
     /// After SIGTERM, connections still open after this are closed: in-flight reviews take
     /// microseconds, so only a stuck client is ever cut off, and Kubernetes' default 30 s
     /// termination grace period is never reached.
