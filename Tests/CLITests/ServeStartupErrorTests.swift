@@ -8,9 +8,9 @@ import Testing
 struct ServeStartupErrorTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
-        var arguments: (_ folder: String) throws -> [String]
+        var arguments: @Sendable (_ folder: String) throws -> [String]
         /// Words the error line must contain.
-        var mentions: (_ folder: String) -> [String]
+        var mentions: @Sendable (_ folder: String) -> [String]
         var testDescription: String { name }
     }
 
