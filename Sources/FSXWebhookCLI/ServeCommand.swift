@@ -56,7 +56,7 @@ struct Serve: AsyncParsableCommand {
     @Option(
         name: .customLong("max-connections"),
         help: "Connections open at once on the webhook port; new ones above it are closed on accept.")
-    var maxConnections = 10_000
+    var maxConnections = 2048
 
     @Option(
         name: .customLong("dev-ca-file"),

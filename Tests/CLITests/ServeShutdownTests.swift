@@ -116,10 +116,11 @@ final class ServeProcess: Sendable {
         let caPath = directory.appendingPathComponent("ca.pem").path
         let process = Process()
         process.executableURL = try executable()
-        process.arguments = [
-            "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--log-format", "json",
-            "--dev-ca-file", caPath,
-        ] + extraArguments
+        process.arguments =
+            [
+                "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--log-format", "json",
+                "--dev-ca-file", caPath,
+            ] + extraArguments
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice

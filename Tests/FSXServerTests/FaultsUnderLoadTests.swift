@@ -107,8 +107,14 @@ struct FaultsUnderLoadTests {
             // Broken, one way after another; each is refused and the renewed pair stays.
             let mismatched = try server.authority.issueServingCertificate(hosts: ["localhost"])
             let broken: [(String, () throws -> Void)] = [
-                ("certificate of another key", { try TestServer.replaceFile(server.files.certificatePath, mismatched.certificatePEM) }),
-                ("certificate that is not PEM", { try TestServer.replaceFile(server.files.certificatePath, "not a certificate\n") }),
+                (
+                    "certificate of another key",
+                    { try TestServer.replaceFile(server.files.certificatePath, mismatched.certificatePEM) }
+                ),
+                (
+                    "certificate that is not PEM",
+                    { try TestServer.replaceFile(server.files.certificatePath, "not a certificate\n") }
+                ),
                 ("empty key", { try TestServer.replaceFile(server.files.privateKeyPath, "") }),
                 ("key file deleted", { _ = unlink(server.files.privateKeyPath) }),
             ]
@@ -170,7 +176,8 @@ struct FaultsUnderLoadTests {
             let client = try server.makeClient(.http1Only)
             let metrics = try await server.operations(client, "/metrics")
             try await client.shutdown()
-            #expect(metrics.body.contains("fsx_webhook_connections_refused_total \(server.metrics.refusedConnectionCount)"))
+            #expect(
+                metrics.body.contains("fsx_webhook_connections_refused_total \(server.metrics.refusedConnectionCount)"))
             for connection in open { try await connection.closeAfterSending("") }
             try await waitFor { server.metrics.openConnectionCount == 0 }
         }

@@ -38,7 +38,8 @@ struct HostileInputTests {
     /// A valid review whose ConfigMap data pads the body to exactly `size` bytes.
     static func review(paddedTo size: Int) -> [UInt8] {
         let empty = review(object: #"{"kind":"ConfigMap","data":{"pad":""}}"#)
-        return review(object: #"{"kind":"ConfigMap","data":{"pad":"\#(String(repeating: "p", count: size - empty.count))"}}"#)
+        return review(
+            object: #"{"kind":"ConfigMap","data":{"pad":"\#(String(repeating: "p", count: size - empty.count))"}}"#)
     }
 
     static let attacks: [Attack] = {
@@ -49,7 +50,8 @@ struct HostileInputTests {
             Attack(name: "arrays nested 100,000 deep", body: Array(repeating: UInt8(ascii: "["), count: deep)),
             Attack(
                 name: "arrays nested 100,000 deep, closed",
-                body: Array(repeating: UInt8(ascii: "["), count: deep) + Array(repeating: UInt8(ascii: "]"), count: deep)),
+                body: Array(repeating: UInt8(ascii: "["), count: deep)
+                    + Array(repeating: UInt8(ascii: "]"), count: deep)),
             Attack(
                 name: "objects nested 100,000 deep, closed",
                 body: Array(String(repeating: #"{"a":"#, count: deep).utf8) + [UInt8(ascii: "1")]
@@ -68,46 +70,72 @@ struct HostileInputTests {
             Attack(name: "JSON null", body: bytes("null")),
             Attack(name: "JSON array", body: bytes("[]")),
             Attack(name: "JSON string", body: bytes(#""AdmissionReview""#)),
-            Attack(name: "raw 0xFF in a string", body: bytes(#"{"apiVersion":"admission.k8s.io/v1","x":""#) + [0xFF] + bytes(#""}"#)),
+            Attack(
+                name: "raw 0xFF in a string",
+                body: bytes(#"{"apiVersion":"admission.k8s.io/v1","x":""#) + [0xFF] + bytes(#""}"#)),
             Attack(
                 name: "overlong UTF-8 in uid",
-                body: Array(Reviews.configMapCreate(uid: "U").utf8).replacingFirst([UInt8(ascii: "U")], with: [0xC0, 0xAF])),
+                body: Array(Reviews.configMapCreate(uid: "U").utf8).replacingFirst(
+                    [UInt8(ascii: "U")], with: [0xC0, 0xAF])),
             Attack(
                 name: "truncated UTF-8 sequence in uid",
-                body: Array(Reviews.configMapCreate(uid: "U").utf8).replacingFirst([UInt8(ascii: "U")], with: [0xE2, 0x82])),
+                body: Array(Reviews.configMapCreate(uid: "U").utf8).replacingFirst(
+                    [UInt8(ascii: "U")], with: [0xE2, 0x82])),
             Attack(
                 name: "invalid UTF-8 in a key",
                 body: bytes(#"{"apiVersion":"admission.k8s.io/v1",""#) + [0xED, 0xA0, 0x80] + bytes(#"":1}"#)),
-            Attack(name: "lone surrogate escape in uid", body: bytes(Reviews.configMapCreate(uid: #"\ud800"#)), statuses: [200, 400]),
-            Attack(name: "NUL byte in the body", body: bytes(#"{"apiVersion":"admission.k8s.io/v1""#) + [0] + bytes("}")),
+            Attack(
+                name: "lone surrogate escape in uid", body: bytes(Reviews.configMapCreate(uid: #"\ud800"#)),
+                statuses: [200, 400]),
+            Attack(
+                name: "NUL byte in the body", body: bytes(#"{"apiVersion":"admission.k8s.io/v1""#) + [0] + bytes("}")),
             Attack(name: "UTF-8 byte order mark", body: [0xEF, 0xBB, 0xBF] + valid, statuses: [200, 400]),
-            Attack(name: "UTF-16 body", body: Array(Reviews.configMapCreate(uid: "utf16").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })),
+            Attack(
+                name: "UTF-16 body",
+                body: Array(Reviews.configMapCreate(uid: "utf16").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })),
             Attack(
                 name: "duplicate request keys, the second valid",
                 body: bytes(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":7,"request":"#)
-                    + Array(Reviews.configMapCreate(uid: "dup").utf8.dropFirst(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"#.utf8.count)),
+                    + Array(
+                        Reviews.configMapCreate(uid: "dup").utf8.dropFirst(
+                            #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"#.utf8.count)),
                 statuses: [200, 400]),
             Attack(
                 name: "duplicate apiVersion keys",
-                body: bytes(#"{"apiVersion":"admission.k8s.io/v1beta1","# + Reviews.configMapCreate(uid: "dup").dropFirst()),
+                body: bytes(
+                    #"{"apiVersion":"admission.k8s.io/v1beta1","# + Reviews.configMapCreate(uid: "dup").dropFirst()),
                 statuses: [200, 400]),
-            Attack(name: "duplicate uid keys", body: bytes(Reviews.configMapCreate(uid: #"a","uid":"b"#)), statuses: [200, 400]),
+            Attack(
+                name: "duplicate uid keys", body: bytes(Reviews.configMapCreate(uid: #"a","uid":"b"#)),
+                statuses: [200, 400]),
             Attack(name: "truncated at 10%", body: Array(valid.prefix(valid.count / 10))),
             Attack(name: "truncated at 50%", body: Array(valid.prefix(valid.count / 2))),
             Attack(name: "truncated one byte short", body: Array(valid.dropLast())),
             Attack(name: "trailing garbage after the review", body: valid + bytes("}{"), statuses: [400]),
             Attack(name: "body exactly at the limit", body: review(paddedTo: limit), statuses: [200]),
-            Attack(name: "body exactly at the limit, chunked", body: review(paddedTo: limit), statuses: [200], chunked: true),
+            Attack(
+                name: "body exactly at the limit, chunked", body: review(paddedTo: limit), statuses: [200],
+                chunked: true),
             Attack(name: "body one byte over the limit", body: review(paddedTo: limit + 1), statuses: [413]),
-            Attack(name: "body one byte over the limit, chunked", body: review(paddedTo: limit + 1), statuses: [413], chunked: true),
+            Attack(
+                name: "body one byte over the limit, chunked", body: review(paddedTo: limit + 1), statuses: [413],
+                chunked: true),
             Attack(
                 name: "7 MiB UPDATE of two 3.4 MiB objects",
                 body: Reviews.largeConfigMapUpdate(uid: "big", objectBytes: 3_500_000), statuses: [200]),
         ]
         // Numbers beyond Double and Int64 where the decoder and the rules read numbers or
         // strings: the envelope, the StorageClass parameters, a Job's counts.
-        for number in ["1e400", "-1e400", "1e-400", "18446744073709551616", "-9223372036854775809", String(repeating: "9", count: 400), "-0"] {
-            list.append(Attack(name: "dryRun \(number.prefix(24))", body: bytes(Reviews.configMapCreate(uid: "n").replacingOccurrences(of: #""dryRun":false"#, with: #""dryRun":\#(number)"#))))
+        for number in [
+            "1e400", "-1e400", "1e-400", "18446744073709551616", "-9223372036854775809",
+            String(repeating: "9", count: 400), "-0",
+        ] {
+            list.append(
+                Attack(
+                    name: "dryRun \(number.prefix(24))",
+                    body: bytes(
+                        Reviews.configMapCreate(uid: "n").replacingOccurrences(
+                            of: #""dryRun":false"#, with: #""dryRun":\#(number)"#))))
             list.append(
                 Attack(
                     name: "StorageClass throughput \(number.prefix(24))",
@@ -117,7 +145,8 @@ struct HostileInputTests {
                     name: "Job completions and parallelism \(number.prefix(24))",
                     body: bytes(
                         Reviews.jobCreate(uid: "n").replacingOccurrences(
-                            of: #""spec":{"template""#, with: #""spec":{"completions":\#(number),"parallelism":\#(number),"template""#)),
+                            of: #""spec":{"template""#,
+                            with: #""spec":{"completions":\#(number),"parallelism":\#(number),"template""#)),
                     path: "/mutate?timeout=10s", statuses: [200]))
         }
         return list
@@ -196,7 +225,8 @@ struct HostileInputTests {
                         for wrong in HostileCorpus.wrongTypes(for: original) {
                             let changed = HostileCorpus.replacing(path[...], in: seed.json, with: wrong)
                             let attack = Attack(
-                                name: "\(seed.name) \(path.map(\.description).joined(separator: ".")) = \(JSONWriter.string(wrong))",
+                                name:
+                                    "\(seed.name) \(path.map(\.description).joined(separator: ".")) = \(JSONWriter.string(wrong))",
                                 body: JSONWriter.bytes(changed), path: seed.path, statuses: [200, 400])
                             try await session.send(WireSession.post(attack.body, path: attack.path))
                             let response = try await session.readResponse()
@@ -289,27 +319,37 @@ struct HostileInputTests {
             ("header without a colon", Self.bytes("POST /validate HTTP/1.1\r\nHost localhost\r\n\r\n"), 400),
             (
                 "one header of 100 KiB",
-                Self.bytes("POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 100 * 1024))\r\n\r\n"),
+                Self.bytes(
+                    "POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 100 * 1024))\r\n\r\n"
+                ),
                 431
             ),
             (
                 "2,000 headers",
                 Self.bytes(
                     "POST /validate HTTP/1.1\r\nHost: localhost\r\n"
-                        + (0..<2000).map { "X-Header-\($0): \(String(repeating: "v", count: 40))\r\n" }.joined() + "\r\n"),
+                        + (0..<2000).map { "X-Header-\($0): \(String(repeating: "v", count: 40))\r\n" }.joined()
+                        + "\r\n"),
                 431
             ),
-            ("content-length that is not a number", Self.bytes("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}"), 400),
+            (
+                "content-length that is not a number",
+                Self.bytes(
+                    "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}"
+                ), 400
+            ),
             (
                 "content-length and chunked together",
                 Self.bytes(
-                    "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+                    "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+                ),
                 400
             ),
             (
                 "bad chunk size",
                 Self.bytes(
-                    "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"),
+                    "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"
+                ),
                 400
             ),
         ]
@@ -323,7 +363,8 @@ struct HostileInputTests {
                     #expect(first?.status == 200, "\(name)")
                     try await session.send(bytes)
                     let response = try await session.readResponse()
-                    #expect(response?.status == status, "\(name): \(response.map { String($0.status) } ?? "no response")")
+                    #expect(
+                        response?.status == status, "\(name): \(response.map { String($0.status) } ?? "no response")")
                     #expect(response?.header("content-type") == "application/json", "\(name)")
                     #expect(response?.closesConnection == true, "\(name)")
                     let json = try response.map { try JSONParser.parse($0.body) }
@@ -448,14 +489,17 @@ struct HostileInputTests {
     }
 
     /// A normal review on a new connection is still answered.
-    static func expectServesNormally(_ server: TestServer, sourceLocation: SourceLocation = #_sourceLocation)
+    static func expectServesNormally(
+        _ server: TestServer, sourceLocation: SourceLocation = #_sourceLocation
+    )
         async throws
     {
         let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
         let reply = try await connection.exchange(
             [(CertificateReloadTests.rawRequest(Array(Reviews.configMapCreate(uid: "after").utf8)), .zero)],
             until: isCompleteResponse)
-        #expect(reply.hasPrefix("HTTP/1.1 200"), "after the attack: \(reply.prefix(80))", sourceLocation: sourceLocation)
+        #expect(
+            reply.hasPrefix("HTTP/1.1 200"), "after the attack: \(reply.prefix(80))", sourceLocation: sourceLocation)
         #expect(reply.contains(#""uid":"after""#), sourceLocation: sourceLocation)
     }
 }
@@ -466,5 +510,57 @@ extension Array where Element == UInt8 {
         var copy = self
         copy.replaceSubrange(range, with: replacement)
         return copy
+    }
+}
+
+/// A client that pipelines requests and never reads the answers must not make the server
+/// buffer answers without limit.
+@Suite(.serialized)
+struct PipeliningFloodTests {
+    @Test func stopsReadingFromAClientThatDoesNotReadItsAnswers() async throws {
+        let seed = try #require(try HostileCorpus.seeds().first { $0.name == "rayjob-head-two-worker-groups-patched" })
+        try await TestServer.with(engine: try HostileCorpus.engine(), logLevel: .error) { server in
+            let connection = try await RawTLSConnection.connect(
+                port: server.port, caPEM: server.caPEM, receiveBufferSize: 16 * 1024)
+            let one = WireSession.post(seed.body, path: seed.path)
+            // Answers worth about 12 MB: three times what the kernel holds for one
+            // loopback connection (the server's send buffer grows to at most 4 MiB; the
+            // client's receive buffer is pinned at 16 KiB above).
+            let answerSize = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
+                .exchange([(String(decoding: one, as: UTF8.self), .zero)], until: isCompleteResponse).utf8.count
+            let count = 12_000_000 / answerSize
+            let request = ByteBuffer(bytes: Array([[UInt8]](repeating: one, count: count).joined()))
+            // Not awaited: the client queues what the server does not take.
+            let started = ContinuousClock.now
+            connection.channel.channel.writeAndFlush(request, promise: nil)
+            let answered = { server.metrics.requestCount(path: .mutate, outcome: .patched) - 1 }
+            var last = -1
+            while answered() != last {
+                last = answered()
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            print(
+                "pipelined \(count) reviews without reading: the server answered \(last), then waited (\(ContinuousClock.now - started))"
+            )
+            // What the socket buffers hold, and no more.
+            #expect(last < count / 2, "answered \(last) of \(count) without the client reading")
+            // The stalled connection holds nothing else up.
+            try await HostileInputTests.expectServesNormally(server)
+
+            // Once the client reads, answering resumes on the same connection, in order. (A
+            // normal receive buffer again, or the small window makes reading crawl.)
+            try await connection.channel.channel.setOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            let received = try await WireSession.over(connection) { session in
+                var received = 0
+                while received < last + 100, let response = try await session.readResponse() {
+                    #expect(response.status == 200)
+                    received += 1
+                }
+                return received
+            }
+            #expect(received == last + 100)
+            try await waitFor { server.metrics.openConnectionCount == 0 }
+            print("read \(received) answers; done after \(ContinuousClock.now - started)")
+        }
     }
 }

@@ -118,7 +118,8 @@ public final class ServerMetrics: Sendable {
                 out += "\(requestCount(path: path, outcome: outcome))\n"
             }
         }
-        out += "# HELP fsx_webhook_request_duration_seconds Time from request head to response handed to the connection.\n"
+        out +=
+            "# HELP fsx_webhook_request_duration_seconds Time from request head to response handed to the connection.\n"
         out += "# TYPE fsx_webhook_request_duration_seconds histogram\n"
         for path in Path.allCases {
             var cumulative = 0

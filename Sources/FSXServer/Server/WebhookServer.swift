@@ -158,6 +158,10 @@ public struct WebhookServer: Service {
     private func configureHTTP1(_ channel: any Channel) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            // Stops reading while answers wait to be written: a client that pipelines
+            // requests and never reads the answers would otherwise make the server queue
+            // answers in memory for as long as it keeps sending (HostileInputTests).
+            try pipeline.addHandler(BackPressureHandler())
             // Pipelining assistance answers pipelined requests in order and, on quiesce,
             // closes the connection once the response in progress is written.
             try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)

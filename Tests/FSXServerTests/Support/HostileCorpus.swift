@@ -44,7 +44,9 @@ enum HostileCorpus {
         case .object(let object):
             for member in object.members { result += paths(in: member.value, prefix: prefix + [.key(member.key)]) }
         case .array(let array):
-            for (index, element) in array.enumerated() { result += paths(in: element, prefix: prefix + [.index(index)]) }
+            for (index, element) in array.enumerated() {
+                result += paths(in: element, prefix: prefix + [.index(index)])
+            }
         default:
             break
         }
