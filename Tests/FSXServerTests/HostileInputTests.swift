@@ -549,7 +549,7 @@ struct PipeliningFloodTests {
 
             // Once the client reads, answering resumes on the same connection, in order. (A
             // normal receive buffer again, or the small window makes reading crawl.)
-            try await connection.channel.channel.setOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            try await connection.channel.channel.setOption(.socketOption(.so_rcvbuf), value: 4 << 20).get()
             let received = try await WireSession.over(connection) { session in
                 var received = 0
                 while received < last + 100, let response = try await session.readResponse() {

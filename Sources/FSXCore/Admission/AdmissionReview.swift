@@ -30,8 +30,7 @@ public enum AdmissionReview {
                 "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(Violation.quote(found))")
         }
         if let kind = root["kind"], kind.stringValue != "AdmissionReview" {
-            throw ReviewError(
-                .notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
+            throw ReviewError(.notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
         }
         guard let requestValue = root["request"], !requestValue.isNull else {
             throw ReviewError(.missingRequest, "AdmissionReview has no request")
@@ -53,8 +52,7 @@ public enum AdmissionReview {
         switch request["dryRun"] {
         case nil, .null?: dryRun = false
         case .bool(let flag)?: dryRun = flag
-        case let other?:
-            throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(other.typeName)")
+        case let other?: throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(other.typeName)")
         }
         let parsed = AdmissionRequest(
             uid: uid,
@@ -74,8 +72,7 @@ public enum AdmissionReview {
         switch object[key] {
         case nil, .null?: return nil
         case .string(let s)?: return s
-        case let other?:
-            throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(other.typeName)")
+        case let other?: throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(other.typeName)")
         }
     }
 
@@ -83,8 +80,7 @@ public enum AdmissionReview {
         switch object[key] {
         case nil, .null?: return nil
         case .object(let o)?: return .object(o)
-        case let other?:
-            throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(other.typeName)")
+        case let other?: throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(other.typeName)")
         }
     }
 
@@ -127,11 +123,9 @@ public enum AdmissionReview {
         var seen: Set<String> = []
         var lines: [String] = []
         for warning in warnings {
-            let clean = String(
-                String.UnicodeScalarView(
-                    warning.message.unicodeScalars.map {
-                        $0.value < 0x20 || $0.value == 0x7F ? " " : $0
-                    }))
+            let clean = String(String.UnicodeScalarView(warning.message.unicodeScalars.map {
+                $0.value < 0x20 || $0.value == 0x7F ? " " : $0
+            }))
             if seen.insert(clean).inserted { lines.append(clean) }
         }
         return lines

@@ -189,9 +189,7 @@ public struct JSONParser {
             if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
                 if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard index < end, isDigit(bytes[index]) else {
-                    throw fail("invalid number: digit expected in exponent")
-                }
+                guard index < end, isDigit(bytes[index]) else { throw fail("invalid number: digit expected in exponent") }
                 while index < end, isDigit(bytes[index]) { index += 1 }
             }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
@@ -247,9 +245,7 @@ public struct JSONParser {
                         var code = try parseHex4()
                         if (0xD800...0xDBFF).contains(code) {
                             // A high surrogate must be followed by an escaped low surrogate.
-                            if end - index >= 6, bytes[index] == UInt8(ascii: "\\"),
-                                bytes[index + 1] == UInt8(ascii: "u")
-                            {
+                            if end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
                                 index += 2
                                 let low = try parseHex4()
                                 guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
