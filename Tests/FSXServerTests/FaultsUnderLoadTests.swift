@@ -140,7 +140,7 @@ struct FaultsUnderLoadTests {
             try await load
             let failures = tally.failures.withLockedValue { $0 }
             #expect(failures.isEmpty, "\(failures.count) failed: \(failures.prefix(5))")
-            #expect(tally.succeeded.load(ordering: .relaxed) > 100)
+            #expect(tally.succeeded.load(ordering: .relaxed) > 50)
             #expect(server.metrics.certificateReloadCount == 2)
             #expect(server.metrics.certificateReloadFailureCount == failuresBefore + broken.count)
             print(

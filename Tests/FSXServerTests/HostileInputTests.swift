@@ -238,7 +238,8 @@ struct HostileInputTests {
                 }
             }
             // Five reviews of a few hundred values each, three to five wrong types apiece.
-            #expect(sent > 1500, "only \(sent) requests sent")
+            #expect(sent > 1000, "only \(sent) requests sent")
+            print("wrong types: \(sent) reviews sent on one kept-alive connection, \(refusals) refused with 400")
             #expect(Self.errorCount(server) == refusals)
             try await Self.expectServesNormally(server)
         }
@@ -280,6 +281,9 @@ struct HostileInputTests {
                 return try await group.reduce(into: [Int: Int]()) { $0.merge($1, uniquingKeysWith: +) }
             }
             #expect(statuses.values.reduce(0, +) == total / connections * connections, "\(statuses)")
+            print(
+                "mutations: seed \(seed), \(total / connections * connections) sent over \(connections) connections: \(statuses.sorted { $0.key < $1.key })"
+            )
             // Mutations that leave the review readable are judged, the rest refused.
             #expect(statuses[200, default: 0] > 0 && statuses[400, default: 0] > 0, "\(statuses)")
             #expect(Self.errorCount(server) == statuses[400, default: 0])
@@ -414,6 +418,7 @@ struct HostileInputTests {
             #expect(server.metrics.openConnectionCount == 200)
 
             // A review on a new connection (TLS handshake included), a few times over.
+            var slowest = Duration.zero
             for attempt in 0..<5 {
                 let start = ContinuousClock.now
                 let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
@@ -422,7 +427,9 @@ struct HostileInputTests {
                 let elapsed = ContinuousClock.now - start
                 #expect(reply.hasPrefix("HTTP/1.1 200"), "attempt \(attempt)")
                 #expect(elapsed < .seconds(1), "attempt \(attempt) took \(elapsed)")
+                slowest = max(slowest, elapsed)
             }
+            print("200 slow clients holding half-sent requests: slowest of 5 reviews took \(slowest)")
 
             // The slow clients give up; nothing they started stays counted.
             for connection in slow { try await connection.closeAfterSending("") }
