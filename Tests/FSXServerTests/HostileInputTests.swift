@@ -452,6 +452,31 @@ struct HostileInputTests {
         }
     }
 
+    /// Regression: at a graceful shutdown, a connection whose request line or headers were
+    /// half sent is closed at once (no request is in flight); the decoder then fails on the
+    /// cut request, and answering that failure on the closed connection tripped NIO's
+    /// "Wrote in quiescing completed state" assertion, which ends a debug process.
+    @Test func shutsDownWithHalfSentHeadersAndBodiesOpen() async throws {
+        try await TestServer.with(adjust: { $0.shutdownGracePeriod = .milliseconds(500) }, logLevel: .error) { server in
+            let body = Self.valid
+            let request = WireSession.post(body)
+            var open: [RawTLSConnection] = []
+            for cut in [5, 40, request.count - body.count + 10] {
+                let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
+                try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: request.prefix(cut)))
+                open.append(connection)
+            }
+            try await waitFor { server.metrics.requestsInFlight == 1 && server.metrics.openConnectionCount == 3 }
+            // Let the half-sent headers reach the decoder before the shutdown begins.
+            try await Task.sleep(for: .milliseconds(200))
+            await server.beginShutdown()
+            for connection in open {
+                let (received, _) = try await connection.waitForClose()
+                #expect(received.isEmpty || received.hasPrefix("HTTP/1.1 "))
+            }
+        }
+    }
+
     // MARK: Checks
 
     /// Reviews refused with 4xx so far, as `/metrics` counts them.

@@ -48,6 +48,14 @@ final class HTTPProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHa
         }
         guard !failed else { return }
         failed = true
+        // A request cut off by the connection's end fails in the decoder when the channel
+        // goes inactive: there is nobody left to answer, and the HTTP pipeline may already
+        // have finished a graceful shutdown, after which writing is a programming error
+        // (an assertion in NIO's debug builds; found by the slow-client tests at shutdown).
+        guard context.channel.isActive else {
+            context.fireErrorCaught(error)
+            return
+        }
         // A response can only be sent if none is half written (the review handler may be
         // mid-response); either way the stream cannot be read further, so it closes.
         if responseInProgress {

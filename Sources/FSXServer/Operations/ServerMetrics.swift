@@ -136,7 +136,7 @@ public final class ServerMetrics: Sendable {
             out += "fsx_webhook_request_duration_seconds_count{path=\"\(path.label)\"} \(cumulative)\n"
         }
         out +=
-            "# HELP fsx_webhook_requests_in_flight Requests whose head arrived and whose response is not yet written.\n"
+            "# HELP fsx_webhook_requests_in_flight Requests whose head arrived and that are not yet answered.\n"
         out += "# TYPE fsx_webhook_requests_in_flight gauge\n"
         out += "fsx_webhook_requests_in_flight \(requestsInFlight)\n"
         out += "# HELP fsx_webhook_certificate_reloads_total Serving certificates loaded after a change of the files.\n"
