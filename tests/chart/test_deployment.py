@@ -23,6 +23,7 @@ def test_container_runs_serve_with_the_contract_flags(case):
         "--metrics-port", str(m["metricsPort"]),
         "--log-level", m["logLevel"],
         "--log-format", m["logFormat"],
+        "--max-connections", str(m["maxConnections"]),
     ] + m["extraArgs"]
     assert rel.container["args"] == expected
     # The image's ENTRYPOINT is the binary; the chart only supplies arguments.
