@@ -30,7 +30,8 @@ public enum AdmissionReview {
                 "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(Violation.quote(found))")
         }
         if let kind = root["kind"], kind.stringValue != "AdmissionReview" {
-            throw ReviewError(.notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
+            throw ReviewError(
+                .notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
         }
         guard let requestValue = root["request"], !requestValue.isNull else {
             throw ReviewError(.missingRequest, "AdmissionReview has no request")
@@ -52,7 +53,8 @@ public enum AdmissionReview {
         switch request["dryRun"] {
         case nil, .null?: dryRun = false
         case .bool(let flag)?: dryRun = flag
-        case let other?: throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(other.typeName)")
+        case let other?:
+            throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(other.typeName)")
         }
         let parsed = AdmissionRequest(
             uid: uid,
@@ -72,7 +74,8 @@ public enum AdmissionReview {
         switch object[key] {
         case nil, .null?: return nil
         case .string(let s)?: return s
-        case let other?: throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(other.typeName)")
+        case let other?:
+            throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(other.typeName)")
         }
     }
 
@@ -80,7 +83,8 @@ public enum AdmissionReview {
         switch object[key] {
         case nil, .null?: return nil
         case .object(let o)?: return .object(o)
-        case let other?: throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(other.typeName)")
+        case let other?:
+            throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(other.typeName)")
         }
     }
 
@@ -118,18 +122,29 @@ public enum AdmissionReview {
     }
 
     /// Warning texts as the apiserver will keep them: no control characters (it drops such
-    /// warnings whole), no duplicates (it merges them anyway), in a stable order.
+    /// warnings whole), no duplicates (it merges them anyway), in a stable order, and at most
+    /// `warningsShown` lines and a count of the rest (it cuts warnings past 4096 characters
+    /// in all, so more would only grow the response).
     public static func warningLines(_ warnings: [Violation]) -> [String] {
         var seen: Set<String> = []
         var lines: [String] = []
+        var more = 0
         for warning in warnings {
-            let clean = String(String.UnicodeScalarView(warning.message.unicodeScalars.map {
-                $0.value < 0x20 || $0.value == 0x7F ? " " : $0
-            }))
-            if seen.insert(clean).inserted { lines.append(clean) }
+            let clean = String(
+                String.UnicodeScalarView(
+                    warning.message.unicodeScalars.map {
+                        $0.value < 0x20 || $0.value == 0x7F ? " " : $0
+                    }))
+            guard seen.insert(clean).inserted else { continue }
+            if lines.count < warningsShown { lines.append(clean) } else { more += 1 }
         }
+        if more > 0 { lines.append("and \(more) more warnings") }
         return lines
     }
+
+    /// How many warning lines a response carries at most; 20 lines of up to 120 characters
+    /// stay under the apiserver's 4096.
+    public static let warningsShown = 20
 }
 
 /// A request the server cannot judge: not JSON, not an AdmissionReview, no request.

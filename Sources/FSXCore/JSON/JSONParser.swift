@@ -112,6 +112,11 @@ public struct JSONParser {
             }
             index += 1  // {
             var object = JSONObject()
+            // Duplicate keys are looked for by a linear scan while the object is small (every
+            // Kubernetes object level), and through a hash index once it grows: a scan per key
+            // is quadratic, and one 7 MiB body of 600,000 distinct keys would hold a core for
+            // half an hour.
+            var positions: [String: Int] = [:]
             skipWhitespace()
             if index < end, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -127,9 +132,13 @@ public struct JSONParser {
                 index += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
-                if object[key] != nil {
-                    object[key] = value  // last one wins, as in Go
+                if let position = Self.position(of: key, in: object, positions) {
+                    object.members[position].value = value  // last one wins, as in Go
                 } else {
+                    if object.count == Self.indexThreshold {
+                        for (position, member) in object.members.enumerated() { positions[member.key] = position }
+                    }
+                    if object.count >= Self.indexThreshold { positions[key] = object.count }
                     object.appendUnchecked(key, value)
                 }
                 skipWhitespace()
@@ -142,6 +151,15 @@ public struct JSONParser {
                 default: throw fail("expected ',' or '}' in object")
                 }
             }
+        }
+
+        /// Members from which `parseObject` keeps a hash index of an object's keys; below it a
+        /// scan of a few short keys is cheaper than hashing.
+        static let indexThreshold = 32
+
+        static func position(of key: String, in object: JSONObject, _ positions: [String: Int]) -> Int? {
+            if object.count > indexThreshold { return positions[key] }
+            return object.members.firstIndex { $0.key == key }
         }
 
         mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
@@ -189,7 +207,9 @@ public struct JSONParser {
             if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
                 if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard index < end, isDigit(bytes[index]) else { throw fail("invalid number: digit expected in exponent") }
+                guard index < end, isDigit(bytes[index]) else {
+                    throw fail("invalid number: digit expected in exponent")
+                }
                 while index < end, isDigit(bytes[index]) { index += 1 }
             }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
@@ -245,7 +265,9 @@ public struct JSONParser {
                         var code = try parseHex4()
                         if (0xD800...0xDBFF).contains(code) {
                             // A high surrogate must be followed by an escaped low surrogate.
-                            if end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                            if end - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+                                bytes[index + 1] == UInt8(ascii: "u")
+                            {
                                 index += 2
                                 let low = try parseHex4()
                                 guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }

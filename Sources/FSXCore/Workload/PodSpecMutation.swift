@@ -74,7 +74,8 @@ struct PodSpecMutation {
     /// The containers that get mounts: the named ones, or every regular container.
     func targets(named names: [String]?) -> [Container] {
         guard let names else { return containers.filter { !$0.isInit } }
-        return containers.filter { names.contains($0.name) }
+        let wanted = Set(names)
+        return containers.filter { wanted.contains($0.name) }
     }
 
     /// Adds the volumes, then the mounts, each only where missing.
@@ -202,7 +203,9 @@ struct PodSpecMutation {
         builder.append(added, toArrayAt: pointer, current: container.object["volumeMounts"])
     }
 
-    private func readMounts(of container: Container, at pointer: JSONPointer, findings: inout WorkloadFindings)
+    private func readMounts(
+        of container: Container, at pointer: JSONPointer, findings: inout WorkloadFindings
+    )
         -> [Mount]?
     {
         guard let value = container.object["volumeMounts"].present else { return [] }
