@@ -1,10 +1,128 @@
 import ArgumentParser
+import FSXCore
+import FSXManifests
+import FSXServer
+import Logging
 
-/// `fsx-webhook serve`: the HTTPS admission server.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `fsx-webhook serve`: flags in, `WebhookApplication` out. Everything else lives in FSXServer.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the HTTPS admission webhook server.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTPS admission webhook (POST /validate, POST /mutate).",
+        discussion: """
+            Without --tls-cert-file, serves a self-signed development certificate for localhost and \
+            writes its CA to a file whose path is logged: for local use only.
+            Plain HTTP on --metrics-port: /healthz, /readyz, /metrics.
+            SIGTERM or SIGINT: stop accepting, finish in-flight reviews, exit 0.
+            """)
+
+    @Option(help: "Configuration file (YAML). Default: validate only, no volumes to inject.")
+    var config: String?
+
+    @Option(name: .customLong("tls-cert-file"), help: "PEM certificate chain, leaf first; re-read when it changes.")
+    var tlsCertFile: String?
+
+    @Option(
+        name: .customLong("tls-private-key-file"), help: "PEM private key of the certificate; re-read when it changes.")
+    var tlsPrivateKeyFile: String?
+
+    @Option(help: "Address to listen on (both ports).")
+    var host = "0.0.0.0"
+
+    @Option(help: "HTTPS port for the webhook; 0 picks a free port.")
+    var port = 8443
+
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Plain-HTTP port for /healthz, /readyz and /metrics; 0 picks a free port.")
+    var metricsPort = 9090
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(name: .customLong("log-format"), help: "json or text.")
+    var logFormat = "text"
+
+    @Option(name: .customLong("cert-reload-interval"), help: "Seconds between looks at the certificate files.")
+    var certReloadInterval = 5.0
+
+    @Option(
+        name: .customLong("dev-ca-file"),
+        help: "Where the development CA is written. Default: $TMPDIR/fsx-webhook-dev-ca.pem.")
+    var devCAFile: String?
+
+    func validate() throws {
+        if (tlsCertFile == nil) != (tlsPrivateKeyFile == nil) {
+            throw ValidationError(
+                "--tls-cert-file and --tls-private-key-file go together: give both, or neither for a development certificate"
+            )
+        }
+        for (flag, value) in [("--port", port), ("--metrics-port", metricsPort)] where !(0...65535).contains(value) {
+            throw ValidationError("\(flag) must be between 0 and 65535, got \(value)")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard LogFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format must be json or text")
+        }
+        guard certReloadInterval > 0 else {
+            throw ValidationError("--cert-reload-interval must be a positive number of seconds")
+        }
+    }
 
     func run() async throws {
-        throw CLIFailure("serve is not available in this build", exitCode: 1)
+        LineLogHandler.bootstrap(
+            format: LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "fsx-webhook")
+
+        let admission: WebhookConfiguration
+        do {
+            admission = try ConfigurationFile.load(path: config)
+        } catch {
+            throw Self.failure("fsx-webhook serve: \(error.message)")
+        }
+
+        var server = ServerConfiguration(
+            tls: tlsCertFile.map { certificate in
+                .files(CertificateFiles(certificatePath: certificate, privateKeyPath: tlsPrivateKeyFile ?? ""))
+            }
+                ?? .development(
+                    caPath: devCAFile ?? WebhookApplication.defaultDevelopmentCAPath(environment: Self.environment)))
+        server.host = host
+        server.port = port
+        server.operationsHost = host
+        server.operationsPort = metricsPort
+        server.certificateReloadInterval = .milliseconds(Int64(certReloadInterval * 1000))
+
+        let application: WebhookApplication
+        do {
+            application = try WebhookApplication(
+                configuration: server, engine: AdmissionEngine(configuration: admission), logger: logger)
+        } catch {
+            throw Self.failure("fsx-webhook serve: \(error.message)")
+        }
+        try await application.run()
+    }
+
+    /// Writes one line to standard error; the returned exit code 2 says the input
+    /// (configuration or certificate) is unusable.
+    private static func failure(_ message: String) -> ExitCode {
+        let line = Array((message + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        return ExitCode(2)
+    }
+
+    private static var environment: [String: String] {
+        var result: [String: String] = [:]
+        if let tmp = getenv("TMPDIR") { result["TMPDIR"] = String(cString: tmp) }
+        return result
     }
 }

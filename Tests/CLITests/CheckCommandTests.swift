@@ -134,7 +134,9 @@ struct CheckCommandTests {
     }
 
     @Test func jsonOutputCarriesDenialsWithRuleAndField() throws {
-        let run = try CLIRunner.run(["check", "-o", "json", CLIRunner.example("broken/storageclass-seed-persistent2-s3.yaml")])
+        let run = try CLIRunner.run([
+            "check", "-o", "json", CLIRunner.example("broken/storageclass-seed-persistent2-s3.yaml"),
+        ])
         #expect(run.exitCode == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let result = try #require((document["results"] as? [[String: Any]])?.first)

@@ -15,8 +15,10 @@ struct ExamplesTests {
         .init(file: "manifests/storageclass-scratch2-s3.yaml", verdicts: ["WARNING", "ALLOWED"]),
         .init(file: "manifests/storageclass-persistent2.yaml", verdicts: ["ALLOWED"]),
         .init(file: "manifests/storageclass-persistent1-hdd.yaml", verdicts: ["ALLOWED"]),
-        .init(file: "broken/storageclass-mistakes.yaml", verdicts: ["DENIED", "DENIED", "WARNING", "DENIED", "DENIED"]),
+        .init(
+            file: "broken/storageclass-mistakes.yaml", verdicts: ["DENIED", "DENIED", "WARNING", "DENIED", "DENIED"]),
         .init(file: "manifests/pv-static.yaml", verdicts: ["ALLOWED", "ALLOWED"]),
+        .init(file: "manifests/workloads.yaml", verdicts: Array(repeating: "ALLOWED", count: 8)),
     ]
 
     @Test(arguments: examples)
@@ -44,7 +46,8 @@ struct ExamplesTests {
         let run = try CLIRunner.run(["mutate", "--config", config, "-o", "json", CLIRunner.example(file)])
         #expect(run.exitCode == 0, "\(run.stderr)")
         let job = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let pod = try #require(((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let pod = try #require(
+            ((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let volumes = (pod["volumes"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(volumes.contains("training-data") && volumes.contains("checkpoints"))
         for container in pod["containers"] as? [[String: Any]] ?? [] {
@@ -53,7 +56,8 @@ struct ExamplesTests {
         }
         let terms = try #require(
             (((pod["affinity"] as? [String: Any])?["nodeAffinity"] as? [String: Any])?[
-                "requiredDuringSchedulingIgnoredDuringExecution"] as? [String: Any])?["nodeSelectorTerms"] as? [[String: Any]])
+                "requiredDuringSchedulingIgnoredDuringExecution"] as? [String: Any])?["nodeSelectorTerms"]
+                as? [[String: Any]])
         for term in terms {
             let zones = (term["matchExpressions"] as? [[String: Any]] ?? []).filter {
                 $0["key"] as? String == "topology.kubernetes.io/zone"
@@ -90,7 +94,9 @@ struct ExamplesTests {
     }
 
     @Test func manifestsFolderPassesAndBrokenFolderIsDenied() throws {
-        let good = try CLIRunner.run(["check", "--config", CLIRunner.example("config.yaml"), CLIRunner.example("manifests")])
+        let good = try CLIRunner.run([
+            "check", "--config", CLIRunner.example("config.yaml"), CLIRunner.example("manifests"),
+        ])
         #expect(good.exitCode == 0, "\(good.stdout)\(good.stderr)")
         let bad = try CLIRunner.run(["check", CLIRunner.example("broken")])
         #expect(bad.exitCode == 1)

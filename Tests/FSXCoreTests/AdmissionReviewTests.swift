@@ -61,7 +61,8 @@ import Testing
         #expect(response["response"]?["status"]?["code"] == 403)
         #expect(
             response["response"]?["status"]?["message"]
-                == #"StorageClass "fsx" has 2 problems: parameters.subnetId: missing; add it; parameters.securityGroupIds: missing; add it"#)
+                == #"StorageClass "fsx" has 2 problems: parameters.subnetId: missing; add it; parameters.securityGroupIds: missing; add it"#
+        )
         #expect(response["response"]?["warnings"] == ["parameters.x: unknown"])
         #expect(response["response"]?["patch"] == nil, "a denial never carries a patch")
     }
@@ -101,17 +102,46 @@ import Testing
         BadBody(name: "not JSON", body: "hello", reason: .invalidJSON),
         BadBody(name: "truncated", body: #"{"apiVersion":"admission.k8s.io/v1","#, reason: .invalidJSON),
         BadBody(name: "an array", body: "[]", reason: .notAdmissionReview),
-        BadBody(name: "no apiVersion", body: #"{"kind":"AdmissionReview","request":{"uid":"x"}}"#, reason: .notAdmissionReview),
-        BadBody(name: "other apiVersion", body: #"{"apiVersion":"v1","kind":"AdmissionReview","request":{"uid":"x"}}"#, reason: .notAdmissionReview),
-        BadBody(name: "other kind", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"Pod","request":{"uid":"x"}}"#, reason: .notAdmissionReview),
-        BadBody(name: "no request", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#, reason: .missingRequest),
-        BadBody(name: "null request", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":null}"#, reason: .missingRequest),
-        BadBody(name: "request a string", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"}"#, reason: .invalidRequest),
-        BadBody(name: "no uid", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{}}"#, reason: .invalidRequest),
-        BadBody(name: "uid a number", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":5}}"#, reason: .invalidRequest),
-        BadBody(name: "object an array", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","object":[]}}"#, reason: .invalidRequest),
-        BadBody(name: "dryRun a string", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","dryRun":"yes"}}"#, reason: .invalidRequest),
-        BadBody(name: "kind a string", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","kind":"Job"}}"#, reason: .invalidRequest),
+        BadBody(
+            name: "no apiVersion", body: #"{"kind":"AdmissionReview","request":{"uid":"x"}}"#,
+            reason: .notAdmissionReview),
+        BadBody(
+            name: "other apiVersion", body: #"{"apiVersion":"v1","kind":"AdmissionReview","request":{"uid":"x"}}"#,
+            reason: .notAdmissionReview),
+        BadBody(
+            name: "other kind", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"Pod","request":{"uid":"x"}}"#,
+            reason: .notAdmissionReview),
+        BadBody(
+            name: "no request", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#,
+            reason: .missingRequest),
+        BadBody(
+            name: "null request",
+            body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":null}"#,
+            reason: .missingRequest),
+        BadBody(
+            name: "request a string",
+            body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"}"#,
+            reason: .invalidRequest),
+        BadBody(
+            name: "no uid", body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{}}"#,
+            reason: .invalidRequest),
+        BadBody(
+            name: "uid a number",
+            body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":5}}"#,
+            reason: .invalidRequest),
+        BadBody(
+            name: "object an array",
+            body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","object":[]}}"#,
+            reason: .invalidRequest),
+        BadBody(
+            name: "dryRun a string",
+            body:
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","dryRun":"yes"}}"#,
+            reason: .invalidRequest),
+        BadBody(
+            name: "kind a string",
+            body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","kind":"Job"}}"#,
+            reason: .invalidRequest),
     ])
     func refusesABodyThatIsNotAnAdmissionReviewRequest(_ bad: BadBody) {
         do {

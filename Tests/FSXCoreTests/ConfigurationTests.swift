@@ -61,24 +61,60 @@ import Testing
     }
 
     static let badCases: [BadCase] = [
-        BadCase(name: "unknown top-level key with suggestion", json: modified { $0["volume"] = [:] }, key: "volume", fixContains: "volumes"),
-        BadCase(name: "volume without claimName", json: volume("checkpoints") { $0["claimName"] = nil }, key: "volumes.checkpoints.claimName", fixContains: "PersistentVolumeClaim"),
-        BadCase(name: "volume without mountPath", json: volume("checkpoints") { $0["mountPath"] = nil }, key: "volumes.checkpoints.mountPath", fixContains: "absolute"),
-        BadCase(name: "relative mountPath", json: volume("checkpoints") { $0["mountPath"] = "data" }, key: "volumes.checkpoints.mountPath", fixContains: "/data"),
-        BadCase(name: "duplicate mountPath", json: volume("checkpoints") { $0["mountPath"] = "/data" }, key: "volumes.checkpoints.mountPath", fixContains: "own mountPath"),
-        BadCase(name: "subnet without zone", json: modified { $0["zones"] = [:] }, key: "volumes.training-data.subnetId", fixContains: "zones"),
-        BadCase(name: "no zone at all with required placement", json: volume("checkpoints") { $0["zone"] = nil }, key: "volumes.checkpoints", fixContains: "placement: none"),
-        BadCase(name: "zone contradicts subnet", json: volume("training-data") { $0["zone"] = "us-west-2b" }, key: "volumes.training-data.zone", fixContains: "agree"),
-        BadCase(name: "unknown volume key", json: volume("checkpoints") { $0["readonly"] = true }, key: "volumes.checkpoints.readonly", fixContains: "readOnly"),
-        BadCase(name: "readOnly not a boolean", json: volume("checkpoints") { $0["readOnly"] = "yes" }, key: "volumes.checkpoints.readOnly", fixContains: "readOnly: false"),
-        BadCase(name: "malformed subnet", json: volume("training-data") { $0["subnetId"] = "subnet-1,subnet-2" }, key: "volumes.training-data.subnetId", fixContains: "subnet-0123456789abcdef0"),
-        BadCase(name: "default volume not defined", json: modified { $0["defaultVolumes"] = ["training"] }, key: "defaultVolumes[0]", fixContains: "training-data"),
-        BadCase(name: "placement not allowed", json: modified { $0["placement"] = "always" }, key: "placement", fixContains: "required, preferred, none"),
-        BadCase(name: "unknownParameters not allowed", json: modified { $0["validation"] = ["unknownParameters": "error"] }, key: "validation.unknownParameters", fixContains: "warn, deny"),
-        BadCase(name: "volume name not a DNS label", json: modified { $0["volumes"] = ["Training_Data": ["claimName": "x", "mountPath": "/x", "zone": "us-west-2a"]] }, key: "volumes.Training_Data", fixContains: "lowercase"),
-        BadCase(name: "zone label not a label key", json: modified { $0["zoneLabel"] = "not a label" }, key: "zoneLabel", fixContains: "topology.kubernetes.io/zone"),
+        BadCase(
+            name: "unknown top-level key with suggestion", json: modified { $0["volume"] = [:] }, key: "volume",
+            fixContains: "volumes"),
+        BadCase(
+            name: "volume without claimName", json: volume("checkpoints") { $0["claimName"] = nil },
+            key: "volumes.checkpoints.claimName", fixContains: "PersistentVolumeClaim"),
+        BadCase(
+            name: "volume without mountPath", json: volume("checkpoints") { $0["mountPath"] = nil },
+            key: "volumes.checkpoints.mountPath", fixContains: "absolute"),
+        BadCase(
+            name: "relative mountPath", json: volume("checkpoints") { $0["mountPath"] = "data" },
+            key: "volumes.checkpoints.mountPath", fixContains: "/data"),
+        BadCase(
+            name: "duplicate mountPath", json: volume("checkpoints") { $0["mountPath"] = "/data" },
+            key: "volumes.checkpoints.mountPath", fixContains: "own mountPath"),
+        BadCase(
+            name: "subnet without zone", json: modified { $0["zones"] = [:] }, key: "volumes.training-data.subnetId",
+            fixContains: "zones"),
+        BadCase(
+            name: "no zone at all with required placement", json: volume("checkpoints") { $0["zone"] = nil },
+            key: "volumes.checkpoints", fixContains: "placement: none"),
+        BadCase(
+            name: "zone contradicts subnet", json: volume("training-data") { $0["zone"] = "us-west-2b" },
+            key: "volumes.training-data.zone", fixContains: "agree"),
+        BadCase(
+            name: "unknown volume key", json: volume("checkpoints") { $0["readonly"] = true },
+            key: "volumes.checkpoints.readonly", fixContains: "readOnly"),
+        BadCase(
+            name: "readOnly not a boolean", json: volume("checkpoints") { $0["readOnly"] = "yes" },
+            key: "volumes.checkpoints.readOnly", fixContains: "readOnly: false"),
+        BadCase(
+            name: "malformed subnet", json: volume("training-data") { $0["subnetId"] = "subnet-1,subnet-2" },
+            key: "volumes.training-data.subnetId", fixContains: "subnet-0123456789abcdef0"),
+        BadCase(
+            name: "default volume not defined", json: modified { $0["defaultVolumes"] = ["training"] },
+            key: "defaultVolumes[0]", fixContains: "training-data"),
+        BadCase(
+            name: "placement not allowed", json: modified { $0["placement"] = "always" }, key: "placement",
+            fixContains: "required, preferred, none"),
+        BadCase(
+            name: "unknownParameters not allowed", json: modified { $0["validation"] = ["unknownParameters": "error"] },
+            key: "validation.unknownParameters", fixContains: "warn, deny"),
+        BadCase(
+            name: "volume name not a DNS label",
+            json: modified {
+                $0["volumes"] = ["Training_Data": ["claimName": "x", "mountPath": "/x", "zone": "us-west-2a"]]
+            }, key: "volumes.Training_Data", fixContains: "lowercase"),
+        BadCase(
+            name: "zone label not a label key", json: modified { $0["zoneLabel"] = "not a label" }, key: "zoneLabel",
+            fixContains: "topology.kubernetes.io/zone"),
         BadCase(name: "document not a mapping", json: ["volumes"], key: "", fixContains: "top level"),
-        BadCase(name: "zones key not a subnet", json: modified { $0["zones"] = ["us-west-2a": "subnet-0123456789abcdef0"] }, key: "zones.us-west-2a", fixContains: "subnet-"),
+        BadCase(
+            name: "zones key not a subnet", json: modified { $0["zones"] = ["us-west-2a": "subnet-0123456789abcdef0"] },
+            key: "zones.us-west-2a", fixContains: "subnet-"),
     ]
 
     @Test(arguments: badCases)

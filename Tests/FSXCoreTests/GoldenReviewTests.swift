@@ -51,6 +51,18 @@ import Testing
         #expect(cases.contains { $0.hasPrefix("job-") })
     }
 
+    /// Every built-in workload kind has a patched case, and every kind with several pod
+    /// templates a denied one (whose message names the template).
+    @Test(arguments: WorkloadKind.builtIn)
+    func thereAreGoldenCasesForEveryWorkloadKind(_ kind: WorkloadKind) {
+        let prefix = kind.kind.lowercased() + "-"
+        let cases = Self.cases.filter { $0.hasPrefix(prefix) }
+        #expect(cases.contains { $0.hasSuffix("-patched") }, "\(kind.kind)")
+        if kind.locations.contains(where: { $0.label != .none }) {
+            #expect(cases.contains { $0.hasSuffix("-denied") }, "\(kind.kind)")
+        }
+    }
+
     @Test(arguments: cases)
     func reviewMatchesTheGoldenResponse(_ testCase: String) throws {
         let (request, reply) = try Self.run(testCase)

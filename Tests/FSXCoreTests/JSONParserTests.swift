@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct JSONParserTests {
     @Test func parsesEveryValueKindLosslessly() throws {
-        let value = try JSONParser.parse(#"{"a":[1,-2.50,3e10,true,false,null],"b":"x\"y\\z\u00e9\ud83d\ude00","c":{}}"#)
+        let value = try JSONParser.parse(
+            #"{"a":[1,-2.50,3e10,true,false,null],"b":"x\"y\\z\u00e9\ud83d\ude00","c":{}}"#)
         #expect(value["a"]?[0] == .number("1"))
         #expect(value["a"]?[1] == .number("-2.50"), "numbers keep their source text")
         #expect(value["a"]?[2] == .number("3e10"))

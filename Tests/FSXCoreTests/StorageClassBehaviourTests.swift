@@ -40,7 +40,9 @@ struct StorageClassBehaviourTests {
          "reclaimPolicy":"Delete"}
         """
 
-    static func validate(_ json: String, policy: WebhookConfiguration.UnknownParameterPolicy = .warn) throws
+    static func validate(
+        _ json: String, policy: WebhookConfiguration.UnknownParameterPolicy = .warn
+    ) throws
         -> [Violation]
     {
         StorageClassValidator.validate(try JSONParser.parse(json), unknownParameters: policy)

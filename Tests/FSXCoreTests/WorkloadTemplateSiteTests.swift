@@ -123,10 +123,14 @@ struct WorkloadTemplateSiteTests {
         #expect(result.patch == [])
     }
 
-    @Test func builtInTableHasOnlyBatchV1Job() {
-        #expect(WorkloadKind.builtIn == [.job])
-        #expect(WorkloadKind.builtIn(for: ObjectType(group: "batch", version: "v1", kind: "Job")) == .job)
+    @Test func builtInPyTorchJobAgreesWithTheTestKind() {
+        // The test-defined PyTorchJob has the built-in's shape, so the two must agree.
+        #expect(
+            WorkloadKind.builtIn(for: ObjectType(group: "kubeflow.org", version: "v1", kind: "PyTorchJob"))
+                == .pyTorchJob)
+        #expect(WorkloadKind.pyTorchJob.locations == Self.pyTorchJob.locations)
         let pyTorch = Self.pyTorch([("Worker", Jobs.podSpec())])
-        #expect(WorkloadMutator.mutate(pyTorch, type: ObjectType(of: pyTorch), configuration: .testing) == nil)
+        let builtIn = WorkloadMutator.mutate(pyTorch, type: ObjectType(of: pyTorch), configuration: .testing)
+        #expect(builtIn?.patch == WorkloadMutator.mutate(pyTorch, kind: Self.pyTorchJob, configuration: .testing).patch)
     }
 }

@@ -3,6 +3,8 @@ server relies on, rules and selectors."""
 
 from __future__ import annotations
 
+import json
+import pathlib
 import re
 
 import pytest
@@ -143,6 +145,22 @@ def test_each_enabled_workload_kind_becomes_one_create_rule():
     assert all(r["operations"] == ["CREATE"] and r["scope"] == "Namespaced" for r in hook["rules"])
     [expr] = hook["namespaceSelector"]["matchExpressions"]
     assert sorted(expr["values"]) == ["karpenter", "kube-system", "ml-platform"]
+
+
+def test_every_workload_kind_the_server_mutates_has_a_chart_rule():
+    """The golden reviews hold one case per kind the server mutates, each with the
+    resource the apiserver sends: the chart must offer exactly those rules."""
+    golden = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "FSXCoreTests" / "Fixtures" / "golden"
+    served = set()
+    for case in golden.iterdir():
+        request = json.loads((case / "request.json").read_text())["request"]
+        if request["kind"]["kind"] in ("StorageClass", "PersistentVolume"):
+            continue
+        r = request["resource"]
+        served.add((r["group"], r["version"], r["resource"]))
+    workloads = RELEASES["helm"].merged["mutating"]["workloads"]
+    offered = {(w["apiGroup"], w["apiVersion"], w["resource"]) for w in workloads.values()}
+    assert served == offered
 
 
 def test_webhooks_can_be_switched_off():

@@ -65,7 +65,8 @@ def patch_of(response):
 
 def test_there_are_golden_cases_of_every_kind():
     kinds = {load(c, "request.json")["request"]["kind"]["kind"] for c in CASES}
-    assert {"StorageClass", "PersistentVolume", "Job"} <= kinds, kinds
+    workloads = {"Job", "CronJob", "JobSet", "PyTorchJob", "TFJob", "MPIJob", "RayJob", "RayCluster", "Pod"}
+    assert {"StorageClass", "PersistentVolume"} | workloads <= kinds, kinds
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -32,7 +32,8 @@ public struct AdmissionEngine: Sendable {
     ///
     /// - StorageClass with provisioner `fsx.csi.aws.com`: the rules of `fsx-rules.md`.
     /// - PersistentVolume with `spec.csi.driver: fsx.csi.aws.com`: the static-PV rules.
-    /// - An opted-in workload (`batch/v1` Job) on CREATE: volumes, mounts and placement.
+    /// - An opted-in workload of a `WorkloadKind.builtIn` kind (Job, CronJob, JobSet, Kubeflow
+    ///   and Ray jobs, Pod) on CREATE: volumes, mounts and placement.
     /// - Anything else, and DELETE/CONNECT: allowed, untouched.
     public func decide(_ request: AdmissionRequest) -> Decision {
         guard let object = request.object else {

@@ -101,7 +101,8 @@ extension WebhookConfiguration {
                 let key = "defaultVolumes[\(index)]"
                 let name = try Self.string(item, key: key)
                 guard volumes.contains(where: { $0.name == name }) else {
-                    let hint = Suggestion.nearest(to: name, among: volumes.map(\.name)).map { "did you mean \($0)? " } ?? ""
+                    let hint =
+                        Suggestion.nearest(to: name, among: volumes.map(\.name)).map { "did you mean \($0)? " } ?? ""
                     throw ConfigurationError(
                         key: key, problem: "\(JSONWriter.quoted(name)) is not a volume defined under volumes",
                         fix: "\(hint)name one of: \(volumes.map(\.name).joined(separator: ", "))")
@@ -211,7 +212,8 @@ extension WebhookConfiguration {
             name: name, claimName: claimName, mountPath: mountPath, readOnly: readOnly, subnetId: subnetId, zone: zone)
     }
 
-    static func rejectUnknownKeys(_ object: JSONObject, allowed: [String], at prefix: String) throws(ConfigurationError) {
+    static func rejectUnknownKeys(_ object: JSONObject, allowed: [String], at prefix: String) throws(ConfigurationError)
+    {
         for key in object.keys where !allowed.contains(key) {
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
             let fix =
@@ -264,6 +266,8 @@ extension WebhookConfiguration {
         guard !u.isEmpty, u.count <= 63 else { return false }
         func alnum(_ b: UInt8) -> Bool { Patterns.isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
         guard alnum(u.first!), alnum(u.last!) else { return false }
-        return u.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        return u.allSatisfy {
+            alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
     }
 }

@@ -78,12 +78,17 @@ struct PodSpecMutation {
         return containers.filter { wanted.contains($0.name) }
     }
 
-    /// Adds the volumes, then the mounts, each only where missing.
+    /// Adds the volumes, then the mounts, each only where missing. A pod spec with none of
+    /// the named containers (an MPIJob's Launcher when only `worker` is named) gets no
+    /// volumes: nothing in it would mount them, and an unused claim would still hold the
+    /// pod until it binds.
     func addVolumesAndMounts(
         _ options: WorkloadOptions, builder: inout PatchBuilder, findings: inout WorkloadFindings
     ) {
+        let targets = targets(named: options.containerNames)
+        guard !targets.isEmpty else { return }
         guard let podNames = addVolumes(options.volumes, builder: &builder, findings: &findings) else { return }
-        for container in targets(named: options.containerNames) {
+        for container in targets {
             addMounts(options.volumes, podNames: podNames, to: container, builder: &builder, findings: &findings)
         }
     }

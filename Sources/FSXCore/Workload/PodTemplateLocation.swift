@@ -36,9 +36,6 @@ public struct PodTemplateLocation: Sendable, Hashable {
         self.isRequired = isRequired
         self.label = label
     }
-
-    /// The pod spec of a `batch/v1` Job.
-    public static let job = PodTemplateLocation(steps: [.key("spec"), .key("template"), .key("spec")])
 }
 
 extension PodTemplateLocation {

@@ -19,6 +19,8 @@ extension RuleID {
     public static let volumeZoneMissing: RuleID = "volume-zone-missing"
     /// The workload opts in but selects no volumes (a warning).
     public static let noVolumes: RuleID = "no-volumes"
+    /// The workload opts in but has no pod template to mutate (a warning).
+    public static let noPodTemplate: RuleID = "no-pod-template"
     /// An `fsx-webhook/` annotation this version does not know (a warning; likely a typo).
     public static let annotationUnknown: RuleID = "annotation-unknown"
     /// A field the decision reads is missing or has the wrong JSON type.

@@ -14,6 +14,12 @@ struct WorkloadFindings {
         hasDenials = true
     }
 
+    /// Adds the violations found in `other`, in order.
+    mutating func merge(_ other: WorkloadFindings) {
+        violations += other.violations
+        hasDenials = hasDenials || other.hasDenials
+    }
+
     /// A soft problem. Each warning becomes a kubectl `Warning:` line, which should stay under
     /// 120 characters, and Kubernetes field paths alone can be longer: so `text` names the
     /// field in words and the dotted path is kept in `Violation.field` only.

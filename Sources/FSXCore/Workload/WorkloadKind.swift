@@ -1,7 +1,7 @@
 /// A workload kind the webhook mutates, and where its pod specs are.
 ///
-/// Supporting another kind (CronJob, JobSet, a Kubeflow job, a RayJob) means adding one entry
-/// with its locations to `builtIn`: the mutation itself works on pod specs wherever they are.
+/// Supporting another kind means adding one entry with its locations to `builtIn`: the
+/// mutation itself works on pod specs wherever they are.
 public struct WorkloadKind: Sendable, Hashable {
     /// The API group (`batch`); empty for the core group.
     public var group: String
@@ -11,13 +11,21 @@ public struct WorkloadKind: Sendable, Hashable {
     public var kind: String
     /// Where the kind's pod specs are; every one found is mutated.
     public var locations: [PodTemplateLocation]
+    /// Whether an object with a controller (an `ownerReferences` entry with
+    /// `controller: true`) is left unchanged, because its controller's template is what
+    /// gets mutated.
+    public var skipsControlledObjects: Bool
 
     /// A kind whose pod specs are at `locations`.
-    public init(group: String, versions: [String], kind: String, locations: [PodTemplateLocation]) {
+    public init(
+        group: String, versions: [String], kind: String, locations: [PodTemplateLocation],
+        skipsControlledObjects: Bool = false
+    ) {
         self.group = group
         self.versions = versions
         self.kind = kind
         self.locations = locations
+        self.skipsControlledObjects = skipsControlledObjects
     }
 
     /// Whether an object of `type` is of this kind.
@@ -28,8 +36,60 @@ public struct WorkloadKind: Sendable, Hashable {
     /// `batch/v1` Job: one pod template at `/spec/template/spec`.
     public static let job = WorkloadKind(group: "batch", versions: ["v1"], kind: "Job", locations: [.job])
 
+    /// `batch/v1` CronJob: the pod template of its `jobTemplate`.
+    ///
+    /// The Jobs it creates copy `jobTemplate.metadata` and the already patched spec, so
+    /// when `jobTemplate.metadata.labels` opts them in too, each is reviewed again and, the
+    /// mutation being idempotent, gets no second patch.
+    public static let cronJob = WorkloadKind(
+        group: "batch", versions: ["v1"], kind: "CronJob", locations: [.cronJob])
+
+    /// `jobset.x-k8s.io/v1alpha2` JobSet: the pod template of every replicated job.
+    public static let jobSet = WorkloadKind(
+        group: "jobset.x-k8s.io", versions: ["v1alpha2"], kind: "JobSet", locations: [.jobSetReplicatedJobs])
+
+    /// `kubeflow.org/v1` PyTorchJob: every replica spec (`Master`, `Worker`).
+    public static let pyTorchJob = WorkloadKind(
+        group: "kubeflow.org", versions: ["v1"], kind: "PyTorchJob",
+        locations: [.kubeflowReplicaSpecs("pytorchReplicaSpecs")])
+
+    /// `kubeflow.org/v1` TFJob: every replica spec (`Chief`, `PS`, `Worker`, `Evaluator`).
+    public static let tfJob = WorkloadKind(
+        group: "kubeflow.org", versions: ["v1"], kind: "TFJob", locations: [.kubeflowReplicaSpecs("tfReplicaSpecs")])
+
+    /// `kubeflow.org/v2beta1` MPIJob: every replica spec (`Launcher`, `Worker`).
+    public static let mpiJob = WorkloadKind(
+        group: "kubeflow.org", versions: ["v2beta1"], kind: "MPIJob",
+        locations: [.kubeflowReplicaSpecs("mpiReplicaSpecs")])
+
+    /// `ray.io/v1` RayJob: the head and every worker group of the cluster it creates. A
+    /// RayJob that submits to an existing cluster (`clusterSelector`) has no
+    /// `rayClusterSpec`, and so nothing to mutate.
+    public static let rayJob = WorkloadKind(
+        group: "ray.io", versions: ["v1"], kind: "RayJob",
+        locations: [
+            .rayHeadGroup(under: ["spec", "rayClusterSpec"], isRequired: false),
+            .rayWorkerGroups(under: ["spec", "rayClusterSpec"]),
+        ])
+
+    /// `ray.io/v1` RayCluster: the head group and every worker group.
+    public static let rayCluster = WorkloadKind(
+        group: "ray.io", versions: ["v1"], kind: "RayCluster",
+        locations: [.rayHeadGroup(under: ["spec"], isRequired: true), .rayWorkerGroups(under: ["spec"])])
+
+    /// `v1` Pod, for pods created outside any of the kinds above: its own `/spec`.
+    ///
+    /// A Pod with a controller is left unchanged: its owner (a Job, a JobSet's Job, a
+    /// ReplicaSet...) carries the pod template, which is where the volumes belong. Pods a
+    /// mutated workload creates already have them; patching the pods of other controllers
+    /// would make them differ from their template behind the controller's back.
+    public static let pod = WorkloadKind(
+        group: "", versions: ["v1"], kind: "Pod", locations: [.pod], skipsControlledObjects: true)
+
     /// The kinds this version mutates.
-    public static let builtIn: [WorkloadKind] = [.job]
+    public static let builtIn: [WorkloadKind] = [
+        .job, .cronJob, .jobSet, .pyTorchJob, .tfJob, .mpiJob, .rayJob, .rayCluster, .pod,
+    ]
 
     /// The built-in kind for `type`, if it is one.
     public static func builtIn(for type: ObjectType) -> WorkloadKind? {

@@ -29,15 +29,30 @@ public enum WorkloadMutator {
         _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration
     ) -> (violations: [Violation], patch: [PatchOperation]) {
         var findings = WorkloadFindings(subject: subject(of: object, kind: kind.kind))
+        // Decided before the options are read: a controlled object is its owner's business,
+        // so even annotations it copied from its owner's template are not judged again.
+        var ownerFindings = WorkloadFindings(subject: findings.subject)
+        if kind.skipsControlledObjects, hasController(object, findings: &ownerFindings) {
+            return ([], [])
+        }
         guard let options = WorkloadOptions.read(object, configuration: configuration, findings: &findings) else {
             return (findings.violations, [])
         }
+        findings.merge(ownerFindings)
 
         var pods: [PodSpecMutation] = []
         for location in kind.locations {
             for site in location.sites(in: object, findings: &findings) {
                 pods.append(PodSpecMutation(site: site, findings: &findings))
             }
+        }
+        if pods.isEmpty, !findings.hasDenials {
+            // A RayJob that submits to an existing cluster, or an empty replicatedJobs list:
+            // opting in cannot add anything, and saying so beats a silent no-op.
+            findings.warn(
+                .noPodTemplate, WorkloadOptions.injectPointer,
+                "\(injectLabel) is set, but this \(kind.kind) has no pod template; nothing is added")
+            return (findings.violations, [])
         }
         checkContainerNames(options.containerNames, in: pods, findings: &findings)
 
@@ -67,8 +82,36 @@ public enum WorkloadMutator {
         return (findings.violations, findings.hasDenials ? [] : builder.operations)
     }
 
+    /// Whether `metadata.ownerReferences` names a controller (`controller: true`). Entries
+    /// that cannot be read are reported to `findings` and do not count.
+    static func hasController(_ object: JSONValue, findings: inout WorkloadFindings) -> Bool {
+        let pointer = JSONPointer(["metadata", "ownerReferences"])
+        guard let value = object["metadata"]?["ownerReferences"].present else { return false }
+        guard case .array(let references) = value else {
+            findings.wrongType(pointer, found: value, expected: "an array of owner references")
+            return false
+        }
+        var controlled = false
+        for (index, reference) in references.enumerated() {
+            let referencePointer = pointer.appending(index)
+            guard case .object(let fields) = reference else {
+                findings.wrongType(referencePointer, found: reference, expected: "an object (an owner reference)")
+                continue
+            }
+            guard let flag = fields["controller"].present else { continue }
+            guard case .bool(let isController) = flag else {
+                findings.wrongType(referencePointer.appending("controller"), found: flag, expected: "a boolean")
+                continue
+            }
+            controlled = controlled || isController
+        }
+        return controlled
+    }
+
     /// Every name in `fsx-webhook/containers` must be a container or init container of
-    /// some pod spec: a typo would otherwise leave the trainer without its data.
+    /// some pod spec: a typo would otherwise leave the trainer without its data. A name
+    /// needs to be in one pod spec only: an MPIJob's `launcher` container is in its
+    /// Launcher replica alone, and each pod spec mounts into the named containers it has.
     static func checkContainerNames(_ names: [String]?, in pods: [PodSpecMutation], findings: inout WorkloadFindings) {
         guard let names, !pods.isEmpty else { return }
         // Sets beside the ordered lists: names and containers both come from the object, and
@@ -84,6 +127,7 @@ public enum WorkloadMutator {
                 regular.append(container.name)
             }
         }
+        let owner = pods.count == 1 ? "its pod template does not have" : "none of its pod templates has"
         let unknown = names.filter { !regularSet.contains($0) && !initialSet.contains($0) }
         for name in unknown.prefix(Violation.reportedPerList) {
             // Quoted: these names come from the object and have not been validated yet.
@@ -96,13 +140,13 @@ public enum WorkloadMutator {
                 ?? "use one of those names"
             findings.deny(
                 .containerUnknown, WorkloadOptions.containersPointer,
-                "\(findings.subject) names container \(Violation.quote(name)), which its pod template does not have (\(listing)); \(fix)"
+                "\(findings.subject) names container \(Violation.quote(name)), which \(owner) (\(listing)); \(fix)"
             )
         }
         if unknown.count > Violation.reportedPerList {
             findings.deny(
                 .containerUnknown, WorkloadOptions.containersPointer,
-                "\(findings.subject) names \(unknown.count - Violation.reportedPerList) more containers its pod template does not have; list only its containers"
+                "\(findings.subject) names \(unknown.count - Violation.reportedPerList) more containers, which \(owner); list only its containers"
             )
         }
     }

@@ -313,7 +313,9 @@ struct ZonePlacement {
     }
 
     /// The `matchExpressions` of a node selector term; `nil` when malformed (reported).
-    private func requirements(of term: JSONObject, at pointer: JSONPointer, findings: inout WorkloadFindings)
+    private func requirements(
+        of term: JSONObject, at pointer: JSONPointer, findings: inout WorkloadFindings
+    )
         -> [Requirement]?
     {
         guard let value = term["matchExpressions"].present else { return [] }

@@ -53,7 +53,9 @@ enum Jobs {
     }
 
     /// A pod spec with the given containers and extra members (volumes, affinity, ...).
-    static func podSpec(containers: [JSONValue] = [container("trainer")], _ extra: [(String, JSONValue)] = [])
+    static func podSpec(
+        containers: [JSONValue] = [container("trainer")], _ extra: [(String, JSONValue)] = []
+    )
         -> JSONValue
     {
         object([("containers", .array(containers)), ("restartPolicy", "Never")] + extra)

@@ -1,1 +1,0 @@
-// The HTTPS server lives here.

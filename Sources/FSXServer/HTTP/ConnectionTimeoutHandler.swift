@@ -1,0 +1,126 @@
+import NIOCore
+import NIOTLS
+
+/// Closes connections that hold the server without making progress: a TLS handshake that
+/// does not finish, an HTTP/1.1 request that arrives too slowly (a slow-loris sending a
+/// header byte now and then), and a kept-alive connection idle for too long.
+///
+/// Sits right after the TLS handler, where it sees decrypted bytes arrive. The request
+/// handler tells it when a request is complete and when its response is written, with
+/// outbound user events, because only the HTTP layer knows where requests begin and end.
+/// Once ALPN picks HTTP/2 it removes itself: the HTTP/2 connection manager and the
+/// per-stream deadline of `ReviewHandler` take over.
+final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Sent by the request handler when a request has been read completely.
+    struct RequestReceived {}
+    /// Sent by the request handler when a response has been written.
+    struct ResponseSent {}
+
+    enum State {
+        case handshaking
+        /// Between requests.
+        case idle
+        /// Bytes of a request have arrived, the request is not complete.
+        case receiving
+        /// A complete request is being answered; `moreArrived` notes bytes of a next one.
+        case answering(moreArrived: Bool)
+    }
+
+    private let timeouts: ServerConfiguration.Timeouts
+    private var state = State.handshaking
+    private var timer: Scheduled<Void>?
+
+    init(timeouts: ServerConfiguration.Timeouts) {
+        self.timeouts = timeouts
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context: context, after: timeouts.tlsHandshake) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context: context, after: timeouts.tlsHandshake)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch state {
+        case .idle:
+            state = .receiving
+            arm(context: context, after: timeouts.requestRead)
+        case .answering:
+            state = .answering(moreArrived: true)
+        case .handshaking, .receiving:
+            break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshaking = state {
+            switch event {
+            case TLSUserEvent.handshakeCompleted(let negotiatedProtocol):
+                if negotiatedProtocol == "h2" {
+                    context.fireUserInboundEventTriggered(event)
+                    context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+                    return
+                }
+                state = .idle
+                arm(context: context, after: timeouts.idle)
+            case is ChannelShouldQuiesceEvent:
+                // No request can be in flight before the handshake finished: close now
+                // rather than make shutdown wait for it.
+                context.close(promise: nil)
+                return
+            default:
+                break
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        switch event {
+        case is RequestReceived:
+            state = .answering(moreArrived: false)
+            timer?.cancel()
+            timer = nil
+            promise?.succeed()
+        case is ResponseSent:
+            if case .answering(moreArrived: true) = state {
+                state = .receiving
+                arm(context: context, after: timeouts.requestRead)
+            } else {
+                state = .idle
+                arm(context: context, after: timeouts.idle)
+            }
+            promise?.succeed()
+        default:
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    private func arm(context: ChannelHandlerContext, after delay: TimeAmount) {
+        timer?.cancel()
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: delay) {
+            loopBound.value.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,266 @@
+import FSXCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves `POST /validate` and `POST /mutate` for one HTTP/1.1 connection or one HTTP/2
+/// stream: collects the body, calls the router on the event loop, writes the response.
+///
+/// Synchronous on purpose: a decision takes microseconds, so handing it to another thread
+/// would cost more than the decision (performance-facts.md). All HTTP semantics worth
+/// testing live in `WebhookRouter`; this handler only moves bytes and keeps count.
+final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        /// Collecting the body of an accepted request.
+        case receiving(Exchange, AdmissionEngine.Endpoint)
+        /// The response was sent from the head; the body is read and dropped.
+        case discarding(Exchange)
+        /// 413 sent: the rest of the body is dropped and the connection closes at its end,
+        /// after `discardBudget` more bytes, or when the linger timer fires.
+        case closing(discardBudget: Int)
+    }
+
+    /// One request/response pair in progress.
+    private struct Exchange {
+        var head: HTTPRequestHead
+        var path: ServerMetrics.Path
+        var started: NIODeadline
+    }
+
+    /// How long a connection whose body was refused stays open to drain it.
+    static let refusedBodyLinger = TimeAmount.seconds(2)
+
+    private let router: WebhookRouter
+    private let metrics: ServerMetrics
+    private let logger: Logger
+    private let isHTTP2Stream: Bool
+    private let requestReadTimeout: TimeAmount
+    private var state = State.idle
+    private var body = ByteBuffer()
+    private var deadline: Scheduled<Void>?
+
+    init(
+        router: WebhookRouter, metrics: ServerMetrics, logger: Logger, isHTTP2Stream: Bool,
+        requestReadTimeout: TimeAmount
+    ) {
+        self.router = router
+        self.metrics = metrics
+        self.logger = logger
+        self.isHTTP2Stream = isHTTP2Stream
+        self.requestReadTimeout = requestReadTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        // An HTTP/2 stream carries one request; the connection-level timeout handler is gone
+        // once HTTP/2 is negotiated, so each stream gets its own deadline to arrive.
+        if isHTTP2Stream {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            deadline = context.eventLoop.scheduleTask(in: requestReadTimeout) {
+                loopBound.value.close(promise: nil)
+            }
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        if case .receiving = state {
+            // The client went away mid-request: no response, but no longer in flight.
+            metrics.requestAbandoned()
+        }
+        state = .idle
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            receivedHead(head, context: context)
+        case .body(var chunk):
+            switch state {
+            case .receiving(let exchange, _):
+                guard body.readableBytes + chunk.readableBytes <= router.maximumBodySize else {
+                    // A chunked body (no Content-Length) that passed the limit: stop buffering now.
+                    body = ByteBuffer()
+                    respond(router.tooLarge(), to: exchange, context: context)
+                    state = .closing(discardBudget: router.maximumBodySize)
+                    return
+                }
+                body.writeBuffer(&chunk)
+            case .closing(let budget):
+                let left = budget - chunk.readableBytes
+                state = .closing(discardBudget: left)
+                if left < 0 { context.close(promise: nil) }
+            case .discarding, .idle:
+                break
+            }
+        case .end:
+            deadline?.cancel()
+            deadline = nil
+            switch state {
+            case .receiving(let exchange, let endpoint):
+                let response = router.review(endpoint, body: body.readableBytesView)
+                body.clear()
+                notifyRequestReceived(context: context)
+                state = .idle
+                respond(response, to: exchange, context: context)
+                notifyResponseSent(context: context)
+            case .discarding:
+                state = .idle
+                notifyRequestReceived(context: context)
+                notifyResponseSent(context: context)
+            case .closing:
+                // The whole refused body has been read: closing now cannot reset the 413
+                // out of the client's receive buffer.
+                context.close(promise: nil)
+            case .idle:
+                break
+            }
+        }
+    }
+
+    private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        metrics.requestStarted()
+        let exchange = Exchange(
+            head: head, path: Self.metricsPath(head.uri), started: .now())
+        let contentLength = head.headers.first(name: "content-length").flatMap { Int($0) }
+        switch router.admit(
+            method: head.method, target: head.uri, contentType: head.headers.first(name: "content-type"),
+            contentLength: contentLength)
+        {
+        case .accept(let endpoint):
+            if !isHTTP2Stream, Self.expectsContinue(head) {
+                // curl sends `Expect: 100-continue` with bodies over 1 MiB and would otherwise
+                // wait a second before sending the body. (The apiserver never does.)
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+            // Sized from the declared length when there is one (already checked against the
+            // limit), so a large review is copied into one buffer without regrowing it.
+            body = context.channel.allocator.buffer(capacity: min(contentLength ?? 16 * 1024, router.maximumBodySize))
+            state = .receiving(exchange, endpoint)
+        case .refuse(var response):
+            if !isHTTP2Stream, Self.expectsContinue(head) {
+                // The client may or may not send the body it announced; the stream cannot be
+                // trusted to hold a next request, so the connection ends after the answer.
+                response.closeConnection = true
+            }
+            respond(response, to: exchange, context: context)
+            state = response.closeConnection ? .closing(discardBudget: router.maximumBodySize) : .discarding(exchange)
+        }
+    }
+
+    private func respond(_ response: WebhookResponse, to exchange: Exchange, context: ChannelHandlerContext) {
+        let keepAlive = !response.closeConnection && exchange.head.isKeepAlive
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(response.body.count))
+        for header in response.extraHeaders { headers.add(name: header.name, value: header.value) }
+        // HTTP/2 has no Connection header (it is a protocol error there); a stream just ends.
+        if !keepAlive && !isHTTP2Stream { headers.add(name: "connection", value: "close") }
+
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        context.write(
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: exchange.head.version, status: response.status, headers: headers))),
+            promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        if !keepAlive {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            if response.closeConnection && !isHTTP2Stream {
+                // Refused unread: closing at once while the client is still uploading would
+                // make the kernel answer its next bytes with a reset, which can destroy the
+                // 413 before the client reads it. Read and drop the rest of the body (see
+                // `.closing`), and close after a short linger at the latest.
+                written.futureResult.whenComplete { _ in
+                    loopBound.value.eventLoop.scheduleTask(in: Self.refusedBodyLinger) {
+                        loopBound.value.close(promise: nil)
+                    }
+                }
+            } else {
+                written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
+            }
+        }
+
+        let elapsed = NIODeadline.now() - exchange.started
+        metrics.requestFinished(path: exchange.path, outcome: response.outcome, nanoseconds: elapsed.nanoseconds)
+        log(response, exchange: exchange, elapsed: elapsed)
+    }
+
+    private func notifyRequestReceived(context: ChannelHandlerContext) {
+        guard !isHTTP2Stream else { return }
+        context.triggerUserOutboundEvent(ConnectionTimeoutHandler.RequestReceived(), promise: nil)
+    }
+
+    private func notifyResponseSent(context: ChannelHandlerContext) {
+        guard !isHTTP2Stream else { return }
+        context.triggerUserOutboundEvent(ConnectionTimeoutHandler.ResponseSent(), promise: nil)
+    }
+
+    /// One structured line per denied or patched review; routine allows at debug.
+    private func log(_ response: WebhookResponse, exchange: Exchange, elapsed: TimeAmount) {
+        let durationMs = Double(elapsed.nanoseconds) / 1e6
+        guard let reply = response.reply else {
+            let level: Logger.Level = response.status == .badRequest ? .warning : .debug
+            logger.log(
+                level: level, "request refused",
+                metadata: [
+                    "status": "\(response.status.code)",
+                    "method": "\(exchange.head.method.rawValue)",
+                    "path": "\(exchange.head.uri)",
+                    "reason": "\(String(decoding: response.body, as: UTF8.self))",
+                ])
+            return
+        }
+        let outcome = reply.decision.outcome
+        let level: Logger.Level = outcome == .denied || outcome == .patched ? .info : .debug
+        // The metadata is an autoclosure: a routine allow builds none of it unless debug is on.
+        logger.log(
+            level: level, "review \(outcome.rawValue)", metadata: Self.metadata(of: reply, durationMs: durationMs))
+    }
+
+    private static func metadata(of reply: ReviewReply, durationMs: Double) -> Logger.Metadata {
+        let decision = reply.decision
+        var metadata: Logger.Metadata = [
+            "kind": "\(reply.request.kind)",
+            "object": "\(objectName(reply.request))",
+            "operation": "\(reply.request.operation.rawValue)",
+            "uid": "\(reply.request.uid)",
+            "outcome": "\(decision.outcome.rawValue)",
+            "duration_ms": "\(durationMs)",
+        ]
+        if !decision.denials.isEmpty {
+            metadata["reasons"] = .array(decision.denials.map { .string("\($0.rule): \($0.message)") })
+        }
+        if !decision.warnings.isEmpty {
+            metadata["warnings"] = .array(decision.warnings.map { .string("\($0.rule): \($0.message)") })
+        }
+        if !decision.patch.isEmpty {
+            metadata["patch_operations"] = "\(decision.patch.count)"
+        }
+        return metadata
+    }
+
+    private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        head.headers.first(name: "expect")?.lowercased() == "100-continue"
+    }
+
+    private static func objectName(_ request: AdmissionRequest) -> String {
+        request.namespace.isEmpty ? request.name : "\(request.namespace)/\(request.name)"
+    }
+
+    private static func metricsPath(_ target: String) -> ServerMetrics.Path {
+        switch WebhookRouter.endpoint(forTarget: target) {
+        case .validate?: return .validate
+        case .mutate?: return .mutate
+        case nil: return .other
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import NIOCore
+
+/// Everything `serve` needs besides the admission configuration, as typed values: the
+/// executable turns flags into this once, at start-up.
+public struct ServerConfiguration: Sendable {
+    /// Where the serving certificate comes from.
+    public enum TLSSource: Sendable, Equatable {
+        /// PEM files, re-read when they change.
+        case files(CertificateFiles)
+        /// A CA and serving certificate for localhost minted in memory at start-up, the CA
+        /// written to `caPath`. For local use only.
+        case development(caPath: String)
+    }
+
+    /// Limits that stop a slow or idle client from holding the server.
+    public struct Timeouts: Sendable {
+        /// A TLS handshake must finish within this. Real clients need milliseconds; a
+        /// connection that opened and said nothing is closed well before it piles up.
+        public var tlsHandshake: TimeAmount = .seconds(10)
+        /// From the first byte of a request to its last. The apiserver gives up on a webhook
+        /// after `timeoutSeconds` (at most 30 s), so a request still arriving after that has
+        /// nobody waiting for its answer; this also ends slow-loris headers.
+        public var requestRead: TimeAmount = .seconds(30)
+        /// An idle kept-alive connection is closed after this. Above the apiserver's 90 s
+        /// idle timeout, so it is always the client that closes an idle connection, never the
+        /// server at the moment the client reuses it (which would fail that request).
+        public var idle: TimeAmount = .seconds(120)
+
+        public init() {}
+    }
+
+    /// Address to listen on; `0.0.0.0` for every IPv4 interface, `::` for every interface.
+    public var host: String = "0.0.0.0"
+    /// HTTPS port for `/validate` and `/mutate`; 0 picks a free one (tests).
+    public var port: Int = 8443
+    /// Address for the plain-HTTP operations port (`/healthz`, `/readyz`, `/metrics`).
+    public var operationsHost: String = "0.0.0.0"
+    /// 0 picks a free one (tests).
+    public var operationsPort: Int = 9090
+    public var tls: TLSSource
+    /// How often the certificate files are looked at. Kubernetes propagates a Secret change
+    /// to a mounted volume within about a minute; polling every few seconds adds little.
+    public var certificateReloadInterval: Duration = .seconds(5)
+    /// The largest request body read; see `WebhookRouter.defaultMaximumBodySize`.
+    public var maximumBodySize: Int = WebhookRouter.defaultMaximumBodySize
+    public var timeouts = Timeouts()
+    /// After SIGTERM, connections still open after this are closed: in-flight reviews take
+    /// microseconds, so only a stuck client is ever cut off, and Kubernetes' default 30 s
+    /// termination grace period is never reached.
+    public var shutdownGracePeriod: TimeAmount = .seconds(5)
+
+    public init(tls: TLSSource) {
+        self.tls = tls
+    }
+}

@@ -1,0 +1,111 @@
+import NIOSSL
+import SwiftASN1
+import X509
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A checked certificate chain and private key, with the TLS context built from them.
+///
+/// Built once per change of the files, not per connection: each new connection only picks
+/// up the current `sslContext`.
+public struct ServingIdentity: Sendable {
+    /// The TLS server context: TLS 1.2 minimum, ECDHE AEAD suites or TLS 1.3, ALPN h2 and
+    /// http/1.1, no client certificate.
+    public let sslContext: NIOSSLContext
+    /// The leaf (first) certificate of the chain.
+    public let leaf: Certificate
+    /// The PEM bytes this identity was built from, to notice when the files change.
+    let source: Source
+
+    struct Source: Equatable, Sendable {
+        var certificate: [UInt8]
+        var privateKey: [UInt8]
+    }
+
+    /// The leaf's notAfter, in Unix seconds.
+    public var expiry: Int { Int(leaf.notValidAfter.timeIntervalSince1970) }
+
+    /// Parses and checks a PEM certificate chain and private key.
+    ///
+    /// Refused, with a reason a person can act on: no certificate, an unreadable key, or a
+    /// key that does not belong to the first certificate (a rotation caught half-way, or
+    /// two files from different pairs).
+    public init(certificatePEM: [UInt8], privateKeyPEM: [UInt8]) throws(CertificateLoadError) {
+        let chain: [Certificate]
+        do {
+            chain = try PEMDocument.parseMultiple(pemString: String(decoding: certificatePEM, as: UTF8.self))
+                .filter { $0.discriminator == "CERTIFICATE" }
+                .map { try Certificate(pemDocument: $0) }
+        } catch {
+            throw CertificateLoadError(.certificate, "cannot parse the certificate PEM: \(error)")
+        }
+        guard let leaf = chain.first else {
+            throw CertificateLoadError(.certificate, "no CERTIFICATE block in the certificate file")
+        }
+        let key: Certificate.PrivateKey
+        do {
+            key = try Certificate.PrivateKey(pemEncoded: String(decoding: privateKeyPEM, as: UTF8.self))
+        } catch {
+            throw CertificateLoadError(.privateKey, "cannot parse the private key PEM: \(error)")
+        }
+        guard key.publicKey == leaf.publicKey else {
+            throw CertificateLoadError(
+                .mismatch, "the private key does not belong to the certificate (subject \(leaf.subject))")
+        }
+        do {
+            let certificates = try NIOSSLCertificate.fromPEMBytes(certificatePEM)
+            let nioKey = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(nioKey))
+            Self.harden(&configuration)
+            self.sslContext = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw CertificateLoadError(.tls, "the TLS library refused the pair: \(error)")
+        }
+        self.leaf = leaf
+        self.source = Source(certificate: certificatePEM, privateKey: privateKeyPEM)
+    }
+
+    /// Protocol settings, after the apiserver's requirements (apiserver-contract.md).
+    static func harden(_ configuration: inout TLSConfiguration) {
+        configuration.minimumTLSVersion = .tlsv12
+        // TLS 1.2 suites: forward-secret ECDHE with AEAD ciphers only. TLS 1.3 suites are fixed
+        // by BoringSSL and all qualify.
+        configuration.cipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
+        configuration.applicationProtocols = ["h2", "http/1.1"]
+        // The apiserver presents no client certificate unless the cluster configures one.
+        configuration.certificateVerification = .none
+        // How long a closing connection waits for the peer's close_notify. It bounds how long
+        // shutdown can be held by a peer that never answers; 5 s (the default) would use up
+        // the whole shutdown budget.
+        configuration.shutdownTimeout = .seconds(1)
+    }
+}
+
+/// Why a certificate/key pair could not be used.
+public struct CertificateLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable {
+        /// A file could not be read.
+        case unreadable
+        case certificate
+        case privateKey
+        /// The key does not belong to the certificate.
+        case mismatch
+        /// BoringSSL refused what swift-certificates accepted.
+        case tls
+    }
+
+    public var reason: Reason
+    public var message: String
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { message }
+}
