@@ -145,7 +145,17 @@ public struct JSONObject: Sendable, Equatable {
     public init(_ members: [Member]) {
         self.members = []
         self.members.reserveCapacity(members.count)
-        for member in members { self[member.key] = member.value }
+        // A hash index, not a scan per member: the YAML reader builds objects of any size
+        // from files, and a scan per key made a 20,000-key mapping take minutes.
+        var positions: [String: Int] = [:]
+        for member in members {
+            if let position = positions[member.key] {
+                self.members[position].value = member.value
+            } else {
+                positions[member.key] = self.members.count
+                self.members.append(member)
+            }
+        }
     }
 
     public var count: Int { members.count }
