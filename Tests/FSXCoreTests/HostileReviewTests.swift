@@ -316,6 +316,15 @@ struct HostileReviewTests {
         #expect(object["k\(count - 1)"] == "also last")
         #expect(object["k\(count / 2)"] == .null)
         #expect(object.keys == (0..<count).map { "k\($0)" })
+        // Equality ignores member order, whichever way it compares.
+        let reversed = JSONObject(object.members.reversed())
+        #expect(reversed == object)
+        var changed = reversed
+        changed["k1"] = "changed"
+        #expect(changed != object)
+        changed["k1"] = nil
+        changed["other"] = object["k1"]
+        #expect(changed != object)
     }
 
     // MARK: - Empty and truncated bodies
