@@ -15,9 +15,15 @@
 #   scripts/fuzz.sh 3600 all
 #
 # Reproduce one finding: .build-fuzz/review-fuzzer <artifact file>
+# A finding, once fixed, is kept in Fuzz/regressions/<target>/ (seeds for every later run)
+# and replayed by a test (Tests/FSXManifestsTests/ManifestFuzzRegressionTests.swift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+# Swift's crash backtracer reads the stack in ways ASan reports as an underflow, which would
+# bury the real message after a fatalError; libFuzzer prints its own stack trace.
+export SWIFT_BACKTRACE=enable=no
 
 seconds=${1:-60}
 which=${2:-review}
@@ -162,11 +168,11 @@ status=0
 case "$which" in
 review | all)
     build_review
-    run review "$(seed_review)" Fuzz/seeds/review Tests/FSXCoreTests/Fixtures/fuzz-regressions || status=1
+    run review "$(seed_review)" Fuzz/seeds/review Fuzz/regressions/review || status=1
     ;;&
 manifest | all)
     build_manifest
-    run manifest Fuzz/seeds/manifest examples/manifests examples/broken || status=1
+    run manifest Fuzz/seeds/manifest Fuzz/regressions/manifest examples/manifests examples/broken || status=1
     ;;
 review) ;;
 *)
