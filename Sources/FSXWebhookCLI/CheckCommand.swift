@@ -26,16 +26,11 @@ struct Check: ParsableCommand {
     @Flag(help: "Exit 1 when any object has warnings, not only when one is denied.")
     var strict = false
 
-    @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
-    var paths: [String] = []
-
-    func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give at least one file, folder, or - for standard input") }
-    }
+    @OptionGroup var inputs: ManifestPaths
 
     func run() throws {
         let configuration = try options.load()
-        let manifests = try ManifestInput.read(paths)
+        let manifests = try ManifestInput.read(inputs.paths)
         let report = CheckReport(manifests: manifests, engine: AdmissionEngine(configuration: configuration))
         switch output {
         case .text: Output.write(CheckTextFormat.render(report))

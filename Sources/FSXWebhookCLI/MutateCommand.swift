@@ -23,16 +23,11 @@ struct Mutate: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output format: yaml, json, or patch.")
     var output: Format = .yaml
 
-    @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
-    var paths: [String] = []
-
-    func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give at least one file, folder, or - for standard input") }
-    }
+    @OptionGroup var inputs: ManifestPaths
 
     func run() throws {
         let configuration = try options.load()
-        let manifests = try ManifestInput.read(paths)
+        let manifests = try ManifestInput.read(inputs.paths)
         let engine = AdmissionEngine(configuration: configuration)
         let results = manifests.map { MutationResult(manifest: $0, engine: engine) }
 

@@ -54,6 +54,11 @@ struct Serve: AsyncParsableCommand {
     var certReloadInterval = 5.0
 
     @Option(
+        name: .customLong("max-connections"),
+        help: "Connections open at once on the webhook port; new ones above it are closed on accept.")
+    var maxConnections = 2048
+
+    @Option(
         name: .customLong("dev-ca-file"),
         help: "Where the development CA is written. Default: $TMPDIR/fsx-webhook-dev-ca.pem.")
     var devCAFile: String?
@@ -72,6 +77,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard LogFormat(rawValue: logFormat) != nil else {
             throw ValidationError("--log-format must be json or text")
+        }
+        guard maxConnections > 0 else {
+            throw ValidationError("--max-connections must be a positive number, got \(maxConnections)")
         }
         guard certReloadInterval > 0 else {
             throw ValidationError("--cert-reload-interval must be a positive number of seconds")
@@ -101,6 +109,11 @@ struct Serve: AsyncParsableCommand {
         server.operationsHost = host
         server.operationsPort = metricsPort
         server.certificateReloadInterval = .milliseconds(Int64(certReloadInterval * 1000))
+        server.maximumConnections = maxConnections
+        // Each connection holds a file descriptor: use all the container allows.
+        if let limit = FileDescriptorLimit.raiseSoftLimitToHardLimit() {
+            logger.debug("open-file limit", metadata: ["soft": "\(limit.soft)", "hard": "\(limit.hard)"])
+        }
 
         let application: WebhookApplication
         do {

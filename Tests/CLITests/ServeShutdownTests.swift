@@ -109,17 +109,18 @@ final class ServeProcess: Sendable {
     let caPath: String
     private let output: NIOLockedValueBox<String>
 
-    static func start() throws -> ServeProcess {
+    static func start(_ extraArguments: [String] = []) throws -> ServeProcess {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("fsx-webhook-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let caPath = directory.appendingPathComponent("ca.pem").path
         let process = Process()
         process.executableURL = try executable()
-        process.arguments = [
-            "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--log-format", "json",
-            "--dev-ca-file", caPath,
-        ]
+        process.arguments =
+            [
+                "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--log-format", "json",
+                "--dev-ca-file", caPath,
+            ] + extraArguments
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice

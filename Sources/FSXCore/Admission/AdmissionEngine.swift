@@ -43,23 +43,69 @@ public struct AdmissionEngine: Sendable {
         if type.kind.isEmpty { type = ObjectType(group: request.group, version: request.version, kind: request.kind) }
         let subject = Self.subject(of: object, kind: type.kind, request: request)
 
-        switch (type.group, type.kind) {
-        case ("storage.k8s.io", "StorageClass"):
+        switch Route(type, operation: request.operation) {
+        case .storageClass:
             return validated(request, subject: subject) { object in
                 StorageClassValidator.validate(object, unknownParameters: configuration.unknownParameters)
             }
-        case ("", "PersistentVolume"):
+        case .persistentVolume:
             return validated(request, subject: subject) { object in
                 PersistentVolumeValidator.validate(object)
             }
-        default:
-            // Pod templates are immutable after creation, so workloads are mutated on CREATE only.
-            guard request.operation == .create,
-                let result = WorkloadMutator.mutate(object, type: type, configuration: configuration)
-            else {
-                return .allowed(subject)
-            }
+        case .workload(let kind):
+            let result = WorkloadMutator.mutate(object, kind: kind, configuration: configuration)
             return Decision(subject: subject, violations: result.violations, patch: result.patch)
+        case .untouched:
+            return .allowed(subject)
+        }
+    }
+
+    /// Where `decide` sends an object, and so what it reads of the request: the server's
+    /// decoding builds no more than `objectReads` of `object`, and `oldObject` only when
+    /// `readsOldObject` (AdmissionReview+Envelope.swift).
+    enum Route: Equatable {
+        case storageClass
+        case persistentVolume
+        case workload(WorkloadKind)
+        /// Allowed as it is; only its name is read.
+        case untouched
+
+        init(_ type: ObjectType, operation: AdmissionRequest.Operation) {
+            switch (type.group, type.kind) {
+            case ("storage.k8s.io", "StorageClass"): self = .storageClass
+            case ("", "PersistentVolume"): self = .persistentVolume
+            default:
+                // Pod templates are immutable after creation, so workloads are mutated on
+                // CREATE only.
+                guard operation == .create, let kind = WorkloadKind.builtIn(for: type) else {
+                    self = .untouched
+                    return
+                }
+                self = .workload(kind)
+            }
+        }
+
+        /// What `decide` reads of `object` on this route.
+        var objectReads: JSONSelection {
+            switch self {
+            case .storageClass, .persistentVolume:
+                // The validators read parameters, metadata and more; these objects are small.
+                return .everything
+            case .workload(let kind):
+                // The mutator names the object as `decide` does, so this includes `subjectReads`.
+                return WorkloadMutator.reads(kind)
+            case .untouched:
+                return AdmissionEngine.subjectReads
+            }
+        }
+
+        /// Whether `decide` reads `oldObject`: the validators do on UPDATE, to tell new
+        /// problems from old ones.
+        var readsOldObject: Bool {
+            switch self {
+            case .storageClass, .persistentVolume: return true
+            case .workload, .untouched: return false
+            }
         }
     }
 
@@ -93,8 +139,19 @@ public struct AdmissionEngine: Sendable {
 
     /// Decodes `body`, decides, and encodes the response AdmissionReview in the request's
     /// version. This is exactly what the server sends and what `fsx-webhook review` prints.
+    ///
+    /// The objects are validated whole but built only as far as the decision reads them, so
+    /// `ReviewReply.request.object` holds just that part, and `oldObject` is `nil` unless a
+    /// validator compared against it. `AdmissionReview.decode` gives the whole request.
     public func review(body: some Collection<UInt8>, endpoint: Endpoint) throws(ReviewError) -> ReviewReply {
-        let (version, request) = try AdmissionReview.decode(body)
+        let decoded: Result<(AdmissionReview.Version, AdmissionRequest), ReviewError> =
+            body.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(ReviewError) in try decodeForDecision(UnsafeRawBufferPointer(buffer)) }
+            }
+            ?? Array(body).withUnsafeBytes { buffer in
+                Result { () throws(ReviewError) in try decodeForDecision(buffer) }
+            }
+        let (version, request) = try decoded.get()
         return review(request, version: version, endpoint: endpoint)
     }
 

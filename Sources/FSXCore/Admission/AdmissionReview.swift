@@ -18,6 +18,13 @@ public enum AdmissionReview {
         return try decode(json)
     }
 
+    /// The members of the review and of its `request` that `decode(_:)` reads; the server's
+    /// decoding skips the others (AdmissionReview+Envelope.swift). Keep in step with it.
+    static let reviewKeys: Set<String> = ["apiVersion", "kind", "request"]
+    static let requestKeys: Set<String> = [
+        "uid", "operation", "kind", "namespace", "name", "object", "oldObject", "dryRun",
+    ]
+
     /// Decodes an already parsed AdmissionReview.
     public static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
         guard let root = json.objectValue else {

@@ -11,6 +11,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 ///
 /// It is written against raw bytes rather than Foundation's `JSONSerialization` because it
 /// runs on the admission hot path: no bridging, no `Any`, and numbers are kept as text.
+/// docs/performance.md tells what the hot loops are shaped by.
 public struct JSONParser {
     /// Nesting depth at which parsing stops. A real Kubernetes object nests about 20 levels;
     /// the limit exists so hostile input (100,000 `[`s) ends with an error instead of a stack
@@ -33,25 +34,55 @@ public struct JSONParser {
         return try result.get()
     }
 
-    static func parseResult(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
-        var parser = Cursor(buffer)
+    /// Parses a whole document, building what `selection` reads (JSONSelection.swift).
+    static func parseResult(
+        _ buffer: UnsafeRawBufferPointer, selection: JSONSelection = .everything
+    ) -> Result<JSONValue, JSONParseError> {
+        var cursor = Cursor(buffer)
         do throws(JSONParseError) {
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            if parser.index != parser.end {
-                throw JSONParseError(offset: parser.index, reason: "unexpected data after the end of the document")
-            }
-            return .success(value)
+            return .success(try cursor.parseDocument(selection: selection))
         } catch {
             return .failure(error)
         }
     }
 
-    struct Cursor {
+    /// Whether `bytes` is one valid JSON document, without building it.
+    static func isValid(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        var cursor = Cursor(buffer)
+        do throws(JSONParseError) {
+            cursor.skipWhitespace()
+            try cursor.skipValue(depth: 0)
+            cursor.skipWhitespace()
+            return cursor.index == cursor.end
+        } catch {
+            return false
+        }
+    }
+
+    /// What `Cursor.scanString` found.
+    enum ScannedString {
+        /// No escapes: the string is the bytes in `start..<end`, already validated.
+        case raw(start: Int, end: Int)
+        /// Escapes were decoded into the cursor's `scratch` (when asked to decode).
+        case decoded
+    }
+
+    /// The parsing state over one input buffer. Not copyable: it owns the stacks that open
+    /// arrays and objects collect their elements on.
+    struct Cursor: ~Copyable {
         let bytes: UnsafeRawBufferPointer
         var index: Int
         let end: Int
+        var values = ParseStack<JSONValue>()
+        var members = ParseStack<JSONObject.Member>()
+        /// A hash of each key on `members`, so duplicate keys are found without comparing
+        /// every pair of strings.
+        var keyHashes: [UInt64] = []
+        /// Where strings with escapes are decoded; reused so decoding allocates rarely.
+        var scratch: [UInt8] = []
+        /// For `skipValue`: one bit per open container, set for objects. Nesting is limited
+        /// to `maximumDepth` levels, so this never grows.
+        var openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1)
 
         init(_ bytes: UnsafeRawBufferPointer) {
             self.bytes = bytes
@@ -60,6 +91,16 @@ public struct JSONParser {
         }
 
         func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+
+        mutating func parseDocument(selection: JSONSelection = .everything) throws(JSONParseError) -> JSONValue {
+            skipWhitespace()
+            let value = try parseValue(depth: 0, selection: selection)
+            skipWhitespace()
+            if index != end {
+                throw JSONParseError(offset: index, reason: "unexpected data after the end of the document")
+            }
+            return value
+        }
 
         @inline(__always)
         mutating func skipWhitespace() {
@@ -90,7 +131,8 @@ public struct JSONParser {
                 try expectLiteral("null")
                 return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return .number(try parseNumber())
+                let start = try scanNumber()
+                return .number(string(start, index))
             default:
                 throw fail("unexpected character \(describe(bytes[index]))")
             }
@@ -106,89 +148,174 @@ public struct JSONParser {
             index += count
         }
 
-        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        @inline(__always)
+        func checkDepth(_ depth: Int) throws(JSONParseError) {
             guard depth <= JSONParser.maximumDepth else {
                 throw fail("nested deeper than \(JSONParser.maximumDepth) levels")
             }
-            index += 1  // {
-            var object = JSONObject()
-            // Duplicate keys are looked for by a linear scan while the object is small (every
-            // Kubernetes object level), and through a hash index once it grows: a scan per key
-            // is quadratic, and one 7 MiB body of 600,000 distinct keys would hold a core for
-            // half an hour.
-            var positions: [String: Int] = [:]
+        }
+
+        /// Reads `"key"` and the `:` after it; on return `index` is at the value.
+        @inline(__always)
+        mutating func scanKey(decode: Bool = true) throws(JSONParseError) -> ScannedString {
+            skipWhitespace()
+            guard index < end else { throw fail("unexpected end of input in object") }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let key = try scanString(decode: decode)
+            skipWhitespace()
+            guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
+            index += 1
+            skipWhitespace()
+            return key
+        }
+
+        /// After a member's value: `true` at the closing `}`, `false` after a `,`.
+        @inline(__always)
+        mutating func endOfMember() throws(JSONParseError) -> Bool {
+            skipWhitespace()
+            guard index < end else { throw fail("unexpected end of input in object") }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                return false
+            case UInt8(ascii: "}"):
+                index += 1
+                return true
+            default: throw fail("expected ',' or '}' in object")
+            }
+        }
+
+        /// After an element: `true` at the closing `]`, `false` after a `,`.
+        @inline(__always)
+        mutating func endOfElement() throws(JSONParseError) -> Bool {
+            skipWhitespace()
+            guard index < end else { throw fail("unexpected end of input in array") }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                return false
+            case UInt8(ascii: "]"):
+                index += 1
+                return true
+            default: throw fail("expected ',' or ']' in array")
+            }
+        }
+
+        /// Skips `{` and whitespace; `true` when the object is empty (its `}` skipped too).
+        @inline(__always)
+        mutating func openObject(depth: Int) throws(JSONParseError) -> Bool {
+            try checkDepth(depth)
+            index += 1
             skipWhitespace()
             if index < end, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(object)
+                return true
             }
-            while true {
-                skipWhitespace()
-                guard index < end else { throw fail("unexpected end of input in object") }
-                guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
-                index += 1
-                skipWhitespace()
-                let value = try parseValue(depth: depth)
-                if let position = Self.position(of: key, in: object, positions) {
-                    object.members[position].value = value  // last one wins, as in Go
-                } else {
-                    if object.count == Self.indexThreshold {
-                        for (position, member) in object.members.enumerated() { positions[member.key] = position }
-                    }
-                    if object.count >= Self.indexThreshold { positions[key] = object.count }
-                    object.appendUnchecked(key, value)
-                }
-                skipWhitespace()
-                guard index < end else { throw fail("unexpected end of input in object") }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"):
-                    index += 1
-                    return .object(object)
-                default: throw fail("expected ',' or '}' in object")
-                }
-            }
+            return false
         }
 
-        /// Members from which `parseObject` keeps a hash index of an object's keys; below it a
-        /// scan of a few short keys is cheaper than hashing.
-        static let indexThreshold = 32
-
-        static func position(of key: String, in object: JSONObject, _ positions: [String: Int]) -> Int? {
-            if object.count > indexThreshold { return positions[key] }
-            return object.members.firstIndex { $0.key == key }
-        }
-
-        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-            guard depth <= JSONParser.maximumDepth else {
-                throw fail("nested deeper than \(JSONParser.maximumDepth) levels")
-            }
-            index += 1  // [
-            var array: [JSONValue] = []
+        /// Skips `[` and whitespace; `true` when the array is empty (its `]` skipped too).
+        @inline(__always)
+        mutating func openArray(depth: Int) throws(JSONParseError) -> Bool {
+            try checkDepth(depth)
+            index += 1
             skipWhitespace()
             if index < end, bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return .array(array)
+                return true
             }
-            while true {
+            return false
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+            if try openObject(depth: depth) { return .object(JSONObject()) }
+            let start = members.count
+            repeat {
+                let key = try scanKey()
+                let (name, hash) = keyString(key)
+                let value = try parseValue(depth: depth)
+                pushMember(name, hash, value)
+            } while try !endOfMember()
+            return .object(popObject(from: start))
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+            if try openArray(depth: depth) { return .array([]) }
+            let start = values.count
+            repeat {
                 skipWhitespace()
-                array.append(try parseValue(depth: depth))
-                skipWhitespace()
-                guard index < end else { throw fail("unexpected end of input in array") }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
-                    index += 1
-                    return .array(array)
-                default: throw fail("expected ',' or ']' in array")
+                values.push(try parseValue(depth: depth))
+            } while try !endOfElement()
+            return .array(values.pop(from: start))
+        }
+
+        @inline(__always)
+        mutating func pushMember(_ key: String, _ hash: UInt64, _ value: JSONValue) {
+            members.push(JSONObject.Member(key: key, value: value))
+            keyHashes.append(hash)
+        }
+
+        /// The object made of the members pushed since `start`. Kubernetes objects never
+        /// repeat a key, so the common case is proving that cheaply from the key hashes; a
+        /// repeat (or a hash collision) takes the general path, where the last value wins.
+        mutating func popObject(from start: Int) -> JSONObject {
+            let count = members.count - start
+            let hashStart = keyHashes.count - count
+            var unique = true
+            if count > 16 {
+                var seen = Set<UInt64>(minimumCapacity: count)
+                for i in hashStart..<keyHashes.count where !seen.insert(keyHashes[i]).inserted {
+                    unique = false
+                    break
                 }
+            } else if count > 1 {
+                search: for i in (hashStart + 1)..<keyHashes.count {
+                    let hash = keyHashes[i]
+                    for j in hashStart..<i where keyHashes[j] == hash {
+                        unique = false
+                        break search
+                    }
+                }
+            }
+            keyHashes.removeLast(count)
+            let list = members.pop(from: start)
+            return unique ? JSONObject(uniqueMembers: list) : JSONObject(list)
+        }
+
+        /// The key as a string, and its hash for `popObject`.
+        @inline(__always)
+        func keyString(_ key: ScannedString) -> (String, UInt64) {
+            switch key {
+            case .raw(let start, let end):
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                return (String(decoding: raw, as: UTF8.self), Self.hash(raw))
+            case .decoded:
+                return scratch.withUnsafeBytes { (String(decoding: $0, as: UTF8.self), Self.hash($0)) }
             }
         }
 
-        mutating func parseNumber() throws(JSONParseError) -> String {
+        /// FNV-1a: short keys are hashed in a few instructions a byte.
+        @inline(__always)
+        static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return hash
+        }
+
+        @inline(__always)
+        func string(_ start: Int, _ end: Int) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+
+        mutating func parseString() throws(JSONParseError) -> String {
+            switch try scanString(decode: true) {
+            case .raw(let start, let end): return string(start, end)
+            case .decoded: return String(decoding: scratch, as: UTF8.self)
+            }
+        }
+
+        /// Scans a number at `index`, returning where it starts.
+        mutating func scanNumber() throws(JSONParseError) -> Int {
             let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < end else { throw fail("unexpected end of input in number") }
@@ -212,84 +339,175 @@ public struct JSONParser {
                 }
                 while index < end, isDigit(bytes[index]) { index += 1 }
             }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            return start
         }
 
         @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-        mutating func parseString() throws(JSONParseError) -> String {
-            index += 1  // opening quote
-            let start = index
-            // Fast path: no escapes, so the bytes are the string once validated as UTF-8.
-            while index < end {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                    guard let string = String(validating: raw, as: UTF8.self) else {
-                        throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
-                    }
-                    index += 1
-                    return string
+        /// The high bit of each of the 8 bytes of `word` (first byte lowest) that ends a plain
+        /// run inside a string: `"`, `\`, a control character or a non-ASCII byte. Checking 8
+        /// bytes at once is what makes long values (annotations, env values, embedded
+        /// documents) cheap.
+        ///
+        /// `(x - 0x01..) & ~x` sets a byte's high bit where that byte of `x` is zero, and
+        /// `(x - 0x20..) & ~x` where it is below 0x20. A borrow can also mark bytes after a
+        /// marked one, never before, so the lowest mark is exact: the first special byte.
+        @inline(__always)
+        static func specialBytes(_ word: UInt64) -> UInt64 {
+            (escapedBytes(word) | word) & 0x8080_8080_8080_8080
+        }
+
+        /// As `specialBytes`, but without non-ASCII bytes: those a writer must escape.
+        @inline(__always)
+        static func escapedBytes(_ word: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let controls = (word &- ones &* 0x20) & ~word
+            return (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes))
+                & 0x8080_8080_8080_8080
+        }
+
+        /// Moves `index` over plain string bytes, 8 at a time, to the first special byte (or
+        /// to the last few bytes of the input, which the caller checks one by one).
+        @inline(__always)
+        mutating func skipPlainRun() {
+            while end - index >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    index += special.trailingZeroBitCount >> 3
+                    return
                 }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw fail("control character in string") }
-                index += 1
+                index += 8
             }
-            guard index < end else { throw fail("unterminated string") }
-            // Slow path: copy with escapes decoded.
-            var scalars: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-            while index < end {
+        }
+
+        /// The length of the well-formed UTF-8 sequence at `position`, or 0 if there is
+        /// none (overlong forms, surrogates and values past U+10FFFF are not well-formed,
+        /// exactly as for `String(validating:)`).
+        @inline(__always)
+        func utf8SequenceLength(at position: Int) -> Int {
+            let remaining = end - position
+            @inline(__always) func continuation(_ offset: Int) -> Bool { bytes[position + offset] & 0xC0 == 0x80 }
+            switch bytes[position] {
+            case 0xC2...0xDF:
+                return remaining >= 2 && continuation(1) ? 2 : 0
+            case 0xE0...0xEF:
+                guard remaining >= 3 else { return 0 }
+                let second = bytes[position + 1]
+                let valid: Bool
+                switch bytes[position] {
+                case 0xE0: valid = second >= 0xA0 && second <= 0xBF
+                case 0xED: valid = second >= 0x80 && second <= 0x9F
+                default: valid = second & 0xC0 == 0x80
+                }
+                return valid && continuation(2) ? 3 : 0
+            case 0xF0...0xF4:
+                guard remaining >= 4 else { return 0 }
+                let second = bytes[position + 1]
+                let valid: Bool
+                switch bytes[position] {
+                case 0xF0: valid = second >= 0x90 && second <= 0xBF
+                case 0xF4: valid = second >= 0x80 && second <= 0x8F
+                default: valid = second & 0xC0 == 0x80
+                }
+                return valid && continuation(2) && continuation(3) ? 4 : 0
+            default:
+                return 0
+            }
+        }
+
+        /// Validates the string whose opening quote is at `index` and moves past its closing
+        /// quote. With `decode`, a string with escapes is decoded into `scratch`.
+        ///
+        /// Problems are reported in the order a reader meets them, except invalid UTF-8,
+        /// which is reported (at the string's start) only for a string that is otherwise
+        /// well formed.
+        mutating func scanString(decode: Bool) throws(JSONParseError) -> ScannedString {
+            index += 1
+            let start = index
+            var escaped = false
+            var validUTF8 = true
+            var run = index  // the start of the bytes not yet copied to `scratch`
+            while true {
+                skipPlainRun()
+                guard index < end else { throw fail("unterminated string") }
                 let byte = bytes[index]
+                if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
                 switch byte {
                 case UInt8(ascii: "\""):
-                    index += 1
-                    guard let string = String(validating: scalars, as: UTF8.self) else {
-                        throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
+                    if escaped, decode {
+                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
                     }
-                    return string
+                    index += 1
+                    guard validUTF8 else { throw JSONParseError(offset: start, reason: "string is not valid UTF-8") }
+                    return escaped ? .decoded : .raw(start: start, end: index - 1)
                 case UInt8(ascii: "\\"):
-                    index += 1
-                    guard index < end else { throw fail("unterminated escape") }
-                    let escape = bytes[index]
-                    index += 1
-                    switch escape {
-                    case UInt8(ascii: "\""): scalars.append(0x22)
-                    case UInt8(ascii: "\\"): scalars.append(0x5C)
-                    case UInt8(ascii: "/"): scalars.append(0x2F)
-                    case UInt8(ascii: "b"): scalars.append(0x08)
-                    case UInt8(ascii: "f"): scalars.append(0x0C)
-                    case UInt8(ascii: "n"): scalars.append(0x0A)
-                    case UInt8(ascii: "r"): scalars.append(0x0D)
-                    case UInt8(ascii: "t"): scalars.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var code = try parseHex4()
-                        if (0xD800...0xDBFF).contains(code) {
-                            // A high surrogate must be followed by an escaped low surrogate.
-                            if end - index >= 6, bytes[index] == UInt8(ascii: "\\"),
-                                bytes[index + 1] == UInt8(ascii: "u")
-                            {
-                                index += 2
-                                let low = try parseHex4()
-                                guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
-                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                            } else {
-                                throw fail("lone surrogate in \\u escape")
-                            }
-                        } else if (0xDC00...0xDFFF).contains(code) {
-                            throw fail("lone surrogate in \\u escape")
-                        }
-                        guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                        scalars.append(contentsOf: UTF8.encode(scalar)!)
-                    default:
-                        throw fail("invalid escape \\\(describe(escape))")
+                    if decode {
+                        if !escaped { scratch.removeAll(keepingCapacity: true) }
+                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
                     }
-                default:
-                    if byte < 0x20 { throw fail("control character in string") }
-                    scalars.append(byte)
+                    escaped = true
                     index += 1
+                    try scanEscape(decode: decode)
+                    run = index
+                case 0..<0x20:
+                    throw fail("control character in string")
+                default:
+                    // Stays in the run, copied with it; an invalid byte is skipped alone so
+                    // a following quote is still seen.
+                    let length = utf8SequenceLength(at: index)
+                    if length == 0 {
+                        validUTF8 = false
+                        index += 1
+                    } else {
+                        index += length
+                    }
                 }
             }
-            throw fail("unterminated string")
+        }
+
+        /// The escape after a `\` at `index - 1`.
+        mutating func scanEscape(decode: Bool) throws(JSONParseError) {
+            guard index < end else { throw fail("unterminated escape") }
+            let escape = bytes[index]
+            index += 1
+            let decoded: UInt8
+            switch escape {
+            case UInt8(ascii: "\""): decoded = 0x22
+            case UInt8(ascii: "\\"): decoded = 0x5C
+            case UInt8(ascii: "/"): decoded = 0x2F
+            case UInt8(ascii: "b"): decoded = 0x08
+            case UInt8(ascii: "f"): decoded = 0x0C
+            case UInt8(ascii: "n"): decoded = 0x0A
+            case UInt8(ascii: "r"): decoded = 0x0D
+            case UInt8(ascii: "t"): decoded = 0x09
+            case UInt8(ascii: "u"):
+                var code = try parseHex4()
+                if (0xD800...0xDBFF).contains(code) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        throw fail("lone surrogate in \\u escape")
+                    }
+                } else if (0xDC00...0xDFFF).contains(code) {
+                    throw fail("lone surrogate in \\u escape")
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
+                if decode { scratch.append(contentsOf: UTF8.encode(scalar)!) }
+                return
+            default:
+                throw fail("invalid escape \\\(describe(escape))")
+            }
+            if decode { scratch.append(decoded) }
         }
 
         mutating func parseHex4() throws(JSONParseError) -> UInt32 {

@@ -143,19 +143,32 @@ public struct JSONObject: Sendable, Equatable {
 
     /// Builds an object; later duplicates replace earlier ones in place.
     public init(_ members: [Member]) {
-        self.members = []
-        self.members.reserveCapacity(members.count)
-        // A hash index, not a scan per member: the YAML reader builds objects of any size
-        // from files, and a scan per key made a 20,000-key mapping take minutes.
+        guard members.count > 16 else {
+            self.members = []
+            self.members.reserveCapacity(members.count)
+            for member in members { self[member.key] = member.value }
+            return
+        }
+        // Hashing for big objects: the linear scan would make a hostile body with many
+        // thousands of keys quadratic.
         var positions: [String: Int] = [:]
+        positions.reserveCapacity(members.count)
+        var unique: [Member] = []
+        unique.reserveCapacity(members.count)
         for member in members {
             if let position = positions[member.key] {
-                self.members[position].value = member.value
+                unique[position].value = member.value
             } else {
-                positions[member.key] = self.members.count
-                self.members.append(member)
+                positions[member.key] = unique.count
+                unique.append(member)
             }
         }
+        self.members = unique
+    }
+
+    /// Takes `members` as they are; the caller knows no key repeats.
+    init(uniqueMembers members: [Member]) {
+        self.members = members
     }
 
     public var count: Int { members.count }
@@ -174,11 +187,6 @@ public struct JSONObject: Sendable, Equatable {
                 members.append(Member(key: key, value: newValue))
             }
         }
-    }
-
-    /// Appends without checking for duplicates; the parser uses it after its own check.
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
-        members.append(Member(key: key, value: value))
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

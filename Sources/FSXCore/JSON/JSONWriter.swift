@@ -74,19 +74,51 @@ public struct JSONWriter {
     /// Writes a JSON string literal. Only `"`, `\` and control characters are escaped.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
+        // Native strings (all the decision makes) are contiguous UTF-8; the copy is for
+        // bridged ones.
+        if s.utf8.withContiguousStorageIfAvailable({ writeEscaped(UnsafeRawBufferPointer($0), into: &out) }) == nil {
+            var copy = s
+            copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0), into: &out) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `bytes`, escaped, in runs: most strings need no escape at all.
+    static func writeEscaped(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        var run = 0
+        var index = 0
+        while index < bytes.count {
+            // 8 bytes at a time over what needs no escape (as the parser scans strings).
+            if bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let special = JSONParser.Cursor.escapedBytes(word)
+                if special == 0 {
+                    index += 8
+                    continue
+                }
+                index += special.trailingZeroBitCount >> 3
+            }
+            let byte = bytes[index]
+            index += 1
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            let at = index - 1
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<at]))
+            out.append(0x5C)
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            default:
+                out.append(UInt8(ascii: "u"))
+                out.append(0x30)
+                out.append(0x30)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            }
+            run = index
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<bytes.count]))
     }
 
     /// `s` as a quoted JSON string, for messages that quote user input safely.

@@ -34,6 +34,25 @@ extension Array where Element == PatchOperation {
     /// The JSON array of operations, as the `patch` field carries it (before base64).
     public var json: JSONValue { .array(map(\.json)) }
 
-    /// The compact UTF-8 encoding of the operations.
-    public var jsonBytes: [UInt8] { JSONWriter.bytes(json) }
+    /// The compact UTF-8 encoding of the operations: the bytes `JSONWriter` writes for
+    /// `json`, written without building it first.
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 160)
+        out.append(UInt8(ascii: "["))
+        for (index, operation) in enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"op":"#.utf8)
+            JSONWriter.writeString(operation.op.rawValue, into: &out)
+            out.append(contentsOf: #","path":"#.utf8)
+            operation.path.writeJSONString(into: &out)
+            if let value = operation.value {
+                out.append(contentsOf: #","value":"#.utf8)
+                JSONWriter.write(value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
 }

@@ -8,28 +8,39 @@ public enum Base64 {
     }
 
     public static func encodeBytes(_ input: some Collection<UInt8>) -> [UInt8] {
-        let bytes = Array(input)
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(alphabet[Int(n & 63)])
-            i += 3
+        if let encoded = input.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) {
+            return encoded
         }
-        let rest = bytes.count - i
-        if rest > 0 {
-            var n = UInt32(bytes[i]) << 16
-            if rest == 2 { n |= UInt32(bytes[i + 1]) << 8 }
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
+        return Array(input).withUnsafeBytes { encode($0) }
+    }
+
+    static func encode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        let count = (bytes.count + 2) / 3 * 4
+        return alphabet.withUnsafeBufferPointer { alphabet in
+            [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+                var i = 0
+                var o = 0
+                while i + 3 <= bytes.count {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[o] = alphabet[Int(n >> 18 & 63)]
+                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    out[o + 2] = alphabet[Int(n >> 6 & 63)]
+                    out[o + 3] = alphabet[Int(n & 63)]
+                    i += 3
+                    o += 4
+                }
+                let rest = bytes.count - i
+                if rest > 0 {
+                    var n = UInt32(bytes[i]) << 16
+                    if rest == 2 { n |= UInt32(bytes[i + 1]) << 8 }
+                    out[o] = alphabet[Int(n >> 18 & 63)]
+                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    out[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
+                    out[o + 3] = UInt8(ascii: "=")
+                }
+                initialized = count
+            }
         }
-        return out
     }
 
     /// Decodes padded or unpadded standard base64; `nil` on any other character.

@@ -28,6 +28,14 @@ struct PodSpecMutation {
         var pointer: JSONPointer?
     }
 
+    /// What this type reads of a pod spec: the containers' names and mounts, and the
+    /// volumes. Keep in step with the reads below.
+    static let reads = JSONSelection.members([
+        ("initContainers", .array(.members(["name", "volumeMounts"]))),
+        ("containers", .array(.members(["name", "volumeMounts"]))),
+        ("volumes", .everything),
+    ])
+
     let site: PodTemplateSite
     /// Init containers first, then containers, each in document order: the order mounts are
     /// added in, so patches are stable.

@@ -96,6 +96,22 @@ extension PodTemplateLocation {
         }
     }
 
+    /// What `sites(in:findings:)` reads of an object: the path to the pod specs, with
+    /// `podSpec` of each, and the member that names each match of a wildcard.
+    func reads(podSpec: JSONSelection) -> JSONSelection {
+        var selection = podSpec
+        var naming: JSONSelection?
+        if case .wildcard(_, let nameKey?) = label { naming = .members([nameKey]) }
+        for step in steps.reversed() {
+            switch step {
+            case .key(let key): selection = .members([(key, selection)])
+            case .eachElement: selection = .array(naming.map { selection.union($0) } ?? selection)
+            case .eachMember: selection = .eachMember(naming.map { selection.union($0) } ?? selection)
+            }
+        }
+        return selection
+    }
+
     private func labelText(token: String?, element: JSONValue?) -> String? {
         switch label {
         case .none:

@@ -151,6 +151,24 @@ public enum WorkloadMutator {
         }
     }
 
+    /// What `mutate(_:kind:configuration:)` reads of an object of `kind`: the server builds
+    /// only this much of the object (`AdmissionEngine.Route`). Each part is declared next to
+    /// the code that reads it; SelectiveDecodeTests checks that deciding on the part and on
+    /// the whole object agree.
+    static func reads(_ kind: WorkloadKind) -> JSONSelection {
+        builtInReads.first { $0.kind == kind }?.reads ?? computeReads(kind)
+    }
+
+    /// Worked out once: the server asks on every review.
+    private static let builtInReads = WorkloadKind.builtIn.map { (kind: $0, reads: computeReads($0)) }
+
+    private static func computeReads(_ kind: WorkloadKind) -> JSONSelection {
+        let podSpec = PodSpecMutation.reads.union(ZonePlacement.reads)
+        var selection = AdmissionEngine.subjectReads.union(WorkloadOptions.reads)
+        for location in kind.locations { selection = selection.union(location.reads(podSpec: podSpec)) }
+        return selection
+    }
+
     /// `Job "namespace/name"`; a name still to be generated shows as its prefix and `*`.
     static func subject(of object: JSONValue, kind: String) -> String {
         let metadata = object["metadata"]

@@ -19,6 +19,10 @@ struct WorkloadOptions {
     static let annotations = [volumesAnnotation, containersAnnotation, placementAnnotation]
     static let prefix = "fsx-webhook/"
 
+    /// What `read` reads of a workload. Keep in step with it.
+    /// `ownerReferences` is read for kinds that skip controlled objects (Pods).
+    static let reads = JSONSelection.members([("metadata", .members(["labels", "annotations", "ownerReferences"]))])
+
     static let labelsPointer = JSONPointer(["metadata", "labels"])
     static let injectPointer = labelsPointer.appending(injectLabel)
     static let annotationsPointer = JSONPointer(["metadata", "annotations"])

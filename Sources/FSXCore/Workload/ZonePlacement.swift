@@ -27,6 +27,9 @@ struct ZonePlacement {
     /// The selected volumes, for messages.
     let volumeNames: [String]
 
+    /// What this type reads of a pod spec. Keep in step with the reads below.
+    static let reads = JSONSelection.members(["nodeSelector", "affinity"])
+
     static let nodeAffinityKeys = ["affinity", "nodeAffinity"]
     static let requiredKeys = nodeAffinityKeys + ["requiredDuringSchedulingIgnoredDuringExecution"]
     static let preferredKeys = nodeAffinityKeys + ["preferredDuringSchedulingIgnoredDuringExecution"]

@@ -114,8 +114,10 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 notifyResponseSent(context: context)
             case .closing:
                 // The whole refused body has been read: closing now cannot reset the 413
-                // out of the client's receive buffer.
-                context.close(promise: nil)
+                // out of the client's receive buffer. An HTTP/2 stream ends by itself once
+                // both sides have ended it; closing it here could reset it (CANCEL) while
+                // the 413's last frame still waits to go out.
+                if !isHTTP2Stream { context.close(promise: nil) }
             case .idle:
                 break
             }
@@ -163,6 +165,11 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         // HTTP/2 has no Connection header (it is a protocol error there); a stream just ends.
         if !keepAlive && !isHTTP2Stream { headers.add(name: "connection", value: "close") }
 
+        // Counted before the bytes leave: a client that holds its answer finds it on /metrics
+        // (counting after the flush raced with the client reading the response).
+        let elapsed = NIODeadline.now() - exchange.started
+        metrics.requestFinished(path: exchange.path, outcome: response.outcome, nanoseconds: elapsed.nanoseconds)
+
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)
         buffer.writeBytes(response.body)
         context.write(
@@ -174,7 +181,12 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
         if !keepAlive {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            if response.closeConnection && !isHTTP2Stream {
+            if response.closeConnection && isHTTP2Stream {
+                // An HTTP/2 stream closed before the client's END_STREAM is reset (CANCEL),
+                // and clients drop a response that arrives with a reset: the 413 would be
+                // lost. The stream stays open while `.closing` drops the rest of the body,
+                // and closes at its end, past the budget, or at the stream's deadline.
+            } else if response.closeConnection {
                 // Refused unread: closing at once while the client is still uploading would
                 // make the kernel answer its next bytes with a reset, which can destroy the
                 // 413 before the client reads it. Read and drop the rest of the body (see
@@ -189,8 +201,6 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
 
-        let elapsed = NIODeadline.now() - exchange.started
-        metrics.requestFinished(path: exchange.path, outcome: response.outcome, nanoseconds: elapsed.nanoseconds)
         log(response, exchange: exchange, elapsed: elapsed)
     }
 

@@ -35,6 +35,8 @@ public final class ServerMetrics: Sendable {
     private let certificateReloads = ManagedAtomic<Int>(0)
     private let certificateReloadFailures = ManagedAtomic<Int>(0)
     private let certificateExpiry = ManagedAtomic<Int>(0)
+    private let openConnections = ManagedAtomic<Int>(0)
+    private let refusedConnections = ManagedAtomic<Int>(0)
 
     public init() {
         let paths = Path.allCases.count
@@ -75,6 +77,26 @@ public final class ServerMetrics: Sendable {
         certificateReloadFailures.wrappingIncrement(ordering: .relaxed)
     }
 
+    /// A connection was accepted on the webhook port.
+    public func connectionOpened() {
+        openConnections.wrappingIncrement(ordering: .relaxed)
+    }
+
+    /// A connection counted by `connectionOpened` closed.
+    public func connectionClosed() {
+        openConnections.wrappingDecrement(ordering: .relaxed)
+    }
+
+    /// A connection was closed on accept because the connection limit was reached; returns
+    /// the number refused so far.
+    @discardableResult
+    public func connectionRefused() -> Int {
+        refusedConnections.wrappingIncrementThenLoad(ordering: .relaxed)
+    }
+
+    public var openConnectionCount: Int { openConnections.load(ordering: .relaxed) }
+    public var refusedConnectionCount: Int { refusedConnections.load(ordering: .relaxed) }
+
     /// Requests answered so far with this path and outcome.
     public func requestCount(path: Path, outcome: WebhookResponse.Outcome) -> Int {
         requests[path.rawValue * WebhookResponse.Outcome.allCases.count + outcome.rawValue].load(ordering: .relaxed)
@@ -96,7 +118,8 @@ public final class ServerMetrics: Sendable {
                 out += "\(requestCount(path: path, outcome: outcome))\n"
             }
         }
-        out += "# HELP fsx_webhook_request_duration_seconds Time from request head to response written.\n"
+        out +=
+            "# HELP fsx_webhook_request_duration_seconds Time from request head to response handed to the connection.\n"
         out += "# TYPE fsx_webhook_request_duration_seconds histogram\n"
         for path in Path.allCases {
             var cumulative = 0
@@ -113,7 +136,7 @@ public final class ServerMetrics: Sendable {
             out += "fsx_webhook_request_duration_seconds_count{path=\"\(path.label)\"} \(cumulative)\n"
         }
         out +=
-            "# HELP fsx_webhook_requests_in_flight Requests whose head arrived and whose response is not yet written.\n"
+            "# HELP fsx_webhook_requests_in_flight Requests whose head arrived and that are not yet answered.\n"
         out += "# TYPE fsx_webhook_requests_in_flight gauge\n"
         out += "fsx_webhook_requests_in_flight \(requestsInFlight)\n"
         out += "# HELP fsx_webhook_certificate_reloads_total Serving certificates loaded after a change of the files.\n"
@@ -123,6 +146,13 @@ public final class ServerMetrics: Sendable {
             "# HELP fsx_webhook_certificate_reload_failures_total Changed certificate or key files that could not be used (the previous pair stays).\n"
         out += "# TYPE fsx_webhook_certificate_reload_failures_total counter\n"
         out += "fsx_webhook_certificate_reload_failures_total \(certificateReloadFailureCount)\n"
+        out += "# HELP fsx_webhook_open_connections Connections open on the webhook port.\n"
+        out += "# TYPE fsx_webhook_open_connections gauge\n"
+        out += "fsx_webhook_open_connections \(openConnectionCount)\n"
+        out +=
+            "# HELP fsx_webhook_connections_refused_total Connections closed on accept because the connection limit was reached.\n"
+        out += "# TYPE fsx_webhook_connections_refused_total counter\n"
+        out += "fsx_webhook_connections_refused_total \(refusedConnectionCount)\n"
         out +=
             "# HELP fsx_webhook_certificate_expiry_timestamp_seconds notAfter of the serving certificate in use, in Unix seconds.\n"
         out += "# TYPE fsx_webhook_certificate_expiry_timestamp_seconds gauge\n"

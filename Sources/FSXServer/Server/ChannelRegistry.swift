@@ -7,11 +7,23 @@ final class ChannelRegistry: Sendable {
     private let channels = NIOLockedValueBox([ObjectIdentifier: any Channel]())
 
     func add(_ channel: any Channel) {
+        _ = add(channel, limit: .max)
+    }
+
+    /// Registers `channel` unless `limit` channels are already open; checked and added under
+    /// one lock, so connections accepted at once on several event loops cannot pass the limit.
+    func add(_ channel: any Channel, limit: Int) -> Bool {
         let id = ObjectIdentifier(channel)
-        channels.withLockedValue { $0[id] = channel }
+        let added = channels.withLockedValue { channels in
+            guard channels.count < limit else { return false }
+            channels[id] = channel
+            return true
+        }
+        guard added else { return false }
         channel.closeFuture.whenComplete { [weak self] _ in
             self?.channels.withLockedValue { _ = $0.removeValue(forKey: id) }
         }
+        return true
     }
 
     var count: Int { channels.withLockedValue { $0.count } }

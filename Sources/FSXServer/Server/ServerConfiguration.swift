@@ -44,6 +44,18 @@ public struct ServerConfiguration: Sendable {
     /// The largest request body read; see `WebhookRouter.defaultMaximumBodySize`.
     public var maximumBodySize: Int = WebhookRouter.defaultMaximumBodySize
     public var timeouts = Timeouts()
+    /// Connections open at once on the webhook port; a connection accepted above this is
+    /// closed at once. NIO has no cap of its own, so without one a client that opens
+    /// connections and keeps them idle takes memory and file descriptors until the pod is
+    /// OOM-killed or `accept` fails for everyone.
+    ///
+    /// Sized by memory: an idle TLS connection costs about 45 KiB (32 KiB of it the TLS
+    /// handler's read buffer; measured in docs/reliability-server.md), so 2,048 of them take
+    /// about 90 MiB on top of about 40 MiB at rest, which leaves room under the chart's
+    /// 256 MiB limit for a few 7 MiB reviews in flight (10,000 would need about 490 MiB).
+    /// The apiserver keeps at most 25 idle connections per replica and opens a few more in
+    /// bursts, so real traffic stays far below it.
+    public var maximumConnections: Int = 2048
     /// After SIGTERM, connections still open after this are closed: in-flight reviews take
     /// microseconds, so only a stuck client is ever cut off, and Kubernetes' default 30 s
     /// termination grace period is never reached.

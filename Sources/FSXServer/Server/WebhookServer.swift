@@ -40,6 +40,7 @@ public struct WebhookServer: Service {
     }
 
     public func run() async throws {
+        warnIfFileLimitIsBelowConnectionLimit()
         let quiesce = ServerQuiescingHelper(group: group)
         let connections = ChannelRegistry()
         let serverChannel: any Channel
@@ -55,7 +56,13 @@ public struct WebhookServer: Service {
                 }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
-                    connections.add(channel)
+                    guard connections.add(channel, limit: configuration.maximumConnections) else {
+                        refused()
+                        // A failed initializer makes NIO close the accepted socket unread.
+                        return channel.eventLoop.makeFailedFuture(ConnectionLimitReached())
+                    }
+                    metrics.connectionOpened()
+                    channel.closeFuture.whenComplete { _ in metrics.connectionClosed() }
                     return initializeConnection(channel)
                 }
                 .bind(host: configuration.host, port: configuration.port)
@@ -105,6 +112,33 @@ public struct WebhookServer: Service {
         logger.info("webhook server stopped")
     }
 
+    /// Counts a connection refused at the limit, and logs the first one and every
+    /// thousandth after it: a flood of refusals must not become a flood of log lines.
+    private func refused() {
+        let total = metrics.connectionRefused()
+        if total == 1 || total % 1000 == 0 {
+            logger.warning(
+                "connection limit reached: closing new connections until some close",
+                metadata: [
+                    "max_connections": "\(configuration.maximumConnections)", "refused_total": "\(total)",
+                ])
+        }
+    }
+
+    /// Each connection takes a file descriptor: with an open-file limit below the connection
+    /// limit, `accept` fails (and NIO backs off for a second) before the limit refuses anything.
+    private func warnIfFileLimitIsBelowConnectionLimit() {
+        guard let limit = FileDescriptorLimit.current(),
+            limit.soft < configuration.maximumConnections + FileDescriptorLimit.reserve
+        else { return }
+        logger.warning(
+            "the open-file limit is below the connection limit; connections past it fail to be accepted",
+            metadata: [
+                "open_file_limit": "\(limit.soft)", "max_connections": "\(configuration.maximumConnections)",
+                "fix": "raise the container's nofile limit or lower --max-connections",
+            ])
+    }
+
     /// TLS with the certificate current at accept time, then ALPN.
     private func initializeConnection(_ channel: any Channel) -> EventLoopFuture<Void> {
         guard let identity = certificates.identity else {
@@ -124,9 +158,14 @@ public struct WebhookServer: Service {
     private func configureHTTP1(_ channel: any Channel) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            // Stops reading while answers wait to be written: a client that pipelines
+            // requests and never reads the answers would otherwise make the server queue
+            // answers in memory for as long as it keeps sending (HostileInputTests).
+            try pipeline.addHandler(BackPressureHandler())
             // Pipelining assistance answers pipelined requests in order and, on quiesce,
             // closes the connection once the response in progress is written.
-            try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+            try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
+            try pipeline.addHandler(HTTPProtocolErrorResponder(metrics: metrics))
             try pipeline.addHandler(makeReviewHandler(isHTTP2Stream: false))
         }
     }
@@ -171,3 +210,6 @@ public struct WebhookServer: Service {
             requestReadTimeout: configuration.timeouts.requestRead)
     }
 }
+
+/// Why a connection accepted above `ServerConfiguration.maximumConnections` was closed.
+struct ConnectionLimitReached: Error {}

@@ -11,13 +11,22 @@ struct RawTLSConnection {
     /// The leaf certificate the server presented.
     let peerCertificate: Certificate
 
-    static func connect(port: Int, caPEM: String, alpn: [String] = ["http/1.1"]) async throws -> RawTLSConnection {
+    /// `receiveBufferSize` pins the socket's receive buffer (no autotuning), for tests of
+    /// a client that reads slowly.
+    static func connect(
+        port: Int, caPEM: String, alpn: [String] = ["http/1.1"], receiveBufferSize: Int? = nil
+    ) async throws -> RawTLSConnection {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         tls.applicationProtocols = alpn
         let context = try NIOSSLContext(configuration: tls)
         let presented = NIOLockedValueBox<NIOSSLCertificate?>(nil)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let receiveBufferSize {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferSize))
+        }
+        let channel =
+            try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = try NIOSSLClientHandler(

@@ -43,6 +43,7 @@ struct TestServer: Sendable {
     static func with<T: Sendable>(
         engine: AdmissionEngine = AdmissionEngine(),
         adjust: (inout ServerConfiguration) -> Void = { _ in },
+        logLevel: Logger.Level = .warning,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let directory = makeDirectory()
@@ -62,7 +63,9 @@ struct TestServer: Sendable {
         adjust(&configuration)
 
         var logger = Logger(label: "fsx-webhook-test")
-        logger.logLevel = .warning
+        // Hostile-input tests pass `.error`: thousands of refused requests would each log a
+        // warning line.
+        logger.logLevel = logLevel
         let application = try WebhookApplication(configuration: configuration, engine: engine, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: application.services.map { .init(service: $0) }, logger: logger))

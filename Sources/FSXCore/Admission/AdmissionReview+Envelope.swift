@@ -1,0 +1,189 @@
+/// The server's decoding of an AdmissionReview: the envelope is parsed as usual, while
+/// `request.object` and `request.oldObject` are built only as far as the decision reads
+/// them (`AdmissionEngine.Route`), and otherwise only validated. On an UPDATE of a Job,
+/// which is allowed unchanged, that is the object's name; on a Job CREATE, its labels,
+/// annotations and pod spec without the env vars; a StorageClass is built whole.
+///
+/// The route depends on the object's own type, which is inside the object, so it is guessed
+/// from `request.kind` and `request.operation` (the apiserver writes them before the object)
+/// and checked once the whole envelope is read; a wrong guess builds the object again.
+/// Everything is validated by the same grammar as `JSONParser`, so a body is refused
+/// exactly when the full parse refuses it.
+extension JSONParser {
+    /// An object of the request, as built during the envelope's parse.
+    struct PartialObject {
+        /// Where the object's `{` is, to build it again for another route.
+        var start: Int
+        /// What was built: what `route` reads, or `nil` when the object was only validated.
+        var value: JSONValue?
+        var route: AdmissionEngine.Route?
+    }
+
+    /// The AdmissionReview with placeholders (empty objects) for the objects in `object`
+    /// and `oldObject`.
+    struct Envelope {
+        var json: JSONValue
+        var object: PartialObject?
+        var oldObject: PartialObject?
+    }
+}
+
+extension JSONParser.Cursor {
+    /// Parses an AdmissionReview, building `request.object` and `request.oldObject` (when
+    /// they are objects) for the route `request.kind` and `request.operation` suggest.
+    /// Depths are those `parseValue` would count, and repeated keys resolve as there: the
+    /// last one wins.
+    mutating func parseEnvelope() throws(JSONParseError) -> JSONParser.Envelope {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "{") else {
+            return JSONParser.Envelope(json: try parseDocument())
+        }
+        var envelope = JSONParser.Envelope(json: .object(JSONObject()))
+        if try !openObject(depth: 1) {
+            let start = members.count
+            repeat {
+                let (name, hash) = keyString(try scanKey())
+                let value: JSONValue
+                if name == "request", index < end, bytes[index] == UInt8(ascii: "{") {
+                    (value, envelope.object, envelope.oldObject) = try parseRequest(depth: 2)
+                } else if name == "request" || AdmissionReview.reviewKeys.contains(name) {
+                    if name == "request" { (envelope.object, envelope.oldObject) = (nil, nil) }
+                    value = try parseValue(depth: 1)
+                } else {
+                    try skipValue(depth: 1)
+                    continue
+                }
+                pushMember(name, hash, value)
+            } while try !endOfMember()
+            envelope.json = .object(popObject(from: start))
+        }
+        skipWhitespace()
+        if index != end {
+            throw JSONParseError(offset: index, reason: "unexpected data after the end of the document")
+        }
+        return envelope
+    }
+
+    private mutating func parseRequest(
+        depth: Int
+    ) throws(JSONParseError) -> (JSONValue, JSONParser.PartialObject?, JSONParser.PartialObject?) {
+        if try openObject(depth: depth) { return (.object(JSONObject()), nil, nil) }
+        var object: JSONParser.PartialObject?
+        var oldObject: JSONParser.PartialObject?
+        var operation = ""
+        var type = ObjectType(group: "", version: "", kind: "")
+        let start = members.count
+        repeat {
+            let (name, hash) = keyString(try scanKey())
+            let isObject = name == "object"
+            let isOldObject = name == "oldObject"
+            let value: JSONValue
+            if isObject || isOldObject, index < end, bytes[index] == UInt8(ascii: "{") {
+                let route = AdmissionEngine.Route(type, operation: .init(operation))
+                var partial = JSONParser.PartialObject(start: index)
+                if isObject {
+                    partial.value = try parseValue(depth: depth, selection: route.objectReads)
+                    partial.route = route
+                    object = partial
+                } else {
+                    if route.readsOldObject {
+                        partial.value = try parseValue(depth: depth)
+                        partial.route = route
+                    } else {
+                        try skipValue(depth: depth)
+                    }
+                    oldObject = partial
+                }
+                value = .object(JSONObject())
+            } else if isObject || isOldObject || AdmissionReview.requestKeys.contains(name) {
+                if isObject { object = nil }
+                if isOldObject { oldObject = nil }
+                value = try parseValue(depth: depth)
+                // Only for the guess: what the request says comes before the objects.
+                if name == "operation", case .string(let text) = value { operation = text }
+                if name == "kind", case .object(let kind) = value {
+                    type = ObjectType(
+                        group: kind["group"]?.stringValue ?? "", version: kind["version"]?.stringValue ?? "",
+                        kind: kind["kind"]?.stringValue ?? "")
+                }
+            } else {
+                // userInfo, resource, options and the like: nothing decides on them.
+                try skipValue(depth: depth)
+                continue
+            }
+            pushMember(name, hash, value)
+        } while try !endOfMember()
+        return (.object(popObject(from: start)), object, oldObject)
+    }
+
+    /// Builds what `selection` reads of the object at `start`, already validated by
+    /// `parseEnvelope`; it lies at depth 3 (root, request, object).
+    mutating func build(at start: Int, _ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        index = start
+        return try parseValue(depth: 2, selection: selection)
+    }
+}
+
+extension AdmissionEngine {
+    /// What `decide` reads to find an object's type.
+    static let typeReads = JSONSelection.members(["apiVersion", "kind"])
+
+    /// What `decide` reads to name an object in messages (`subject(of:kind:request:)`).
+    static let subjectReads = JSONSelection.members([
+        ("apiVersion", .everything), ("kind", .everything),
+        ("metadata", .members(["name", "generateName", "namespace"])),
+    ])
+
+    /// Decodes a review body for `decide`, building of `object` and `oldObject` only what
+    /// the decision reads; the returned request holds just that. A body the full decoding
+    /// refuses is refused with the same error, since it is then decoded fully.
+    func decodeForDecision(
+        _ body: UnsafeRawBufferPointer
+    ) throws(ReviewError) -> (AdmissionReview.Version, AdmissionRequest) {
+        var cursor = JSONParser.Cursor(body)
+        let envelope: JSONParser.Envelope
+        do {
+            envelope = try cursor.parseEnvelope()
+        } catch {
+            return try AdmissionReview.decode(body)
+        }
+        var (version, request) = try AdmissionReview.decode(envelope.json)
+        do throws(JSONParseError) {
+            guard request.object != nil, let object = envelope.object else {
+                // Without an object nothing else is read (DELETE).
+                request.oldObject = nil
+                return (version, request)
+            }
+            let typed: JSONValue
+            if let value = object.value {
+                typed = value
+            } else {
+                typed = try cursor.build(at: object.start, Self.typeReads)
+            }
+            var type = ObjectType(of: typed)
+            if type.kind.isEmpty {
+                type = ObjectType(group: request.group, version: request.version, kind: request.kind)
+            }
+            let route = Route(type, operation: request.operation)
+            if let value = object.value, object.route == route {
+                request.object = value
+            } else {
+                request.object = try cursor.build(at: object.start, route.objectReads)
+            }
+            if !route.readsOldObject {
+                request.oldObject = nil
+            } else if let old = envelope.oldObject, request.oldObject != nil {
+                if let value = old.value {
+                    request.oldObject = value
+                } else {
+                    request.oldObject = try cursor.build(at: old.start, .everything)
+                }
+            }
+            return (version, request)
+        } catch {
+            // Unreachable: the whole body was validated above. Should it ever happen, the
+            // full decoding still answers correctly.
+            return try AdmissionReview.decode(body)
+        }
+    }
+}

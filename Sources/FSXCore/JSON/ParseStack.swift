@@ -1,0 +1,58 @@
+/// A growable stack the parser collects the elements of open arrays and objects on.
+///
+/// Each array or object is built once, at its closing bracket, with exactly its element
+/// count moved (not copied) off the top of the stack: no array grows element by element, and
+/// no element is retained and released on the way. One stack serves the whole document, so
+/// its storage is allocated a handful of times per parse, not once per container.
+///
+/// Not copyable: the parser owns it, and whatever is still on it after an error is freed
+/// with it.
+struct ParseStack<Element>: ~Copyable {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    @inline(__always)
+    mutating func push(_ element: consuming Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    /// The elements from `start` to the top, as an array; the stack shrinks to `start`.
+    @inline(__always)
+    mutating func pop(from start: Int) -> [Element] {
+        let n = count - start
+        guard n > 0 else { return [] }
+        let source = base + start
+        count = start
+        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: source, count: n)
+            initialized = n
+        }
+    }
+
+    /// The element at `index`, which must be below the top.
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        base[index]
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}

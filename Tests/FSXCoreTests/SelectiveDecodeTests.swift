@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+
+@testable import FSXCore
+
+/// The server builds only the parts of a review the decision reads. These tests check that
+/// this changes nothing: the same documents are refused, the parts built are exactly those
+/// of the whole value, and every golden review (and many variants of each) gets the same
+/// response and decision as when the request is decoded whole.
+@Suite struct SelectiveDecodeTests {
+    // MARK: - Selections on any JSON
+
+    /// What a selection should build, worked out from the whole value.
+    static func project(_ value: JSONValue, _ selection: JSONSelection) -> JSONValue {
+        switch (selection, value) {
+        case (.object(let named, let others), .object(let object)):
+            var projected = JSONObject()
+            for member in object.members {
+                guard let inner = named.first(where: { $0.key == member.key })?.selection ?? others else { continue }
+                projected[member.key] = project(member.value, inner)
+            }
+            return .object(projected)
+        case (.array(let element), .array(let elements)):
+            return .array(elements.map { project($0, element) })
+        default:
+            return value
+        }
+    }
+
+    /// A random selection shaped after `value`, naming some keys it has and some it lacks.
+    static func selection(for value: JSONValue, _ random: inout SeededGenerator) -> JSONSelection {
+        let choice = Int.random(in: 0..<4, using: &random)
+        if choice == 0 { return .everything }
+        switch value {
+        case .object(let object):
+            var named: [(String, JSONSelection)] = []
+            for member in object.members where Bool.random(using: &random) {
+                named.append((member.key, selection(for: member.value, &random)))
+            }
+            if Bool.random(using: &random) { named.append((FuzzInputs.string(&random), .everything)) }
+            let others: JSONSelection? =
+                choice == 3 ? selection(for: object.members.first?.value ?? .null, &random) : nil
+            guard case .object(let members, _) = JSONSelection.members(named) else { return .everything }
+            return .object(named: members, others: others)
+        case .array(let elements):
+            return .array(selection(for: elements.first ?? .null, &random))
+        default:
+            // A selection that does not fit the value's type: the value is built whole.
+            return choice == 1 ? .members(["x"]) : .array(.everything)
+        }
+    }
+
+    static func parsed(_ bytes: [UInt8], _ selection: JSONSelection) -> Result<JSONValue, JSONParseError> {
+        bytes.withUnsafeBytes { JSONParser.parseResult($0, selection: selection) }
+    }
+
+    @Test func buildsExactlyTheSelectedPartsAndRefusesWhatTheFullParseRefuses() throws {
+        var random = SeededGenerator(seed: 0x5E1E_C701)
+        var documents = try FuzzInputs.documents().map(\.bytes)
+        for _ in 0..<400 {
+            var generated = FuzzInputs.value(&random)
+            if case .object = generated {} else { generated = ["wrapped": generated] }
+            documents.append(Array(FuzzInputs.text(generated, &random).utf8))
+        }
+        for (index, document) in documents.enumerated() {
+            let whole = try JSONParser.parse(document)
+            for round in 0..<6 {
+                let selection = Self.selection(for: whole, &random)
+                let selected = try Self.parsed(document, selection).get()
+                #expect(selected == Self.project(whole, selection), "document \(index) round \(round)")
+                #expect(
+                    JSONWriter.bytes(selected) == JSONWriter.bytes(Self.project(whole, selection)),
+                    "document \(index) round \(round): member order")
+                let broken = FuzzInputs.mutated(document, &random)
+                let full = broken.withUnsafeBytes { JSONParser.parseResult($0) }
+                switch (Self.parsed(broken, selection), full) {
+                case (.success(let a), .success(let b)): #expect(a == Self.project(b, selection))
+                case (.failure(let a), .failure(let b)): #expect(a == b, "document \(index) round \(round)")
+                case (let a, let b): Issue.record("document \(index) round \(round): selective \(a), full \(b)")
+                }
+            }
+        }
+    }
+
+    @Test func unionReadsWhatEitherSelectionReads() throws {
+        var random = SeededGenerator(seed: 0x5E1E_C702)
+        for round in 0..<500 {
+            var value = FuzzInputs.value(&random)
+            if case .object = value {} else { value = ["wrapped": value] }
+            let a = Self.selection(for: value, &random)
+            let b = Self.selection(for: value, &random)
+            let both = Self.project(value, a.union(b))
+            // Whatever either selection builds, the union builds too, unchanged.
+            #expect(Self.project(both, a) == Self.project(value, a), "round \(round)")
+            #expect(Self.project(both, b) == Self.project(value, b), "round \(round)")
+        }
+    }
+
+    // MARK: - The server path against the full decoding
+
+    struct Outcome: Equatable {
+        var body: [UInt8]
+        var decision: Decision
+    }
+
+    static func full(
+        _ engine: AdmissionEngine, _ body: [UInt8], _ endpoint: AdmissionEngine.Endpoint
+    ) -> Result<Outcome, ReviewError> {
+        Result { () throws(ReviewError) in
+            let (version, request) = try AdmissionReview.decode(body)
+            let reply = engine.review(request, version: version, endpoint: endpoint)
+            return Outcome(body: reply.body, decision: reply.decision)
+        }
+    }
+
+    static func server(
+        _ engine: AdmissionEngine, _ body: [UInt8], _ endpoint: AdmissionEngine.Endpoint
+    ) -> Result<Outcome, ReviewError> {
+        Result { () throws(ReviewError) in
+            let reply = try engine.review(body: body, endpoint: endpoint)
+            return Outcome(body: reply.body, decision: reply.decision)
+        }
+    }
+
+    static func withRequest(_ review: JSONValue, _ change: (inout JSONObject) -> Void) -> JSONValue {
+        guard case .object(var root) = review, case .object(var request)? = root["request"] else { return review }
+        change(&request)
+        root["request"] = .object(request)
+        return .object(root)
+    }
+
+    static func withObject(_ review: JSONValue, _ change: (inout JSONObject) -> Void) -> JSONValue {
+        withRequest(review) { request in
+            guard case .object(var object)? = request["object"] else { return }
+            change(&object)
+            request["object"] = .object(object)
+        }
+    }
+
+    /// Reviews that take every route, guessed right and wrong: other operations and kinds,
+    /// objects whose own type differs from `request.kind` or is missing, objects written
+    /// before the fields the guess uses, repeated keys, and broken bytes.
+    static func variants(of review: JSONValue, _ random: inout SeededGenerator) -> [[UInt8]] {
+        var values: [JSONValue] = [review]
+        for operation in ["CREATE", "UPDATE", "DELETE", "CONNECT", "PATCH"] {
+            values.append(withRequest(review) { $0["operation"] = .string(operation) })
+        }
+        let kinds: [(String, String, String)] = [
+            ("batch", "v1", "Job"), ("storage.k8s.io", "v1", "StorageClass"), ("", "v1", "PersistentVolume"),
+            ("", "v1", "ConfigMap"), ("batch", "v2", "Job"),
+        ]
+        for (group, version, kind) in kinds {
+            let apiVersion = group.isEmpty ? version : "\(group)/\(version)"
+            values.append(
+                withRequest(review) {
+                    $0["kind"] = ["group": .string(group), "version": .string(version), "kind": .string(kind)]
+                })
+            values.append(
+                withObject(review) {
+                    $0["kind"] = .string(kind)
+                    $0["apiVersion"] = .string(apiVersion)
+                })
+        }
+        values.append(
+            withObject(review) {
+                $0["kind"] = nil
+                $0["apiVersion"] = nil
+            })
+        values.append(withObject(review) { $0["kind"] = 7 })
+        values.append(withRequest(review) { $0["object"] = .null })
+        values.append(withRequest(review) { $0["object"] = nil })
+        values.append(withRequest(review) { $0["object"] = "not an object" })
+        values.append(
+            withRequest(review) {
+                $0["oldObject"] = $0["object"]
+                $0["operation"] = "UPDATE"
+            })
+        values.append(withRequest(review) { $0["oldObject"] = [1, 2] })
+        values.append(withRequest(review) { $0["operation"] = 5 })
+        values.append(withRequest(review) { $0["userInfo"] = ["username": "x", "groups": ["a", "b"]] })
+        values.append(
+            withRequest(review) { request in
+                // The objects first: the guess is made before kind and operation are known.
+                request = JSONObject(request.members.reversed())
+            })
+        var bodies = values.map { JSONWriter.bytes($0) }
+        bodies.append(JSONWriter.bytes(review, style: .pretty))
+        let compact = JSONWriter.bytes(review)
+        // Repeated keys: the last one counts, here and in the full decoding.
+        let text = String(decoding: compact, as: UTF8.self)
+        for prefix in [
+            #""object":{"kind":"ConfigMap","apiVersion":"v1"},"operation":"DELETE","#,
+            #""oldObject":{"kind":"StorageClass"},"kind":{"group":"storage.k8s.io","version":"v1","kind":"StorageClass"},"#,
+        ] {
+            bodies.append(Array(text.replacingOccurrences(of: #""request":{"#, with: #""request":{"# + prefix).utf8))
+        }
+        bodies.append(Array((#"{"request":{"uid":"x","object":{"kind":"Job"}},"# + text.dropFirst()).utf8))
+        for _ in 0..<30 { bodies.append(FuzzInputs.mutated(compact, &random)) }
+        return bodies
+    }
+
+    @Test(arguments: GoldenReviewTests.cases)
+    func serverDecodingDecidesAsTheFullDecoding(_ testCase: String) throws {
+        let review = try #require(try GoldenReviewTests.read(testCase, "request.json"))
+        let configuration =
+            try GoldenReviewTests.read(testCase, "config.json").map { try WebhookConfiguration(json: $0) } ?? .testing
+        let engine = AdmissionEngine(configuration: configuration)
+        var random = SeededGenerator(seed: testCase.utf8.reduce(0x5E1E_C703) { $0 &* 31 &+ UInt64($1) })
+        for (index, body) in Self.variants(of: review, &random).enumerated() {
+            for endpoint in [AdmissionEngine.Endpoint.mutate, .validate] {
+                let server = Self.server(engine, body, endpoint)
+                let full = Self.full(engine, body, endpoint)
+                #expect(server == full, "\(testCase) variant \(index) on \(endpoint)")
+            }
+        }
+    }
+
+    @Test func serverDecodingDecidesTheBenchmarkReviewsAsTheFullDecoding() throws {
+        let directory = FuzzInputs.fixtures.appendingPathComponent("bench")
+        let engine = AdmissionEngine(
+            configuration: try WebhookConfiguration(
+                json: try JSONParser.parse(Array(try Data(contentsOf: directory.appendingPathComponent("config.json"))))
+            ))
+        var random = SeededGenerator(seed: 0x5E1E_C704)
+        for name in ["job-review.json", "storageclass-review.json"] {
+            let review = try JSONParser.parse(Array(try Data(contentsOf: directory.appendingPathComponent(name))))
+            for (index, body) in Self.variants(of: review, &random).enumerated() {
+                #expect(
+                    Self.server(engine, body, .mutate) == Self.full(engine, body, .mutate), "\(name) variant \(index)")
+            }
+        }
+    }
+
+    @Test func theJobReviewIsPatchedFromAPartlyBuiltObject() throws {
+        let body = Array(
+            try Data(contentsOf: FuzzInputs.fixtures.appendingPathComponent("bench/job-review.json")))
+        let reply = try AdmissionEngine(configuration: .testing).review(body: body, endpoint: .mutate)
+        #expect(reply.decision.outcome == .patched)
+        // What the decision never reads is not built: env vars and managedFields.
+        let object = try #require(reply.request.object)
+        #expect(object["metadata"]?["managedFields"] == nil)
+        #expect(object["spec"]?["template"]?["spec"]?["containers"]?[0]?["env"] == nil)
+        #expect(object["spec"]?["template"]?["spec"]?["containers"]?[0]?["name"] != nil)
+    }
+}

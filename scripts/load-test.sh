@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# End-to-end load test of the release server over TLS, HTTP/1.1 keep-alive (what the
+# apiserver speaks), next to a bare SwiftNIO TLS responder that answers a fixed `allowed`
+# without reading the body (Benchmarks/EndToEnd). Both run on this machine with fresh
+# certificates; h2load (Debian's nghttp2-client) drives them from the same cores.
+#
+# Prints, per body: req/s of each server and their ratio (throughput at 16 connections);
+# latency percentiles at a fixed rate; and the server's resident memory before and after.
+#
+# usage: scripts/load-test.sh [REQUESTS] [RATE_SECONDS]
+#   REQUESTS      requests per throughput run (default 30000)
+#   RATE_SECONDS  length of the fixed-rate run at 1,000 req/s (default 20; 600 is the soak)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+requests=${1:-30000}
+rate_seconds=${2:-20}
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v h2load >/dev/null || { echo "h2load missing: apt-get install -y nghttp2-client" >&2; exit 2; }
+
+echo "# building release binaries"
+(cd "$root" && swift build -c release --product fsx-webhook 2>&1 | tail -n 1)
+(cd "$root/Benchmarks/EndToEnd" && swift build -c release 2>&1 | tail -n 1)
+server="$root/.build/release/fsx-webhook"
+bare="$root/Benchmarks/EndToEnd/.build/release/BareResponder"
+
+bash "$root/certs/make-certs.sh" --local fsx-webhook load-test "$work/certs" >/dev/null
+
+# Bodies: the README's StorageClass review (~1.3 KB) and the realistic opted-in training Job
+# of the tests (~12 KB: 4 containers x 25 env vars, init container, managedFields,
+# last-applied annotation, tolerations, scheduling gates, instance-type affinity, 2 volumes).
+cp "$root/examples/reviews/review-storageclass.json" "$work/storageclass.json"
+python3 - "$root/Tests/FSXCoreTests/Fixtures/realistic-job.json" "$work/job.json" <<'PY'
+import json, sys
+job = json.load(open(sys.argv[1]))
+review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+    "uid": "0f5c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5",
+    "kind": {"group": "batch", "version": "v1", "kind": "Job"},
+    "resource": {"group": "batch", "version": "v1", "resource": "jobs"},
+    "requestKind": {"group": "batch", "version": "v1", "kind": "Job"},
+    "requestResource": {"group": "batch", "version": "v1", "resource": "jobs"},
+    "name": job["metadata"].get("name", ""), "namespace": job["metadata"].get("namespace", ""),
+    "operation": "CREATE", "userInfo": {"username": "system:serviceaccount:ml:trainer"},
+    "object": job, "oldObject": None, "dryRun": False,
+    "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"}}}
+json.dump(review, open(sys.argv[2], "w"), separators=(",", ":"))
+PY
+
+wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null --cacert "$work/certs/ca.crt" "$1" -X POST -H 'content-type: application/json' -d '{}' && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+
+"$server" serve --config "$root/examples/config.yaml" --tls-cert-file "$work/certs/tls.crt" \
+  --tls-private-key-file "$work/certs/tls.key" --host 127.0.0.1 --port 18443 --metrics-port 19090 \
+  --log-level warning >"$work/server.log" 2>&1 &
+pids+=($!); server_pid=$!
+"$bare" "$work/certs/tls.crt" "$work/certs/tls.key" 18444 >"$work/bare.log" 2>&1 &
+pids+=($!)
+wait_for https://localhost:18443/validate
+wait_for https://localhost:18444/
+rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
+echo "# server RSS at start: $(rss "$server_pid")"
+
+throughput() { # URL BODY -> req/s
+  h2load --h1 -n "$requests" -c 16 -t 1 -d "$2" -H 'content-type: application/json' "$1" 2>&1 |
+    awk '/^finished in/ {gsub(",", "", $4); print $4} /succeeded/ {ok=$0} END {}' | head -n 1
+}
+failures() {
+  h2load --h1 -n 2000 -c 16 -t 1 -d "$2" -H 'content-type: application/json' "$1" 2>&1 | awk '/^requests:/ {print $0}'
+}
+
+printf '\n%-34s %12s %12s %8s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio"
+for body in storageclass job; do
+  path=$([ "$body" = job ] && echo mutate || echo validate)
+  ours=$(throughput "https://localhost:18443/$path" "$work/$body.json")
+  theirs=$(throughput "https://localhost:18444/$path" "$work/$body.json")
+  ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
+  printf '%-34s %12s %12s %8s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" "$ratio"
+done
+echo "# every request answered 200? $(failures https://localhost:18443/mutate "$work/job.json")"
+
+# Fixed rate: 10 clients x 100 req/s = 1,000 req/s for RATE_SECONDS, per-request times from
+# h2load's log (column 3 is the duration in microseconds).
+total=$((1000 * rate_seconds))
+h2load --h1 -n "$total" -c 10 --rps 100 -t 1 -d "$work/job.json" -H 'content-type: application/json' \
+  --log-file "$work/latency.log" https://localhost:18443/mutate >"$work/rate.out" 2>&1
+python3 - "$work/latency.log" "$rate_seconds" <<'PY'
+import sys
+durations = sorted(int(line.split()[2]) for line in open(sys.argv[1]) if line.strip())
+statuses = {}
+for line in open(sys.argv[1]):
+    if line.strip():
+        statuses[line.split()[1]] = statuses.get(line.split()[1], 0) + 1
+def pct(p):
+    return durations[min(len(durations) - 1, int(p / 100 * len(durations)))] / 1000
+print(f"\nfixed rate 1,000 req/s for {sys.argv[2]} s, 12 KB Job reviews: {len(durations)} requests, statuses {statuses}")
+print(f"latency ms: p50 {pct(50):.3f}  p99 {pct(99):.3f}  p99.9 {pct(99.9):.3f}  max {durations[-1]/1000:.3f}")
+PY
+echo "# server RSS after load: $(rss "$server_pid")"
