@@ -24,6 +24,8 @@ root=$(pwd)
 # Swift's crash backtracer reads the stack in ways ASan reports as an underflow, which would
 # bury the real message after a fatalError; libFuzzer prints its own stack trace.
 export SWIFT_BACKTRACE=enable=no
+# Leaks are findings, less the one-time allocations of global initializers.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/scripts/lsan-suppressions.txt:print_suppressions=0}
 
 seconds=${1:-60}
 which=${2:-review}
