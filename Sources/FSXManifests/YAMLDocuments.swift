@@ -141,19 +141,24 @@ struct Converter {
         for (key, node) in explicitKeys where !seen.insert(key).inserted {
             throw ManifestError("line \(Self.line(node)): duplicate key \(JSONWriter.quoted(key))")
         }
-        var object = JSONObject()
+        // Members are collected with a set of the keys taken, then built in one go: setting
+        // them one by one on a JSONObject scans it per key, quadratic in a large mapping.
+        var members: [JSONObject.Member] = []
+        var taken: Set<String> = []
         for (keyNode, valueNode) in mapping {
             if Self.isMergeKey(keyNode) {
                 for source in try mergeSources(valueNode, depth: depth) {
-                    for member in source.members where !seen.contains(member.key) && object[member.key] == nil {
-                        object[member.key] = member.value
+                    for member in source.members where !seen.contains(member.key) && taken.insert(member.key).inserted {
+                        members.append(member)
                     }
                 }
             } else {
-                object[try Self.key(keyNode)] = try value(valueNode, depth: depth + 1)
+                let key = try Self.key(keyNode)
+                taken.insert(key)
+                members.append(JSONObject.Member(key: key, value: try value(valueNode, depth: depth + 1)))
             }
         }
-        return object
+        return JSONObject(members)
     }
 
     mutating func mergeSources(_ node: Node, depth: Int) throws(ManifestError) -> [JSONObject] {

@@ -22,6 +22,10 @@ public enum YAMLEmitter {
         values.map(document).joined(separator: "---\n")
     }
 
+    /// The longest key written in the implicit `key: value` form; YAML 1.2 §7.4 limits an
+    /// implicit key to 1024 characters, the `:` included.
+    static let maximumImplicitKeyLength = 1000
+
     /// The scalar text for a string: plain when safe, quoted otherwise (never a block).
     public static func quotedIfNeeded(_ string: String) -> String {
         isPlainSafe(string) ? string : doubleQuoted(string)
@@ -160,9 +164,17 @@ public enum YAMLEmitter {
         }
 
         mutating func mapping(_ object: JSONObject, indent: Int, indentFirst: Bool) {
+            let pad = String(repeating: " ", count: indent)
             for (index, member) in object.members.enumerated() {
-                if index > 0 || indentFirst { out += String(repeating: " ", count: indent) }
-                out += YAMLEmitter.quotedIfNeeded(member.key) + ":"
+                if index > 0 || indentFirst { out += pad }
+                let key = YAMLEmitter.quotedIfNeeded(member.key)
+                if key.unicodeScalars.count > YAMLEmitter.maximumImplicitKeyLength {
+                    // YAML (and libyaml) end an implicit key after 1024 characters, so a
+                    // longer one is written as an explicit `? key` / `: value` pair.
+                    out += "? " + key + "\n" + pad + ":"
+                } else {
+                    out += key + ":"
+                }
                 switch member.value {
                 case .object(let child) where !child.isEmpty:
                     out += "\n"

@@ -70,6 +70,27 @@ struct YAMLEmitterTests {
         #expect(YAMLEmitter.quotedIfNeeded(value) == value)
     }
 
+    /// YAML ends an implicit key after 1024 characters; longer keys must still read back,
+    /// whatever their value (found by Fuzz/ManifestFuzzer: a 1,160-character plain key).
+    @Test(arguments: [999, 1000, 1001, 1024, 1025, 5000])
+    func writesLongKeysSoTheyReadBack(_ length: Int) throws {
+        let keys = [
+            String(repeating: "k", count: length),
+            "b " + String(repeating: "- ", count: length / 2),
+            String(repeating: "é: ", count: length / 3),
+        ]
+        for key in keys {
+            let value = JSONValue.object(
+                JSONObject([
+                    .init(key: key, value: "v"),
+                    .init(key: "m", value: .object(JSONObject([.init(key: key, value: 1)]))),
+                    .init(key: key + "2", value: ["a": [1, 2]]), .init(key: key + "3", value: [[key: nil]]),
+                ]))
+            let emitted = YAMLEmitter.document(value)
+            #expect(try YAMLDocuments.parseSingle(emitted) == value, "\(emitted.prefix(200))")
+        }
+    }
+
     @Test func keepsKeyOrderAndNumberText() {
         let object: JSONValue = [
             "zeta": .number("1.0"), "alpha": .number("2.50"), "flag": false, "none": .null,

@@ -129,20 +129,29 @@ public enum AdmissionReview {
     }
 
     /// Warning texts as the apiserver will keep them: no control characters (it drops such
-    /// warnings whole), no duplicates (it merges them anyway), in a stable order.
+    /// warnings whole), no duplicates (it merges them anyway), in a stable order, and at most
+    /// `warningsShown` lines and a count of the rest (it cuts warnings past 4096 characters
+    /// in all, so more would only grow the response).
     public static func warningLines(_ warnings: [Violation]) -> [String] {
         var seen: Set<String> = []
         var lines: [String] = []
+        var more = 0
         for warning in warnings {
             let clean = String(
                 String.UnicodeScalarView(
                     warning.message.unicodeScalars.map {
                         $0.value < 0x20 || $0.value == 0x7F ? " " : $0
                     }))
-            if seen.insert(clean).inserted { lines.append(clean) }
+            guard seen.insert(clean).inserted else { continue }
+            if lines.count < warningsShown { lines.append(clean) } else { more += 1 }
         }
+        if more > 0 { lines.append("and \(more) more warnings") }
         return lines
     }
+
+    /// How many warning lines a response carries at most; 20 lines of up to 120 characters
+    /// stay under the apiserver's 4096.
+    public static let warningsShown = 20
 }
 
 /// A request the server cannot judge: not JSON, not an AdmissionReview, no request.

@@ -52,9 +52,16 @@ public struct Decision: Sendable, Equatable {
     /// The denial message for `status.message`: the subject, then every reason.
     /// One line, reasons separated by "; ", so it reads whole after kubectl's
     /// `admission webhook "..." denied the request: ` prefix.
+    /// Past `reasonsShown` reasons the rest are counted, so a hostile object with a
+    /// hundred thousand wrong fields gets a message of a few KiB, not of tens of MiB.
     public var denialMessage: String {
         guard !denials.isEmpty else { return "" }
         let count = denials.count == 1 ? "1 problem" : "\(denials.count) problems"
-        return "\(subject) has \(count): " + denials.map(\.message).joined(separator: "; ")
+        var reasons = denials.prefix(Self.reasonsShown).map(\.message)
+        if denials.count > Self.reasonsShown { reasons.append("and \(denials.count - Self.reasonsShown) more") }
+        return "\(subject) has \(count): " + reasons.joined(separator: "; ")
     }
+
+    /// How many denial reasons the message spells out; kubectl prints the message as one line.
+    public static let reasonsShown = 20
 }

@@ -46,6 +46,19 @@ public struct Violation: Sendable, Hashable {
 }
 
 extension Violation {
+    /// How many items of one list (unknown names, unknown options) get a violation each;
+    /// the rest are counted in one more. Hostile objects carry lists of hundreds of
+    /// thousands, and one line each would cost a suggestion search per item and a response
+    /// of tens of MiB, while the apiserver shows only the first 4 KiB of warnings anyway.
+    public static let reportedPerList = 10
+
+    /// Values quoted and joined with ", ", the first `limit` only, then how many more.
+    public static func quotedList(_ values: [String], limit: Int = 20) -> String {
+        var text = values.prefix(limit).map { quote($0) }.joined(separator: ", ")
+        if values.count > limit { text += ", and \(values.count - limit) more" }
+        return text
+    }
+
     /// A user-supplied value quoted for a message: JSON-escaped (so no control character or
     /// newline reaches a warning, which the apiserver would drop) and shortened when long.
     public static func quote(_ value: String, limit: Int = 48) -> String {

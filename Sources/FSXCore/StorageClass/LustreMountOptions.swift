@@ -43,6 +43,9 @@ enum LustreMountOptions {
             return
         }
         var locking: [String] = []
+        // Past `Violation.reportedPerList` unknown options the rest are counted in one line:
+        // each line costs a suggestion search.
+        var unknown = 0
         for (index, item) in list.enumerated() {
             let itemField = "\(field)[\(index)]"
             guard case .string(let text) = item else {
@@ -61,6 +64,8 @@ enum LustreMountOptions {
                 }
                 if reported || isKnown(option, name: name) { continue }
                 reported = true
+                unknown += 1
+                if unknown > Violation.reportedPerList { continue }
                 let hint =
                     Suggestion.nearest(to: String(name), among: known).map { "did you mean \($0)?" }
                     ?? "check mount.lustre(8)"
@@ -70,6 +75,13 @@ enum LustreMountOptions {
                         "\(itemField): \(Violation.quote(String(option), limit: 32)) is not a Lustre or mount option, "
                             + "so mounts may fail; \(hint)"))
             }
+        }
+        if unknown > Violation.reportedPerList {
+            violations.append(
+                .warn(
+                    "mount-options", field,
+                    "\(field): \(unknown - Violation.reportedPerList) more entries are not Lustre or mount options, "
+                        + "so mounts may fail; check mount.lustre(8)"))
         }
         if locking.count > 1 {
             violations.append(

@@ -32,6 +32,10 @@ struct StorageClassParameters {
         self.init()
         var hasLegacyFSType = false
         var hasPrefixedFSType = false
+        // Past `Violation.reportedPerList` unknown or reserved keys, the rest are counted in
+        // one line each: every line costs a suggestion search.
+        var unknownKeys = 0
+        var reservedKeys = 0
         for member in object.members {
             let key = member.key
             let known = FSxParameter(key: key)
@@ -46,13 +50,39 @@ struct StorageClassParameters {
                 let suffix = key.dropFirst(FSxValues.reservedPrefix.utf8.count)
                 if suffix == "fstype" { hasPrefixedFSType = true }
                 if !FSxValues.reservedSuffixes.contains(where: { $0 == suffix }) {
-                    violations.append(Self.reservedViolation(key: key, suffix: String(suffix)))
+                    reservedKeys += 1
+                    if reservedKeys <= Violation.reportedPerList {
+                        violations.append(Self.reservedViolation(key: key, suffix: String(suffix)))
+                    }
                 }
                 continue
             }
             if key == "fstype" { hasLegacyFSType = true }
             if FSxValues.deprecatedProvisionerKeys.contains(key) { continue }
-            violations.append(Self.unknownViolation(key: key, policy: unknownParameters))
+            unknownKeys += 1
+            if unknownKeys <= Violation.reportedPerList {
+                violations.append(Self.unknownViolation(key: key, policy: unknownParameters))
+            }
+        }
+        if reservedKeys > Violation.reportedPerList {
+            violations.append(
+                .deny(
+                    "csi-reserved", "parameters",
+                    "parameters: \(reservedKeys - Violation.reportedPerList) more keys under \(FSxValues.reservedPrefix) "
+                        + "are unknown to the external-provisioner, so every claim of this class fails; remove them"))
+        }
+        if unknownKeys > Violation.reportedPerList {
+            let more = "parameters: \(unknownKeys - Violation.reportedPerList) more unknown keys"
+            switch unknownParameters {
+            case .warn:
+                violations.append(
+                    .warn("unknown-parameter", "parameters", "\(more), ignored by the FSx driver; remove them"))
+            case .deny:
+                violations.append(
+                    .deny(
+                        "unknown-parameter", "parameters",
+                        "\(more); this webhook is configured to refuse unknown keys; remove them"))
+            }
         }
         if hasLegacyFSType && hasPrefixedFSType {
             violations.append(

@@ -4,16 +4,22 @@ public enum Suggestion {
     /// a case-insensitive match, or an edit distance of at most a third of the word (min 2).
     public static func nearest(to word: String, among candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
+        let length = lowered.unicodeScalars.count
+        let allowed = max(2, word.count / 3)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
-            if candidate.lowercased() == lowered { return candidate }
-            let distance = editDistance(lowered, candidate.lowercased())
+            let other = candidate.lowercased()
+            if other == lowered { return candidate }
+            // The distance is at least the difference in length, so a candidate that far off
+            // can never be suggested; skipping it keeps a hostile 3 MiB key from costing
+            // (key length × candidate length) per candidate.
+            if abs(other.unicodeScalars.count - length) > allowed { continue }
+            let distance = editDistance(lowered, other)
             if best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.name) {
                 best = (candidate, distance)
             }
         }
         guard let best else { return nil }
-        let allowed = max(2, word.count / 3)
         return best.distance <= allowed ? best.name : nil
     }
 

@@ -82,7 +82,8 @@ struct PodSpecMutation {
     /// The containers that get mounts: the named ones, or every regular container.
     func targets(named names: [String]?) -> [Container] {
         guard let names else { return containers.filter { !$0.isInit } }
-        return containers.filter { names.contains($0.name) }
+        let wanted = Set(names)
+        return containers.filter { wanted.contains($0.name) }
     }
 
     /// Adds the volumes, then the mounts, each only where missing. A pod spec with none of

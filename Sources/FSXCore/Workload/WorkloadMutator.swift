@@ -114,21 +114,26 @@ public enum WorkloadMutator {
     /// Launcher replica alone, and each pod spec mounts into the named containers it has.
     static func checkContainerNames(_ names: [String]?, in pods: [PodSpecMutation], findings: inout WorkloadFindings) {
         guard let names, !pods.isEmpty else { return }
+        // Sets beside the ordered lists: names and containers both come from the object, and
+        // a scan per name makes a hostile 7 MiB Job quadratic.
         var regular: [String] = []
         var initial: [String] = []
+        var regularSet: Set<String> = []
+        var initialSet: Set<String> = []
         for container in pods.lazy.flatMap(\.containers) {
             if container.isInit {
-                if !initial.contains(container.name) { initial.append(container.name) }
-            } else if !regular.contains(container.name) {
+                if initialSet.insert(container.name).inserted { initial.append(container.name) }
+            } else if regularSet.insert(container.name).inserted {
                 regular.append(container.name)
             }
         }
         let owner = pods.count == 1 ? "its pod template does not have" : "none of its pod templates has"
-        for name in names where !regular.contains(name) && !initial.contains(name) {
+        let unknown = names.filter { !regularSet.contains($0) && !initialSet.contains($0) }
+        for name in unknown.prefix(Violation.reportedPerList) {
             // Quoted: these names come from the object and have not been validated yet.
-            var listing = "containers: \(regular.map { Violation.quote($0) }.joined(separator: ", "))"
+            var listing = "containers: \(Violation.quotedList(regular))"
             if !initial.isEmpty {
-                listing += "; init containers: \(initial.map { Violation.quote($0) }.joined(separator: ", "))"
+                listing += "; init containers: \(Violation.quotedList(initial))"
             }
             let fix =
                 Suggestion.nearest(to: name, among: regular + initial).map { "did you mean \(Violation.quote($0))?" }
@@ -136,6 +141,12 @@ public enum WorkloadMutator {
             findings.deny(
                 .containerUnknown, WorkloadOptions.containersPointer,
                 "\(findings.subject) names container \(Violation.quote(name)), which \(owner) (\(listing)); \(fix)"
+            )
+        }
+        if unknown.count > Violation.reportedPerList {
+            findings.deny(
+                .containerUnknown, WorkloadOptions.containersPointer,
+                "\(findings.subject) names \(unknown.count - Violation.reportedPerList) more containers, which \(owner); list only its containers"
             )
         }
     }

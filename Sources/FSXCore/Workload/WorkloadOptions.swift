@@ -77,6 +77,9 @@ struct WorkloadOptions {
             return [:]
         }
         var ours: [String: String] = [:]
+        // Past `Violation.reportedPerList` unknown keys the rest are counted in one warning:
+        // each costs a suggestion search.
+        var unknown = 0
         for member in annotations.members {
             guard case .string(let text) = member.value else {
                 findings.wrongType(annotationsPointer.appending(member.key), found: member.value, expected: "a string")
@@ -85,13 +88,22 @@ struct WorkloadOptions {
             guard member.key.hasPrefix(prefix) else { continue }
             if Self.annotations.contains(member.key) {
                 ours[member.key] = text
-            } else {
+                continue
+            }
+            unknown += 1
+            if unknown <= Violation.reportedPerList {
                 let hint =
                     Suggestion.nearest(to: member.key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
                 findings.warn(
                     .annotationUnknown, annotationsPointer.appending(member.key),
                     "\(Violation.quote(member.key)) is not an fsx-webhook annotation, ignored\(hint)")
             }
+        }
+        if unknown > Violation.reportedPerList {
+            findings.warn(
+                .annotationUnknown, annotationsPointer,
+                "\(unknown - Violation.reportedPerList) more \(prefix) annotations are not fsx-webhook annotations, ignored"
+            )
         }
         return ours
     }
@@ -109,11 +121,15 @@ struct WorkloadOptions {
             names = Self.names(in: configuration.defaultVolumes)
         }
         requestedVolumes = names
+        var unknown = 0
         for name in names {
             if let volume = configuration.volume(named: name) {
                 volumes.append(volume)
                 continue
             }
+            // Past `Violation.reportedPerList` unknown names, the rest are counted in one line.
+            unknown += 1
+            if unknown > Violation.reportedPerList { continue }
             let configured = configuration.volumes.map(\.name)
             let origin =
                 volumesFromAnnotation
@@ -130,6 +146,12 @@ struct WorkloadOptions {
             }
             findings.deny(
                 .volumeUnknown, Self.volumesPointer, "\(findings.subject) \(origin), which is not configured \(fix)")
+        }
+        if unknown > Violation.reportedPerList {
+            findings.deny(
+                .volumeUnknown, Self.volumesPointer,
+                "\(findings.subject) asks for \(unknown - Violation.reportedPerList) more volumes that are not configured; "
+                    + "name only configured volumes")
         }
     }
 
@@ -171,8 +193,11 @@ struct WorkloadOptions {
     }
 
     static func names(in list: [String]) -> [String] {
+        // A set, not `result.contains`: the list comes from the object, and a scan per item
+        // makes a 7 MiB annotation of names quadratic.
+        var seen: Set<String> = []
         var result: [String] = []
-        for item in list where !item.isEmpty && !result.contains(item) { result.append(item) }
+        for item in list where !item.isEmpty && seen.insert(item).inserted { result.append(item) }
         return result
     }
 
