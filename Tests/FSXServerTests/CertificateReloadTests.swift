@@ -43,9 +43,8 @@ struct CertificateReloadTests {
                 load.addTask {
                     while !stop.load(ordering: .relaxed) {
                         do {
-                            let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
-                            let reply = try await connection.exchange(
-                                [(Self.rawRequest(body), .zero)], until: isCompleteResponse)
+                            let reply = try await RawTLSConnection.reviewOnNewConnection(
+                                port: server.port, caPEM: server.caPEM, body: body)
                             if reply.hasPrefix("HTTP/1.1 200") {
                                 succeeded.wrappingIncrement(ordering: .relaxed)
                             } else {

@@ -118,3 +118,13 @@ func isCompleteResponse(_ text: String) -> Bool {
     else { return false }
     return text[split.upperBound...].utf8.count >= length
 }
+
+extension RawTLSConnection {
+    /// One review on a connection of its own: a fresh TLS handshake, so it meets the
+    /// certificate in use at that moment. Returns the whole HTTP/1.1 reply.
+    static func reviewOnNewConnection(port: Int, caPEM: String, body: [UInt8]) async throws -> String {
+        let connection = try await connect(port: port, caPEM: caPEM)
+        return try await connection.exchange(
+            [(CertificateReloadTests.rawRequest(body), .zero)], until: isCompleteResponse)
+    }
+}
