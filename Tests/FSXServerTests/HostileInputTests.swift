@@ -421,9 +421,8 @@ struct HostileInputTests {
             var slowest = Duration.zero
             for attempt in 0..<5 {
                 let start = ContinuousClock.now
-                let connection = try await RawTLSConnection.connect(port: server.port, caPEM: server.caPEM)
-                let reply = try await connection.exchange(
-                    [(CertificateReloadTests.rawRequest(body), .zero)], until: isCompleteResponse)
+                let reply = try await RawTLSConnection.reviewOnNewConnection(
+                    port: server.port, caPEM: server.caPEM, body: body)
                 let elapsed = ContinuousClock.now - start
                 #expect(reply.hasPrefix("HTTP/1.1 200"), "attempt \(attempt)")
                 #expect(elapsed < .seconds(1), "attempt \(attempt) took \(elapsed)")
