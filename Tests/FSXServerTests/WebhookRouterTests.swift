@@ -65,6 +65,17 @@ struct WebhookRouterTests {
         }
     }
 
+    @Test(arguments: [
+        ("application/json", true), ("APPLICATION/JSON", true), (" application/json\t; charset=utf-8", true),
+        ("application/json;", true), ("Application/Json ; q=1", true), ("application/jsonx", false),
+        ("application/jso", false), ("application/json-patch+json", false), ("text/json", false), ("", false),
+        (" ; charset=utf-8", false), ("application\u{2215}json", false), ("applicatİon/json", false),
+        ("application/\u{212A}son", false),
+    ])
+    func recognisesJSONContentTypes(_ contentType: String, _ isJSON: Bool) {
+        #expect(WebhookRouter.isJSON(contentType: contentType) == isJSON)
+    }
+
     @Test func methodNotAllowedNamesPOST() {
         let response = router.route(method: .GET, target: "/mutate", contentType: nil, contentLength: nil, body: [])
         #expect(response.extraHeaders.contains { $0.name == "allow" && $0.value == "POST" })

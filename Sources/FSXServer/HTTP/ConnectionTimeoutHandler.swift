@@ -10,6 +10,12 @@ import NIOTLS
 /// outbound user events, because only the HTTP layer knows where requests begin and end.
 /// Once ALPN picks HTTP/2 it removes itself: the HTTP/2 connection manager and the
 /// per-stream deadline of `ReviewHandler` take over.
+///
+/// Each state change only moves a deadline: scheduling and cancelling an event-loop timer
+/// twice per request (allocations, a lock, a timerfd update) cost more than a clock read.
+/// One timer per connection fires at the deadline or earlier, and re-arms itself when the
+/// deadline has moved on; it is never scheduled further than the shortest timeout ahead,
+/// so a state change never needs to bring it forward.
 final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -32,11 +38,19 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     private let timeouts: ServerConfiguration.Timeouts
+    /// The furthest ahead the timer is ever scheduled (see the type's comment).
+    private let timerHorizon: TimeAmount
     private var state = State.handshaking
+    /// When the connection is closed if nothing changes; `nil` while a response is being
+    /// prepared (the server, not the client, is the one to make progress then).
+    private var deadline: NIODeadline?
     private var timer: Scheduled<Void>?
+    /// When `timer` fires; at or before `deadline` whenever both are set.
+    private var timerFiresAt = NIODeadline.distantFuture
 
     init(timeouts: ServerConfiguration.Timeouts) {
         self.timeouts = timeouts
+        self.timerHorizon = min(timeouts.requestRead, timeouts.idle)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -49,13 +63,11 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        disarm()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        disarm()
         context.fireChannelInactive()
     }
 
@@ -99,8 +111,9 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         switch event {
         case is RequestReceived:
             state = .answering(moreArrived: false)
-            timer?.cancel()
-            timer = nil
+            // The timer stays scheduled: it finds no deadline when it fires, and the next
+            // `arm` within the horizon reuses it.
+            deadline = nil
             promise?.succeed()
         case is ResponseSent:
             if case .answering(moreArrived: true) = state {
@@ -117,10 +130,39 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     private func arm(context: ChannelHandlerContext, after delay: TimeAmount) {
-        timer?.cancel()
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            loopBound.value.close(promise: nil)
+        let now = NIODeadline.now()
+        let newDeadline = now + delay
+        deadline = newDeadline
+        if timer == nil || newDeadline < timerFiresAt {
+            schedule(context: context, at: min(newDeadline, now + timerHorizon))
         }
+    }
+
+    private func schedule(context: ChannelHandlerContext, at when: NIODeadline) {
+        timer?.cancel()
+        timerFiresAt = when
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: when) {
+            loopBound.value.handler.timerFired(context: loopBound.value.context)
+        }
+    }
+
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        timerFiresAt = .distantFuture
+        guard let deadline else { return }
+        let now = NIODeadline.now()
+        if now >= deadline {
+            context.close(promise: nil)
+        } else {
+            schedule(context: context, at: min(deadline, now + timerHorizon))
+        }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+        timerFiresAt = .distantFuture
+        deadline = nil
     }
 }

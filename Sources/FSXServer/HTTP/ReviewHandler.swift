@@ -41,6 +41,8 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let requestReadTimeout: TimeAmount
     private var state = State.idle
     private var body = ByteBuffer()
+    /// The declared length of the body being collected, or a default for a chunked one.
+    private var expectedBodySize = 0
     private var deadline: Scheduled<Void>?
 
     init(
@@ -89,7 +91,14 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                     state = .closing(discardBudget: router.maximumBodySize)
                     return
                 }
-                body.writeBuffer(&chunk)
+                if body.readableBytes == 0 {
+                    // Usually the whole body arrives in one part: keep it rather than copy it.
+                    body = chunk
+                } else {
+                    body.reserveCapacity(
+                        minimumWritableBytes: max(chunk.readableBytes, expectedBodySize - body.readableBytes))
+                    body.writeBuffer(&chunk)
+                }
             case .closing(let budget):
                 let left = budget - chunk.readableBytes
                 state = .closing(discardBudget: left)
@@ -103,7 +112,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch state {
             case .receiving(let exchange, let endpoint):
                 let response = router.review(endpoint, body: body.readableBytesView)
-                body.clear()
+                body = ByteBuffer()
                 notifyRequestReceived(context: context)
                 state = .idle
                 respond(response, to: exchange, context: context)
@@ -140,9 +149,11 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context.writeAndFlush(
                     wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
-            // Sized from the declared length when there is one (already checked against the
-            // limit), so a large review is copied into one buffer without regrowing it.
-            body = context.channel.allocator.buffer(capacity: min(contentLength ?? 16 * 1024, router.maximumBodySize))
+            // The first part of the body is kept as it is; when more parts follow, the buffer
+            // grows to the declared length (already checked against the limit) at once, so a
+            // large review is copied into one buffer without regrowing it.
+            body = ByteBuffer()
+            expectedBodySize = min(contentLength ?? 16 * 1024, router.maximumBodySize)
             state = .receiving(exchange, endpoint)
         case .refuse(var response):
             if !isHTTP2Stream, Self.expectsContinue(head) {
@@ -177,30 +188,32 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 .head(HTTPResponseHead(version: exchange.head.version, status: response.status, headers: headers))),
             promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        guard !keepAlive else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            log(response, exchange: exchange, elapsed: elapsed)
+            return
+        }
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        if !keepAlive {
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            if response.closeConnection && isHTTP2Stream {
-                // An HTTP/2 stream closed before the client's END_STREAM is reset (CANCEL),
-                // and clients drop a response that arrives with a reset: the 413 would be
-                // lost. The stream stays open while `.closing` drops the rest of the body,
-                // and closes at its end, past the budget, or at the stream's deadline.
-            } else if response.closeConnection {
-                // Refused unread: closing at once while the client is still uploading would
-                // make the kernel answer its next bytes with a reset, which can destroy the
-                // 413 before the client reads it. Read and drop the rest of the body (see
-                // `.closing`), and close after a short linger at the latest.
-                written.futureResult.whenComplete { _ in
-                    loopBound.value.eventLoop.scheduleTask(in: Self.refusedBodyLinger) {
-                        loopBound.value.close(promise: nil)
-                    }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        if response.closeConnection && isHTTP2Stream {
+            // An HTTP/2 stream closed before the client's END_STREAM is reset (CANCEL),
+            // and clients drop a response that arrives with a reset: the 413 would be
+            // lost. The stream stays open while `.closing` drops the rest of the body,
+            // and closes at its end, past the budget, or at the stream's deadline.
+        } else if response.closeConnection {
+            // Refused unread: closing at once while the client is still uploading would
+            // make the kernel answer its next bytes with a reset, which can destroy the
+            // 413 before the client reads it. Read and drop the rest of the body (see
+            // `.closing`), and close after a short linger at the latest.
+            written.futureResult.whenComplete { _ in
+                loopBound.value.eventLoop.scheduleTask(in: Self.refusedBodyLinger) {
+                    loopBound.value.close(promise: nil)
                 }
-            } else {
-                written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
             }
+        } else {
+            written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
         }
-
         log(response, exchange: exchange, elapsed: elapsed)
     }
 
