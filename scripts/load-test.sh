@@ -9,7 +9,10 @@
 #
 # usage: scripts/load-test.sh [REQUESTS] [RATE_SECONDS]
 #   REQUESTS      requests per throughput run (default 30000)
-#   RATE_SECONDS  length of the fixed-rate run at 1,000 req/s (default 20; 600 is the soak)
+#   RATE_SECONDS  length of each fixed-rate run at 1,000 req/s (default 20; 600 is the soak)
+# environment:
+#   RATE_CONNECTIONS  connection counts of the fixed-rate runs (default "1 10"); the soak is
+#                     RATE_CONNECTIONS=10 scripts/load-test.sh 30000 600
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests=${1:-30000}
@@ -56,36 +59,57 @@ wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null --cacert "$work/cert
   --log-level warning >"$work/server.log" 2>&1 &
 pids+=($!); server_pid=$!
 "$bare" "$work/certs/tls.crt" "$work/certs/tls.key" 18444 >"$work/bare.log" 2>&1 &
-pids+=($!)
+pids+=($!); bare_pid=$!
 wait_for https://localhost:18443/validate
 wait_for https://localhost:18444/
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
 echo "# server RSS at start: $(rss "$server_pid")"
 
-throughput() { # URL BODY -> req/s
-  h2load --h1 -n "$requests" -c 16 -t 1 -d "$2" -H 'content-type: application/json' "$1" 2>&1 |
-    awk '/^finished in/ {gsub(",", "", $4); print $4} /succeeded/ {ok=$0} END {}' | head -n 1
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system CPU time, in 1/100 s
+throughput() { # URL BODY PID -> "req/s µs-of-server-CPU-per-request"
+  local before after rate
+  before=$(ticks "$3")
+  rate=$(h2load --h1 -n "$requests" -c 16 -t 1 -d "$2" -H 'content-type: application/json' "$1" 2>&1 |
+    awk '/^finished in/ {gsub(",", "", $4); print $4}' | head -n 1)
+  after=$(ticks "$3")
+  echo "$rate $(((after - before) * 10000 / requests))"
 }
 failures() {
   h2load --h1 -n 2000 -c 16 -t 1 -d "$2" -H 'content-type: application/json' "$1" 2>&1 | awk '/^requests:/ {print $0}'
 }
 
-printf '\n%-34s %12s %12s %8s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio"
+# Server CPU per request (user + system time of the server process over the run, divided by
+# the requests) is printed next to the rate: on a shared machine it moves less than req/s.
+printf '\n%-34s %12s %12s %8s %16s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio" \
+  "CPU µs/request"
 for body in storageclass job; do
   path=$([ "$body" = job ] && echo mutate || echo validate)
-  ours=$(throughput "https://localhost:18443/$path" "$work/$body.json")
-  theirs=$(throughput "https://localhost:18444/$path" "$work/$body.json")
+  read -r ours ours_cpu < <(throughput "https://localhost:18443/$path" "$work/$body.json" "$server_pid")
+  read -r theirs theirs_cpu < <(throughput "https://localhost:18444/$path" "$work/$body.json" "$bare_pid")
   ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
-  printf '%-34s %12s %12s %8s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" "$ratio"
+  printf '%-34s %12s %12s %8s %16s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" \
+    "$ratio" "$ours_cpu vs $theirs_cpu"
 done
 echo "# every request answered 200? $(failures https://localhost:18443/mutate "$work/job.json")"
 
 # Fixed rate: 10 clients x 100 req/s = 1,000 req/s for RATE_SECONDS, per-request times from
 # h2load's log (column 3 is the duration in microseconds).
 total=$((1000 * rate_seconds))
-h2load --h1 -n "$total" -c 10 --rps 100 -t 1 -d "$work/job.json" -H 'content-type: application/json' \
-  --log-file "$work/latency.log" https://localhost:18443/mutate >"$work/rate.out" 2>&1
-python3 - "$work/latency.log" "$rate_seconds" <<'PY'
+# h2load paces each connection on its own timer, and the timers of connections opened
+# together fire together: 10 connections x 100 req/s arrive as bursts of 10 every 10 ms, the
+# last of each burst queued behind nine reviews. One connection at 1,000 req/s is evenly
+# spaced. The apiserver's calls are neither; both are run and printed (RATE_CONNECTIONS).
+for connections in ${RATE_CONNECTIONS:-1 10}; do
+  rm -f "$work/rss.txt" "$work/latency.log"
+  # RSS sampled ten times over the run (every minute of the 10-minute soak), to show growth.
+  sample_every=$(((rate_seconds + 9) / 10))
+  (while sleep "$sample_every"; do rss "$server_pid" | awk '{printf "%s ", $1}' >>"$work/rss.txt"; done) &
+  sampler=$!
+  h2load --h1 -n "$total" -c "$connections" --rps $((1000 / connections)) -t 1 -d "$work/job.json" \
+    -H 'content-type: application/json' --log-file "$work/latency.log" https://localhost:18443/mutate \
+    >"$work/rate.out" 2>&1
+  kill "$sampler" 2>/dev/null || true
+  python3 - "$work/latency.log" "$rate_seconds" "$connections" <<'PY'
 import sys
 durations = sorted(int(line.split()[2]) for line in open(sys.argv[1]) if line.strip())
 statuses = {}
@@ -94,7 +118,11 @@ for line in open(sys.argv[1]):
         statuses[line.split()[1]] = statuses.get(line.split()[1], 0) + 1
 def pct(p):
     return durations[min(len(durations) - 1, int(p / 100 * len(durations)))] / 1000
-print(f"\nfixed rate 1,000 req/s for {sys.argv[2]} s, 12 KB Job reviews: {len(durations)} requests, statuses {statuses}")
+connections = int(sys.argv[3])
+print(f"\nfixed rate 1,000 req/s for {sys.argv[2]} s on {connections} connection(s) x {1000 // connections} req/s,"
+      f" 12 KB Job reviews: {len(durations)} requests, statuses {statuses}")
 print(f"latency ms: p50 {pct(50):.3f}  p99 {pct(99):.3f}  p99.9 {pct(99.9):.3f}  max {durations[-1]/1000:.3f}")
 PY
+  echo "# server RSS (MiB) every ${sample_every} s during the run: $(cat "$work/rss.txt" 2>/dev/null)"
+done
 echo "# server RSS after load: $(rss "$server_pid")"
