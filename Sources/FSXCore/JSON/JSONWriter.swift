@@ -256,58 +256,64 @@ struct ByteWriter: ~Copyable {
     mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         // Room for every byte once and both quotes; each escape makes room for itself
-        // and the rest again, so the stores below need no check.
+        // and the rest again, so the stores below need no check, and the positions, bounded
+        // by that room, cannot overflow. The position is kept in a local: `count` is memory
+        // behind `inout`.
         reserve(n + 2)
-        base[count] = UInt8(ascii: "\"")
-        count += 1
+        var out = base
+        var o = count
+        out[o] = UInt8(ascii: "\"")
+        o &+= 1
         var index = 0
         while index < n {
-            if n - index >= 8 {
+            if n &- index >= 8 {
                 let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 let special = JSONParser.Cursor.escapedBytes(UInt64(littleEndian: word))
                 // The whole word is stored; only its plain prefix is counted.
-                UnsafeMutableRawPointer(base + count).storeBytes(of: word, as: UInt64.self)
+                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
                 if special == 0 {
-                    index += 8
-                    count += 8
+                    index &+= 8
+                    o &+= 8
                     continue
                 }
                 let plain = special.trailingZeroBitCount >> 3
-                index += plain
-                count += plain
+                index &+= plain
+                o &+= plain
             }
             let byte = bytes[index]
-            index += 1
+            index &+= 1
             if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                base[count] = byte
-                count += 1
+                out[o] = byte
+                o &+= 1
                 continue
             }
+            count = o
             reserve(6 + (n - index) + 1)
-            base[count] = 0x5C
+            out = base
+            out[o] = 0x5C
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                base[count + 1] = byte
-                count += 2
+                out[o + 1] = byte
+                o &+= 2
             case 0x0A:
-                base[count + 1] = UInt8(ascii: "n")
-                count += 2
+                out[o + 1] = UInt8(ascii: "n")
+                o &+= 2
             case 0x0D:
-                base[count + 1] = UInt8(ascii: "r")
-                count += 2
+                out[o + 1] = UInt8(ascii: "r")
+                o &+= 2
             case 0x09:
-                base[count + 1] = UInt8(ascii: "t")
-                count += 2
+                out[o + 1] = UInt8(ascii: "t")
+                o &+= 2
             default:
-                base[count + 1] = UInt8(ascii: "u")
-                base[count + 2] = 0x30
-                base[count + 3] = 0x30
-                base[count + 4] = JSONWriter.hexDigit(byte >> 4)
-                base[count + 5] = JSONWriter.hexDigit(byte & 0xF)
-                count += 6
+                out[o + 1] = UInt8(ascii: "u")
+                out[o + 2] = 0x30
+                out[o + 3] = 0x30
+                out[o + 4] = JSONWriter.hexDigit(byte >> 4)
+                out[o + 5] = JSONWriter.hexDigit(byte & 0xF)
+                o &+= 6
             }
         }
-        base[count] = UInt8(ascii: "\"")
-        count += 1
+        out[o] = UInt8(ascii: "\"")
+        count = o &+ 1
     }
 }

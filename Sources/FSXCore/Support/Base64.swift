@@ -26,40 +26,53 @@ public enum Base64 {
     @inline(__always)
     static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
-    /// Every pair of alphabet characters for a 12-bit value, as the two bytes in memory
-    /// order: 3 input bytes become two 16-bit stores.
+    /// The two alphabet characters for every 12-bit value, the first in the low byte:
+    /// 3 input bytes become two 16-bit stores (little-endian), 6 bytes one 64-bit store.
     static let pairs: [UInt16] = (0..<4096).map { n in
-        UInt16(littleEndian: UInt16(alphabet[n >> 6]) | UInt16(alphabet[n & 63]) << 8)
+        UInt16(alphabet[n >> 6]) | UInt16(alphabet[n & 63]) << 8
     }
 
     /// Writes the encoding of `bytes` into `out`, which holds exactly `encodedCount` bytes.
     static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
         precondition(out.count == encodedCount(bytes.count))
         guard let input = bytes.baseAddress, let output = out.baseAddress else { return }
-        let whole = bytes.count / 3
+        let count = bytes.count
         pairs.withUnsafeBufferPointer { pairs in
             let pairs = pairs.baseAddress!
             var i = 0
             var o = 0
-            for _ in 0..<whole {
+            // 6 bytes to 8 characters per step, read as one word while 8 bytes remain. The
+            // positions stay within the buffers, so wrapping arithmetic cannot wrap.
+            while count &- i >= 8 {
+                let word = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let chars =
+                    UInt64(pairs[Int(truncatingIfNeeded: word >> 52)])
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 40) & 0xFFF]) << 16
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 28) & 0xFFF]) << 32
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 16) & 0xFFF]) << 48
+                output.storeBytes(of: chars.littleEndian, toByteOffset: o, as: UInt64.self)
+                i &+= 6
+                o &+= 8
+            }
+            while count &- i >= 3 {
                 let n =
                     Int(input.load(fromByteOffset: i, as: UInt8.self)) << 16
-                    | Int(input.load(fromByteOffset: i + 1, as: UInt8.self)) << 8
-                    | Int(input.load(fromByteOffset: i + 2, as: UInt8.self))
-                output.storeBytes(of: pairs[n >> 12], toByteOffset: o, as: UInt16.self)
-                output.storeBytes(of: pairs[n & 0xFFF], toByteOffset: o + 2, as: UInt16.self)
-                i += 3
-                o += 4
+                    | Int(input.load(fromByteOffset: i &+ 1, as: UInt8.self)) << 8
+                    | Int(input.load(fromByteOffset: i &+ 2, as: UInt8.self))
+                output.storeBytes(of: pairs[n >> 12].littleEndian, toByteOffset: o, as: UInt16.self)
+                output.storeBytes(of: pairs[n & 0xFFF].littleEndian, toByteOffset: o &+ 2, as: UInt16.self)
+                i &+= 3
+                o &+= 4
             }
-            let rest = bytes.count - i
+            let rest = count - i
             if rest > 0 {
                 var n = Int(input.load(fromByteOffset: i, as: UInt8.self)) << 16
-                if rest == 2 { n |= Int(input.load(fromByteOffset: i + 1, as: UInt8.self)) << 8 }
-                output.storeBytes(of: pairs[n >> 12], toByteOffset: o, as: UInt16.self)
-                output.storeBytes(of: pairs[n & 0xFFF], toByteOffset: o + 2, as: UInt16.self)
+                if rest == 2 { n |= Int(input.load(fromByteOffset: i &+ 1, as: UInt8.self)) << 8 }
+                output.storeBytes(of: pairs[n >> 12].littleEndian, toByteOffset: o, as: UInt16.self)
+                output.storeBytes(of: pairs[n & 0xFFF].littleEndian, toByteOffset: o &+ 2, as: UInt16.self)
                 // Padding replaces what the zero bits encoded.
-                output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o + 3, as: UInt8.self)
-                if rest == 1 { output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o + 2, as: UInt8.self) }
+                output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o &+ 3, as: UInt8.self)
+                if rest == 1 { output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o &+ 2, as: UInt8.self) }
             }
         }
     }
