@@ -253,6 +253,7 @@ struct ByteWriter: ~Copyable {
     /// Appends `bytes` as a JSON string literal: only `"`, `\` and control characters are
     /// escaped, as `JSONWriter.writeString` does. Plain runs are copied 8 bytes at a time
     /// as they are scanned.
+    @inline(__always)
     mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         // Room for every byte once and both quotes; each escape makes room for itself
