@@ -128,6 +128,65 @@ public enum AdmissionReview {
         ]
     }
 
+    /// The bytes `JSONWriter.bytes(response(...))` writes for the same arguments, written
+    /// directly: no response value is built, and the patch's JSON is base64-encoded straight
+    /// into the output. `ResponseBytesTests` holds the two equal.
+    public static func responseBytes(
+        version: Version, uid: String, decision: Decision, includePatch: Bool
+    ) -> [UInt8] {
+        let patched = includePatch && decision.isAllowed && !decision.patch.isEmpty
+        var out = ByteWriter(capacity: patched ? 256 + decision.patch.count * 160 : 256 + uid.utf8.count)
+        // The patch's JSON first, then the response up to the patch after it: both are
+        // copied into the result, the patch as base64, which needs no escaping.
+        if patched { decision.patch.writeJSON(into: &out) }
+        let patchEnd = out.count
+        switch version {
+        case .v1: out.append(#"{"apiVersion":"admission.k8s.io/v1""#)
+        case .v1beta1: out.append(#"{"apiVersion":"admission.k8s.io/v1beta1""#)
+        }
+        out.append(#","kind":"AdmissionReview","response":{"uid":"#)
+        JSONWriter.writeString(uid, into: &out)
+        if decision.isAllowed {
+            out.append(#","allowed":true"#)
+        } else {
+            out.append(#","allowed":false,"status":{"code":403,"reason":"Forbidden","message":"#)
+            JSONWriter.writeString(decision.denialMessage, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        if !decision.warnings.isEmpty {
+            let warnings = warningLines(decision.warnings)
+            if !warnings.isEmpty {
+                out.append(#","warnings":["#)
+                var separator = false
+                for line in warnings {
+                    if separator { out.append(UInt8(ascii: ",")) }
+                    separator = true
+                    JSONWriter.writeString(line, into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        }
+        guard patched else {
+            out.append("}}")
+            return out.bytes
+        }
+        out.append(#","patchType":"JSONPatch","patch":""#)
+        let patch = UnsafeRawBufferPointer(start: out.base, count: patchEnd)
+        let head = out.bytes(from: patchEnd)
+        let encoded = Base64.encodedCount(patch.count)
+        let tail: StaticString = #""}}"#
+        let total = head.count + encoded + tail.utf8CodeUnitCount
+        return [UInt8](unsafeUninitializedCapacity: total) { result, initialized in
+            let result = UnsafeMutableRawBufferPointer(result)
+            result.copyMemory(from: head)
+            Base64.encode(
+                patch, into: UnsafeMutableRawBufferPointer(rebasing: result[head.count..<(head.count + encoded)]))
+            UnsafeMutableRawBufferPointer(rebasing: result[(head.count + encoded)...]).copyMemory(
+                from: UnsafeRawBufferPointer(start: tail.utf8Start, count: tail.utf8CodeUnitCount))
+            initialized = total
+        }
+    }
+
     /// Warning texts as the apiserver will keep them: no control characters (it drops such
     /// warnings whole), no duplicates (it merges them anyway), in a stable order, and at most
     /// `warningsShown` lines and a count of the rest (it cuts warnings past 4096 characters

@@ -62,6 +62,53 @@ public struct JSONWriter {
         }
     }
 
+    /// The bytes `write(value, into: &out, style: .compact)` writes, without the style's
+    /// branches and through `ByteWriter`: the writer of patch values. `JSONWriterCompactTests`
+    /// holds the two equal.
+    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
+        switch value {
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .number(let text): out.append(utf8Of: text)
+        case .string(let s): writeString(s, into: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            var separator = false
+            for element in elements {
+                if separator { out.append(UInt8(ascii: ",")) }
+                separator = true
+                writeCompact(element, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            var separator = false
+            for member in object.members {
+                if separator { out.append(UInt8(ascii: ",")) }
+                separator = true
+                writeString(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(member.value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `value`'s compact bytes as `writeCompact` writes them.
+    static func compactBytes(_ value: JSONValue) -> [UInt8] {
+        var out = ByteWriter(capacity: 256)
+        writeCompact(value, into: &out)
+        return out.bytes
+    }
+
+    /// As `writeString(_:into:)` for an array.
+    static func writeString(_ s: String, into out: inout ByteWriter) {
+        if s.utf8.withContiguousStorageIfAvailable({ out.appendQuoted(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = s
+            copy.withUTF8 { out.appendQuoted(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     @inline(__always)
     static func newline(_ out: inout [UInt8], _ style: Style, _ indent: Int) {
         guard style == .pretty else { return }
@@ -70,6 +117,10 @@ public struct JSONWriter {
     }
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The lowercase hex digit for `nibble` (0...15).
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// Writes a JSON string literal. Only `"`, `\` and control characters are escaped.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
@@ -126,5 +177,144 @@ public struct JSONWriter {
         var out: [UInt8] = []
         writeString(s, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A growable byte buffer written through a pointer. The response is written in many
+/// small pieces; `Array`'s appends each check uniqueness (a runtime call) and copy through
+/// the generic sequence path, which cost more than the bytes themselves.
+struct ByteWriter: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The bytes written from `offset` on.
+    func bytes(from offset: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + offset, count: count - offset)
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if capacity - count < extra { grow(extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ extra: Int) {
+        let newCapacity = Swift.max(capacity * 2, count + extra)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.initialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// Appends `text`'s UTF-8 bytes unescaped.
+    mutating func append(utf8Of text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = text
+            copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// Appends `bytes` as a JSON string literal: only `"`, `\` and control characters are
+    /// escaped, as `JSONWriter.writeString` does. Plain runs are copied 8 bytes at a time
+    /// as they are scanned.
+    @inline(__always)
+    mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        // Room for every byte once and both quotes; each escape makes room for itself
+        // and the rest again, so the stores below need no check, and the positions, bounded
+        // by that room, cannot overflow. The position is kept in a local: `count` is memory
+        // behind `inout`.
+        reserve(n + 2)
+        var out = base
+        var o = count
+        out[o] = UInt8(ascii: "\"")
+        o &+= 1
+        var index = 0
+        while index < n {
+            if n &- index >= 8 {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let special = JSONParser.Cursor.escapedBytes(UInt64(littleEndian: word))
+                // The whole word is stored; only its plain prefix is counted.
+                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
+                if special == 0 {
+                    index &+= 8
+                    o &+= 8
+                    continue
+                }
+                let plain = special.trailingZeroBitCount >> 3
+                index &+= plain
+                o &+= plain
+            }
+            let byte = bytes[index]
+            index &+= 1
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                out[o] = byte
+                o &+= 1
+                continue
+            }
+            count = o
+            reserve(6 + (n - index) + 1)
+            out = base
+            out[o] = 0x5C
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out[o + 1] = byte
+                o &+= 2
+            case 0x0A:
+                out[o + 1] = UInt8(ascii: "n")
+                o &+= 2
+            case 0x0D:
+                out[o + 1] = UInt8(ascii: "r")
+                o &+= 2
+            case 0x09:
+                out[o + 1] = UInt8(ascii: "t")
+                o &+= 2
+            default:
+                out[o + 1] = UInt8(ascii: "u")
+                out[o + 2] = 0x30
+                out[o + 3] = 0x30
+                out[o + 4] = JSONWriter.hexDigit(byte >> 4)
+                out[o + 5] = JSONWriter.hexDigit(byte & 0xF)
+                o &+= 6
+            }
+        }
+        out[o] = UInt8(ascii: "\"")
+        count = o &+ 1
     }
 }

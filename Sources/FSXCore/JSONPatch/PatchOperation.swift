@@ -37,22 +37,39 @@ extension Array where Element == PatchOperation {
     /// The compact UTF-8 encoding of the operations: the bytes `JSONWriter` writes for
     /// `json`, written without building it first.
     public var jsonBytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 160)
+        var out = ByteWriter(capacity: count * 160)
+        writeJSON(into: &out)
+        return out.bytes
+    }
+
+    /// Appends `jsonBytes` to `out`.
+    func writeJSON(into out: inout ByteWriter) {
+        // Pointers write themselves into an array; one is reused for all of them.
+        var path: [UInt8] = []
+        path.reserveCapacity(128)
         out.append(UInt8(ascii: "["))
-        for (index, operation) in enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"op":"#.utf8)
-            JSONWriter.writeString(operation.op.rawValue, into: &out)
-            out.append(contentsOf: #","path":"#.utf8)
-            operation.path.writeJSONString(into: &out)
+        var separator = false
+        for operation in self {
+            if separator { out.append(UInt8(ascii: ",")) }
+            separator = true
+            // The op names need no escaping: written with their quotes, as literals.
+            switch operation.op {
+            case .add: out.append(#"{"op":"add","path":"#)
+            case .remove: out.append(#"{"op":"remove","path":"#)
+            case .replace: out.append(#"{"op":"replace","path":"#)
+            case .move: out.append(#"{"op":"move","path":"#)
+            case .copy: out.append(#"{"op":"copy","path":"#)
+            case .test: out.append(#"{"op":"test","path":"#)
+            }
+            path.removeAll(keepingCapacity: true)
+            operation.path.writeJSONString(into: &path)
+            out.append(path)
             if let value = operation.value {
-                out.append(contentsOf: #","value":"#.utf8)
-                JSONWriter.write(value, into: &out)
+                out.append(#","value":"#)
+                JSONWriter.writeCompact(value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
-        return out
     }
 }

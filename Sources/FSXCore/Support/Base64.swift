@@ -15,30 +15,64 @@ public enum Base64 {
     }
 
     static func encode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        let count = (bytes.count + 2) / 3 * 4
-        return alphabet.withUnsafeBufferPointer { alphabet in
-            [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-                var i = 0
-                var o = 0
-                while i + 3 <= bytes.count {
-                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                    out[o] = alphabet[Int(n >> 18 & 63)]
-                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
-                    out[o + 2] = alphabet[Int(n >> 6 & 63)]
-                    out[o + 3] = alphabet[Int(n & 63)]
-                    i += 3
-                    o += 4
-                }
-                let rest = bytes.count - i
-                if rest > 0 {
-                    var n = UInt32(bytes[i]) << 16
-                    if rest == 2 { n |= UInt32(bytes[i + 1]) << 8 }
-                    out[o] = alphabet[Int(n >> 18 & 63)]
-                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
-                    out[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
-                    out[o + 3] = UInt8(ascii: "=")
-                }
-                initialized = count
+        let count = encodedCount(bytes.count)
+        return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            encode(bytes, into: UnsafeMutableRawBufferPointer(out))
+            initialized = count
+        }
+    }
+
+    /// The length of the encoding of `count` bytes: 4 characters per 3 bytes or part of 3.
+    @inline(__always)
+    static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// The two alphabet characters for every 12-bit value, the first in the low byte:
+    /// 3 input bytes become two 16-bit stores (little-endian), 6 bytes one 64-bit store.
+    static let pairs: [UInt16] = (0..<4096).map { n in
+        UInt16(alphabet[n >> 6]) | UInt16(alphabet[n & 63]) << 8
+    }
+
+    /// Writes the encoding of `bytes` into `out`, which holds exactly `encodedCount` bytes.
+    static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count == encodedCount(bytes.count))
+        guard let input = bytes.baseAddress, let output = out.baseAddress else { return }
+        let count = bytes.count
+        pairs.withUnsafeBufferPointer { pairs in
+            let pairs = pairs.baseAddress!
+            var i = 0
+            var o = 0
+            // 6 bytes to 8 characters per step, read as one word while 8 bytes remain. The
+            // positions stay within the buffers, so wrapping arithmetic cannot wrap.
+            while count &- i >= 8 {
+                let word = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let chars =
+                    UInt64(pairs[Int(truncatingIfNeeded: word >> 52)])
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 40) & 0xFFF]) << 16
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 28) & 0xFFF]) << 32
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 16) & 0xFFF]) << 48
+                output.storeBytes(of: chars.littleEndian, toByteOffset: o, as: UInt64.self)
+                i &+= 6
+                o &+= 8
+            }
+            while count &- i >= 3 {
+                let n =
+                    Int(input.load(fromByteOffset: i, as: UInt8.self)) << 16
+                    | Int(input.load(fromByteOffset: i &+ 1, as: UInt8.self)) << 8
+                    | Int(input.load(fromByteOffset: i &+ 2, as: UInt8.self))
+                output.storeBytes(of: pairs[n >> 12].littleEndian, toByteOffset: o, as: UInt16.self)
+                output.storeBytes(of: pairs[n & 0xFFF].littleEndian, toByteOffset: o &+ 2, as: UInt16.self)
+                i &+= 3
+                o &+= 4
+            }
+            let rest = count - i
+            if rest > 0 {
+                var n = Int(input.load(fromByteOffset: i, as: UInt8.self)) << 16
+                if rest == 2 { n |= Int(input.load(fromByteOffset: i &+ 1, as: UInt8.self)) << 8 }
+                output.storeBytes(of: pairs[n >> 12].littleEndian, toByteOffset: o, as: UInt16.self)
+                output.storeBytes(of: pairs[n & 0xFFF].littleEndian, toByteOffset: o &+ 2, as: UInt16.self)
+                // Padding replaces what the zero bits encoded.
+                output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o &+ 3, as: UInt8.self)
+                if rest == 1 { output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o &+ 2, as: UInt8.self) }
             }
         }
     }
