@@ -7,8 +7,9 @@
 struct StorageClassParameters {
     /// Readable (string) values of the driver's keys, indexed by `FSxParameter.rawValue`.
     private var values: [String?]
-    /// Keys given with a value that is not a JSON string.
-    private var unreadable: [Bool]
+    /// Keys given with a value that is not a JSON string, one bit per `FSxParameter.rawValue`
+    /// (a bit set rather than an array: no allocation per class).
+    private var unreadable: UInt32 = 0
 
     /// Resolved `deploymentType`: the default when absent, `nil` when invalid or unreadable,
     /// so rules that depend on it stay quiet instead of cascading.
@@ -19,7 +20,6 @@ struct StorageClassParameters {
     /// An empty map: every key absent.
     init() {
         values = Array(repeating: nil, count: FSxParameter.allCases.count)
-        unreadable = Array(repeating: false, count: FSxParameter.allCases.count)
         deployment = .scratch1
         storage = .ssd
     }
@@ -42,7 +42,7 @@ struct StorageClassParameters {
             if case .string(let text) = member.value {
                 if let known { values[known.rawValue] = text }
             } else {
-                if let known { unreadable[known.rawValue] = true }
+                if let known { unreadable |= 1 << known.rawValue }
                 violations.append(Self.typeViolation(key: key, value: member.value))
             }
             if known != nil { continue }
@@ -97,7 +97,7 @@ struct StorageClassParameters {
 
     private func resolve<E: RawRepresentable>(_ parameter: FSxParameter, default value: E) -> E?
     where E.RawValue == String {
-        if unreadable[parameter.rawValue] { return nil }
+        if isUnreadable(parameter) { return nil }
         guard let text = setting(parameter) else { return value }
         return E(rawValue: text)
     }
@@ -113,7 +113,7 @@ struct StorageClassParameters {
     }
 
     /// Given with a non-string value (already reported as `parameter-type`).
-    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable[parameter.rawValue] }
+    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable & (1 << parameter.rawValue) != 0 }
 
     /// Given in a way the driver acts on: a non-empty string, or an unreadable value (which
     /// counts as given so that "required" rules do not pile onto the type error).

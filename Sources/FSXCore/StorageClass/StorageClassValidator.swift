@@ -137,8 +137,13 @@ public enum StorageClassValidator {
     ) -> Reading<Bool> {
         if parameters.isUnreadable(parameter) { return .invalid }
         guard let text = parameters[parameter] else { return .absent }
-        if FSxValues.trueForms.contains(text) { return .value(true) }
-        if FSxValues.falseForms.contains(text) { return .value(false) }
+        // A switch over the literals compares small strings by their bits; the sets
+        // (`FSxValues.trueForms`, `falseForms`) would hash.
+        switch text {
+        case "1", "t", "T", "TRUE", "true", "True": return .value(true)
+        case "0", "f", "F", "FALSE", "false", "False": return .value(false)
+        default: break
+        }
         violations.append(
             deny(
                 "bool-format", parameter, text,
