@@ -207,8 +207,15 @@ struct StorageClassFastPathTests {
         }
     }
 
-    /// The bit set of unreadable keys has room for every parameter.
-    @Test func everyParameterHasAnUnreadableBit() {
+    /// The bit set of unreadable keys and the value slots have room for every parameter.
+    @Test func everyParameterHasAnUnreadableBitAndASlot() {
         #expect(FSxParameter.allCases.count <= UInt32.bitWidth)
+        var violations: [Violation] = []
+        let members = FSxParameter.allCases.map { JSONObject.Member(key: $0.key, value: .string("v\($0.rawValue)")) }
+        let read = StorageClassParameters(
+            reading: JSONObject(members), unknownParameters: .warn, into: &violations)
+        for parameter in FSxParameter.allCases {
+            #expect(read[parameter] == "v\(parameter.rawValue)")
+        }
     }
 }
