@@ -207,6 +207,25 @@ struct StorageClassFastPathTests {
         }
     }
 
+    @Test func subjectIsTheInterpolatedText() {
+        var random = SeededGenerator(state: 0x5C_0006)
+        var inputs: [(String, String, String)] = [
+            ("", "", ""), ("Job", "ml", "train"), ("StorageClass", "", "fsx"), ("\u{301}", "\u{301}", "\u{301}"),
+            ("Pod", "n\r", "\nx"), (String(repeating: "k", count: 40), "é", "e\u{301}"),
+        ]
+        for _ in 0..<2000 {
+            inputs.append((Self.randomText(&random), Self.randomText(&random), Self.randomText(&random)))
+        }
+        for (kind, namespace, name) in inputs {
+            let kindText = kind.isEmpty ? "object" : kind
+            let nameText = name.isEmpty ? "(unnamed)" : name
+            let expected =
+                namespace.isEmpty ? "\(kindText) \"\(nameText)\"" : "\(kindText) \"\(namespace)/\(nameText)\""
+            let subject = AdmissionEngine.subject(kind: kind, namespace: namespace, name: name)
+            #expect(subject.utf8.elementsEqual(expected.utf8), "\(subject.debugDescription)")
+        }
+    }
+
     /// The bit set of unreadable keys and the value slots have room for every parameter.
     @Test func everyParameterHasAnUnreadableBitAndASlot() {
         #expect(FSxParameter.allCases.count <= UInt32.bitWidth)
