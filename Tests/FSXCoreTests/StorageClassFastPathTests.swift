@@ -226,6 +226,19 @@ struct StorageClassFastPathTests {
         }
     }
 
+    /// The length shortcuts for keys (`FSxParameter(key:)`, the top-level fields of a class)
+    /// rely on this: only these scalars are canonically equivalent to ASCII text.
+    @Test func onlyThreeScalarsEqualASCII() {
+        // Character hashing is by canonical equivalence, so one lookup per scalar suffices.
+        let ascii = Set((0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) })
+        var found: [UInt32] = []
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if ascii.contains(Character(scalar)) { found.append(value) }
+        }
+        #expect(found == [0x37E, 0x1FEF, 0x212A])
+    }
+
     /// The bit set of unreadable keys and the value slots have room for every parameter.
     @Test func everyParameterHasAnUnreadableBitAndASlot() {
         #expect(FSxParameter.allCases.count <= UInt32.bitWidth)
