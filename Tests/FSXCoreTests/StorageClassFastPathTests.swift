@@ -226,6 +226,40 @@ struct StorageClassFastPathTests {
         }
     }
 
+    /// `PersistentVolumeValidator.isHostname` as it was: split into `Character`s at ".".
+    static func referenceIsHostname(_ name: String) -> Bool {
+        guard name.utf8.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            let bytes = label.utf8
+            guard !bytes.isEmpty, bytes.count <= 63, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
+            else { return false }
+            return bytes.allSatisfy { b in
+                Patterns.isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "-")
+            }
+        }
+    }
+
+    @Test func hostnameOverBytesAgrees() {
+        var random = SeededGenerator(state: 0x5C_0007)
+        var inputs = [
+            "", ".", "a", "a.", ".a", "a..b", "-a.b", "a-.b", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com",
+            "10.0.0.1", "a.\u{301}b", "a\u{301}.b", "é.com", "a\r\n.b", String(repeating: "a", count: 63) + ".b",
+            String(repeating: "a", count: 64) + ".b", String(repeating: "a.", count: 126) + "a",
+            String(repeating: "a.", count: 127) + "a",
+        ]
+        let parts = ["a", "Z", "0", "-", ".", "fs-0123abcd", "fsx", "\u{301}", "é", "_", " ", "\r\n"]
+        for _ in 0..<4000 {
+            var name = ""
+            for _ in 0..<Int.random(in: 0...10, using: &random) { name += parts.randomElement(using: &random)! }
+            inputs.append(name)
+        }
+        for name in inputs {
+            #expect(
+                PersistentVolumeValidator.isHostname(name) == Self.referenceIsHostname(name), "\(name.debugDescription)"
+            )
+        }
+    }
+
     /// The length shortcuts for keys (`FSxParameter(key:)`, the top-level fields of a class)
     /// rely on this: only these scalars are canonically equivalent to ASCII text.
     @Test func onlyThreeScalarsEqualASCII() {
