@@ -207,14 +207,25 @@ public enum PersistentVolumeValidator {
 
     /// A DNS host name (labels of letters, digits and '-', not at either end) or an IPv4 address.
     static func isHostname(_ name: String) -> Bool {
+        // Over bytes: a name that passes is ASCII without CR, so splitting its bytes at '.' is
+        // splitting its `Character`s; and a byte outside the allowed set fails either way.
         guard name.utf8.count <= 253 else { return false }
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            let bytes = label.utf8
-            guard !bytes.isEmpty, bytes.count <= 63, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
-            else { return false }
-            return bytes.allSatisfy { b in
-                Patterns.isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "-")
+        var name = name
+        return name.withUTF8 { bytes in
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ".") {
+                    let b = bytes[end]
+                    guard Patterns.isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "-")
+                    else { return false }
+                    end += 1
+                }
+                let length = end - start
+                guard length > 0, length <= 63, bytes[start] != UInt8(ascii: "-"), bytes[end - 1] != UInt8(ascii: "-")
+                else { return false }
+                if end == bytes.count { return true }
+                start = end + 1
             }
         }
     }

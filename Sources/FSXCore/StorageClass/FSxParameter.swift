@@ -29,8 +29,47 @@ enum FSxParameter: Int, CaseIterable, Sendable {
     var field: String { Self.fields[rawValue] }
 
     init?(key: String) {
+        if let found = Self.candidate(forKey: key), Self.keys[found.rawValue] == key {
+            self = found
+            return
+        }
+        // String equality is canonical equivalence, so a non-ASCII key can still equal one of
+        // the keys ("kms\u{212A}eyId" with KELVIN SIGN equals "kmsKeyId"); an ASCII key that
+        // missed is surely none of them.
+        if key.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
         guard let found = Self.byKey[key] else { return nil }
         self = found
+    }
+
+    /// The only key an ASCII `key` can be, by its length and third byte (which tell all keys
+    /// apart); one comparison then decides, where a dictionary lookup hashes the whole key.
+    private static func candidate(forKey key: String) -> FSxParameter? {
+        let utf8 = key.utf8
+        guard utf8.count >= 3 else { return nil }
+        let third = utf8[utf8.index(utf8.startIndex, offsetBy: 2)]
+        switch (utf8.count, third) {
+        case (8, UInt8(ascii: "b")): return .subnetId
+        case (8, UInt8(ascii: "s")): return .kmsKeyId
+        case (9, _): return .extraTags
+        case (10, _): return .efaEnabled
+        case (11, _): return .storageType
+        case (12, UInt8(ascii: "I")): return .s3ImportPath
+        case (12, UInt8(ascii: "E")): return .s3ExportPath
+        case (12, UInt8(ascii: "t")): return .metadataIops
+        case (14, UInt8(ascii: "p")): return .deploymentType
+        case (14, UInt8(ascii: "i")): return .driveCacheType
+        case (16, UInt8(ascii: "c")): return .securityGroupIds
+        case (16, UInt8(ascii: "t")): return .autoImportPolicy
+        case (17, _): return .copyTagsToBackups
+        case (19, _): return .dataCompressionType
+        case (21, _): return .fileSystemTypeVersion
+        case (24, _): return .perUnitStorageThroughput
+        case (25, _): return .metadataConfigurationMode
+        case (26, _): return .weeklyMaintenanceStartTime
+        case (28, _): return .automaticBackupRetentionDays
+        case (29, _): return .dailyAutomaticBackupStartTime
+        default: return nil
+        }
     }
 
     // Same order as the cases; `rawValue` indexes it.

@@ -5,10 +5,16 @@
 /// A parameter given with a non-string value counts as *given but unreadable*: it is
 /// reported once as `parameter-type`, and no other rule judges or requires it.
 struct StorageClassParameters {
-    /// Readable (string) values of the driver's keys, indexed by `FSxParameter.rawValue`.
-    private var values: [String?]
-    /// Keys given with a value that is not a JSON string.
-    private var unreadable: [Bool]
+    /// The map read; `slots` point into it.
+    private var members: [JSONObject.Member] = []
+    /// Per `FSxParameter.rawValue`, a `UInt32`: 1 + the index in `members` of the key's string
+    /// value, 0 when there is none. A tuple rather than an array of strings: reading a class
+    /// then allocates, retains and releases nothing per key.
+    private var slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// Keys given with a value that is not a JSON string, one bit per `FSxParameter.rawValue`
+    /// (a bit set rather than an array: no allocation per class).
+    private var unreadable: UInt32 = 0
 
     /// Resolved `deploymentType`: the default when absent, `nil` when invalid or unreadable,
     /// so rules that depend on it stay quiet instead of cascading.
@@ -18,8 +24,6 @@ struct StorageClassParameters {
 
     /// An empty map: every key absent.
     init() {
-        values = Array(repeating: nil, count: FSxParameter.allCases.count)
-        unreadable = Array(repeating: false, count: FSxParameter.allCases.count)
         deployment = .scratch1
         storage = .ssd
     }
@@ -30,20 +34,21 @@ struct StorageClassParameters {
         into violations: inout [Violation]
     ) {
         self.init()
+        members = object.members
         var hasLegacyFSType = false
         var hasPrefixedFSType = false
         // Past `Violation.reportedPerList` unknown or reserved keys, the rest are counted in
         // one line each: every line costs a suggestion search.
         var unknownKeys = 0
         var reservedKeys = 0
-        for member in object.members {
-            let key = member.key
+        for index in members.indices {
+            let key = members[index].key
             let known = FSxParameter(key: key)
-            if case .string(let text) = member.value {
-                if let known { values[known.rawValue] = text }
+            if case .string = members[index].value {
+                if let known { setSlot(known, index + 1) }
             } else {
-                if let known { unreadable[known.rawValue] = true }
-                violations.append(Self.typeViolation(key: key, value: member.value))
+                if let known { unreadable |= 1 << known.rawValue }
+                violations.append(Self.typeViolation(key: key, value: members[index].value))
             }
             if known != nil { continue }
             if key.hasPrefix(FSxValues.reservedPrefix) {
@@ -97,23 +102,33 @@ struct StorageClassParameters {
 
     private func resolve<E: RawRepresentable>(_ parameter: FSxParameter, default value: E) -> E?
     where E.RawValue == String {
-        if unreadable[parameter.rawValue] { return nil }
+        if isUnreadable(parameter) { return nil }
         guard let text = setting(parameter) else { return value }
         return E(rawValue: text)
     }
 
     /// The string value, possibly empty; `nil` when absent or unreadable.
-    subscript(_ parameter: FSxParameter) -> String? { values[parameter.rawValue] }
+    subscript(_ parameter: FSxParameter) -> String? {
+        let slot = withUnsafeBytes(of: slots) { $0.load(fromByteOffset: parameter.rawValue * 4, as: UInt32.self) }
+        guard slot != 0, case .string(let text) = members[Int(slot) - 1].value else { return nil }
+        return text
+    }
+
+    private mutating func setSlot(_ parameter: FSxParameter, _ slot: Int) {
+        withUnsafeMutableBytes(of: &slots) {
+            $0.storeBytes(of: UInt32(slot), toByteOffset: parameter.rawValue * 4, as: UInt32.self)
+        }
+    }
 
     /// The value when it is a non-empty string: what the driver forwards for string options
     /// (it drops empty ones, so an empty value behaves like an absent one).
     func setting(_ parameter: FSxParameter) -> String? {
-        guard let text = values[parameter.rawValue], !text.isEmpty else { return nil }
+        guard let text = self[parameter], !text.isEmpty else { return nil }
         return text
     }
 
     /// Given with a non-string value (already reported as `parameter-type`).
-    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable[parameter.rawValue] }
+    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable & (1 << parameter.rawValue) != 0 }
 
     /// Given in a way the driver acts on: a non-empty string, or an unreadable value (which
     /// counts as given so that "required" rules do not pile onto the type error).

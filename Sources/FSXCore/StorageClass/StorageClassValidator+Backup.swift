@@ -80,17 +80,21 @@ extension StorageClassValidator {
 
     /// `HH:MM`, 00:00 to 23:59.
     static func isDailyTime(_ text: String) -> Bool {
-        let b = Array(text.utf8)
-        guard b.count == 5, b[2] == UInt8(ascii: ":") else { return false }
-        return isClock(b[0], b[1], b[3], b[4])
+        var text = text
+        return text.withUTF8 { b in
+            guard b.count == 5, b[2] == UInt8(ascii: ":") else { return false }
+            return isClock(b[0], b[1], b[3], b[4])
+        }
     }
 
     /// `d:HH:MM`, d from 1 (Monday) to 7.
     static func isWeeklyTime(_ text: String) -> Bool {
-        let b = Array(text.utf8)
-        guard b.count == 7, b[1] == UInt8(ascii: ":"), b[4] == UInt8(ascii: ":") else { return false }
-        guard b[0] >= UInt8(ascii: "1"), b[0] <= UInt8(ascii: "7") else { return false }
-        return isClock(b[2], b[3], b[5], b[6])
+        var text = text
+        return text.withUTF8 { b in
+            guard b.count == 7, b[1] == UInt8(ascii: ":"), b[4] == UInt8(ascii: ":") else { return false }
+            guard b[0] >= UInt8(ascii: "1"), b[0] <= UInt8(ascii: "7") else { return false }
+            return isClock(b[2], b[3], b[5], b[6])
+        }
     }
 
     static func isClock(_ h1: UInt8, _ h2: UInt8, _ m1: UInt8, _ m2: UInt8) -> Bool {

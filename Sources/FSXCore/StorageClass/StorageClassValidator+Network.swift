@@ -49,6 +49,10 @@ extension StorageClassValidator {
             return
         }
         // The driver splits on "," and trims nothing, so each item must be exact.
+        if let count = cleanSecurityGroupCount(list) {
+            checkSecurityGroupCount(count, anyBad: false, into: &violations)
+            return
+        }
         var count = 0
         var firstBad: Substring?
         var badCount = 0
@@ -77,13 +81,37 @@ extension StorageClassValidator {
             }
             violations.append(deny("sg-format", .securityGroupIds, list, text))
         }
+        checkSecurityGroupCount(count, anyBad: firstBad != nil, into: &violations)
+    }
+
+    /// The number of items of `list` when every one is a security group ID, decided over its
+    /// bytes; `nil` when some item is not (or not decided here). Such a list is ASCII without
+    /// CR, so its bytes are its `Character`s and the split equals the driver's.
+    static func cleanSecurityGroupCount(_ list: String) -> Int? {
+        var list = list
+        return list.withUTF8 { bytes in
+            var count = 0
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                guard Patterns.isASCIIAWSID(UnsafeBufferPointer(rebasing: bytes[start..<end]), prefix: "sg-")
+                else { return nil }
+                count += 1
+                if end == bytes.count { return count }
+                start = end + 1
+            }
+        }
+    }
+
+    static func checkSecurityGroupCount(_ count: Int, anyBad: Bool, into violations: inout [Violation]) {
         if count > maximumSecurityGroups {
             violations.append(
                 deny(
                     "sg-format", .securityGroupIds, nil,
                     "lists \(count) security groups; AWS accepts at most \(maximumSecurityGroups) per file system "
                         + "even with a raised quota; remove some"))
-        } else if count > defaultSecurityGroupQuota && firstBad == nil {
+        } else if count > defaultSecurityGroupQuota && !anyBad {
             violations.append(
                 warn(
                     "sg-count", .securityGroupIds, nil,

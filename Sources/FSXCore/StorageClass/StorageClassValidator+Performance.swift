@@ -62,8 +62,11 @@ extension StorageClassValidator {
         }
         let storage = parameters.storage ?? .ssd
         let allowed = FSxValues.throughputs(deployment, storage)
-        let allowedText = allowed.map(String.init).joined(separator: ", ")
-        let kind = deployment == .persistent1 ? "\(deployment.rawValue) \(storage.rawValue)" : deployment.rawValue
+        // Message parts, built only for a violation.
+        var allowedText: String { allowed.map(String.init).joined(separator: ", ") }
+        var kind: String {
+            deployment == .persistent1 ? "\(deployment.rawValue) \(storage.rawValue)" : deployment.rawValue
+        }
         guard given != nil else {
             violations.append(
                 deny(

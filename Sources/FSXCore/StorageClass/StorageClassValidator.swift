@@ -17,11 +17,30 @@ public enum StorageClassValidator {
     public static func validate(
         _ storageClass: JSONValue, unknownParameters: WebhookConfiguration.UnknownParameterPolicy
     ) -> [Violation] {
-        guard storageClass["provisioner"]?.stringValue == provisioner else { return [] }
+        // The fields read, found in one pass over the members (first match, as the subscript).
+        guard case .object(let object) = storageClass else { return [] }
+        var provisionerValue: JSONValue?
+        var parametersValue: JSONValue?
+        var expansionValue: JSONValue?
+        var mountOptionsValue: JSONValue?
+        for member in object.members {
+            // Lengths first, so most keys need no string comparison. Sound because String
+            // equality is canonical equivalence and no other text is equivalent to these names
+            // (only K, ';' and '`' have non-ASCII equivalents).
+            switch member.key.utf8.count {
+            case 11: if provisionerValue == nil, member.key == "provisioner" { provisionerValue = member.value }
+            case 10: if parametersValue == nil, member.key == "parameters" { parametersValue = member.value }
+            case 20:
+                if expansionValue == nil, member.key == "allowVolumeExpansion" { expansionValue = member.value }
+            case 12: if mountOptionsValue == nil, member.key == "mountOptions" { mountOptionsValue = member.value }
+            default: break
+            }
+        }
+        guard provisionerValue?.stringValue == provisioner else { return [] }
         var violations: [Violation] = []
 
         var parameters: StorageClassParameters?
-        switch storageClass["parameters"] {
+        switch parametersValue {
         case nil, .null?:
             parameters = StorageClassParameters()
         case .object(let object)?:
@@ -44,8 +63,8 @@ public enum StorageClassValidator {
             checkMetadata(parameters, into: &violations)
             checkTags(parameters, into: &violations)
         }
-        checkExpansion(storageClass["allowVolumeExpansion"], deployment: parameters?.deployment, into: &violations)
-        LustreMountOptions.check(storageClass["mountOptions"], field: "mountOptions", into: &violations)
+        checkExpansion(expansionValue, deployment: parameters?.deployment, into: &violations)
+        LustreMountOptions.check(mountOptionsValue, field: "mountOptions", into: &violations)
         return violations
     }
 
@@ -137,8 +156,13 @@ public enum StorageClassValidator {
     ) -> Reading<Bool> {
         if parameters.isUnreadable(parameter) { return .invalid }
         guard let text = parameters[parameter] else { return .absent }
-        if FSxValues.trueForms.contains(text) { return .value(true) }
-        if FSxValues.falseForms.contains(text) { return .value(false) }
+        // A switch over the literals compares small strings by their bits; the sets
+        // (`FSxValues.trueForms`, `falseForms`) would hash.
+        switch text {
+        case "1", "t", "T", "TRUE", "true", "True": return .value(true)
+        case "0", "f", "F", "FALSE", "false", "False": return .value(false)
+        default: break
+        }
         violations.append(
             deny(
                 "bool-format", parameter, text,
