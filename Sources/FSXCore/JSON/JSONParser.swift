@@ -18,6 +18,10 @@ public struct JSONParser {
     /// overflow on a server thread. 512 levels of recursion stay far below any thread's stack.
     public static let maximumDepth = 512
 
+    /// How deep `skipValue`'s fast pass nests: the kinds of its open containers fit in one
+    /// word. Deeper values take the general path.
+    static let quickNesting = 63
+
     /// Parses a complete JSON document; trailing non-whitespace is an error.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> =
@@ -77,12 +81,15 @@ public struct JSONParser {
         var members = ParseStack<JSONObject.Member>()
         /// A hash of each key on `members`, so duplicate keys are found without comparing
         /// every pair of strings.
-        var keyHashes: [UInt64] = []
+        var keyHashes = ParseStack<UInt64>()
         /// Where strings with escapes are decoded; reused so decoding allocates rarely.
         var scratch: [UInt8] = []
         /// For `skipValue`: one bit per open container, set for objects. Nesting is limited
         /// to `maximumDepth` levels, so this never grows.
         var openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1)
+
+        /// `JSONParser.SmallString.isAvailable`, read once per parse.
+        let smallStrings = JSONParser.SmallString.isAvailable
 
         init(_ bytes: UnsafeRawBufferPointer) {
             self.bytes = bytes
@@ -252,7 +259,7 @@ public struct JSONParser {
         @inline(__always)
         mutating func pushMember(_ key: String, _ hash: UInt64, _ value: JSONValue) {
             members.push(JSONObject.Member(key: key, value: value))
-            keyHashes.append(hash)
+            keyHashes.push(hash)
         }
 
         /// The object made of the members pushed since `start`. Kubernetes objects never
@@ -277,7 +284,7 @@ public struct JSONParser {
                     }
                 }
             }
-            keyHashes.removeLast(count)
+            keyHashes.remove(from: hashStart)
             let list = members.pop(from: start)
             return unique ? JSONObject(uniqueMembers: list) : JSONObject(list)
         }
@@ -287,8 +294,7 @@ public struct JSONParser {
         func keyString(_ key: ScannedString) -> (String, UInt64) {
             switch key {
             case .raw(let start, let end):
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                return (String(decoding: raw, as: UTF8.self), Self.hash(raw))
+                return (string(start, end), Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
             case .decoded:
                 return scratch.withUnsafeBytes { (String(decoding: $0, as: UTF8.self), Self.hash($0)) }
             }
@@ -302,9 +308,28 @@ public struct JSONParser {
             return hash
         }
 
+        /// The string in `start..<end`, which is valid UTF-8.
+        ///
+        /// Most strings of a body are short ASCII (keys, names, enum values): those are made
+        /// directly as small strings (`JSONParser.SmallString`), which costs a few
+        /// instructions where `String(decoding:as:)` validates and dispatches for a hundred.
         @inline(__always)
         func string(_ start: Int, _ end: Int) -> String {
-            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            let count = end - start
+            if count < 16, self.end - start >= 16, smallStrings {
+                var low = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                var high = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+                if count < 8 {
+                    low &= (1 << UInt64(count &* 8)) &- 1
+                    high = 0
+                } else {
+                    high &= (1 << UInt64((count &- 8) &* 8)) &- 1
+                }
+                if (low | high) & 0x8080_8080_8080_8080 == 0 {
+                    return JSONParser.SmallString.make(low, high, count: count)
+                }
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
 
         mutating func parseString() throws(JSONParseError) -> String {
@@ -421,10 +446,35 @@ public struct JSONParser {
         /// Validates the string whose opening quote is at `index` and moves past its closing
         /// quote. With `decode`, a string with escapes is decoded into `scratch`.
         ///
+        /// Most strings are a short plain ASCII run ending in a quote: that is found here, 8
+        /// bytes at a time and with nothing else to check; any other string is scanned again
+        /// from its quote by `scanStringExactly`.
+        @inline(__always)
+        mutating func scanString(decode: Bool) throws(JSONParseError) -> ScannedString {
+            let start = index + 1
+            var position = start
+            while end - position >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    position += special.trailingZeroBitCount >> 3
+                    if bytes[position] == UInt8(ascii: "\"") {
+                        index = position + 1
+                        return .raw(start: start, end: position)
+                    }
+                    break
+                }
+                position += 8
+            }
+            return try scanStringExactly(decode: decode)
+        }
+
+        /// `scanString` without its fast path.
+        ///
         /// Problems are reported in the order a reader meets them, except invalid UTF-8,
         /// which is reported (at the string's start) only for a string that is otherwise
         /// well formed.
-        mutating func scanString(decode: Bool) throws(JSONParseError) -> ScannedString {
+        mutating func scanStringExactly(decode: Bool) throws(JSONParseError) -> ScannedString {
             index += 1
             let start = index
             var escaped = false
@@ -531,6 +581,51 @@ public struct JSONParser {
         func describe(_ byte: UInt8) -> String {
             if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
             return "0x" + String(byte, radix: 16, uppercase: true)
+        }
+    }
+}
+
+extension JSONParser {
+    /// Short ASCII strings made from their bytes, in the layout the standard library gives a
+    /// small string on a 64-bit little-endian platform: up to 15 bytes of UTF-8 in place,
+    /// then a byte with the flags (immortal, ASCII, small) and the count.
+    ///
+    /// That layout is not public API, so it is used only after checking, once per process,
+    /// that strings of every length made by the standard library have exactly these bits;
+    /// otherwise the parser makes every string with `String(decoding:as:)`.
+    enum SmallString {
+        static let isAvailable: Bool = {
+            guard MemoryLayout<String>.size == 16, MemoryLayout<(UInt64, UInt64)>.size == 16,
+                UInt64(littleEndian: 1) == 1
+            else { return false }
+            let sample = Array("abcdefghijklmno".utf8)
+            for count in 0...15 {
+                let made = String(decoding: sample[0..<count], as: UTF8.self)
+                let bits = unsafeBitCast(made, to: (UInt64, UInt64).self)
+                var low: UInt64 = 0
+                var high: UInt64 = 0
+                for (offset, byte) in sample[0..<count].enumerated() {
+                    if offset < 8 {
+                        low |= UInt64(byte) << UInt64(offset * 8)
+                    } else {
+                        high |= UInt64(byte) << UInt64((offset - 8) * 8)
+                    }
+                }
+                guard bits == word(low, high, count: count) else { return false }
+            }
+            return true
+        }()
+
+        @inline(__always)
+        static func word(_ low: UInt64, _ high: UInt64, count: Int) -> (UInt64, UInt64) {
+            (low, high | (0xE0 | UInt64(count)) << 56)
+        }
+
+        /// The string of `count` (below 16) ASCII bytes held in `low` then `high`, the bytes
+        /// past `count` zero. Only when `isAvailable`.
+        @inline(__always)
+        static func make(_ low: UInt64, _ high: UInt64, count: Int) -> String {
+            unsafeBitCast(word(low, high, count: count), to: String.self)
         }
     }
 }

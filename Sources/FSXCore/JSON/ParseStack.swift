@@ -39,10 +39,19 @@ struct ParseStack<Element>: ~Copyable {
         guard n > 0 else { return [] }
         let source = base + start
         count = start
-        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: n)
-            initialized = n
-        }
+        // Not `init(unsafeUninitializedCapacity:)`: it calls the stdlib's unspecialised
+        // buffer initialiser, which looks up the array's class metadata on every call.
+        var array: [Element] = []
+        array.reserveCapacity(n)
+        for offset in 0..<n { array.append((source + offset).move()) }
+        return array
+    }
+
+    /// Drops the elements from `start` to the top.
+    @inline(__always)
+    mutating func remove(from start: Int) {
+        (base + start).deinitialize(count: count - start)
+        count = start
     }
 
     /// The element at `index`, which must be below the top.
