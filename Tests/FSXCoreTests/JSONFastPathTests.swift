@@ -94,3 +94,37 @@ import Testing
         }
     }
 }
+
+extension JSONFastPathTests {
+    /// The envelope's parse tells its keys apart by their hashes.
+    @Test func envelopeKeysHaveDistinctHashes() {
+        let keys = AdmissionReview.reviewKeys.union(AdmissionReview.requestKeys)
+        let hashes = Set(keys.map { key in Array(key.utf8).withUnsafeBytes { JSONParser.Cursor.hash($0) } })
+        #expect(hashes.count == keys.count)
+    }
+}
+
+extension JSONFastPathTests {
+    /// The decoding's reading of an object's type is `ObjectType(of:)`'s.
+    @Test func objectTypeIsReadAsByInitOf() {
+        var random = SeededGenerator(seed: 0x5EED_0103)
+        let pieces = ["", "/", "//", "v1", "apps", "storage.k8s.io", "é", "/\u{301}", "\r\n", "\u{301}", "a/b/c", " "]
+        var values: [JSONValue] = [.null, .object(JSONObject()), ["apiVersion": 1], ["kind": "Job"]]
+        for _ in 0..<3000 {
+            let apiVersion = (0..<Int.random(in: 0...4, using: &random)).map { _ in
+                pieces.randomElement(using: &random)!
+            }
+            .joined()
+            var object: [(String, JSONValue)] = [("apiVersion", .string(apiVersion))]
+            if Bool.random(using: &random) { object.append(("kind", .string(pieces.randomElement(using: &random)!))) }
+            values.append(.object(JSONObject(object.map { JSONObject.Member(key: $0.0, value: $0.1) })))
+        }
+        for value in values {
+            let quick = ObjectType(quicklyOf: value)
+            let reference = ObjectType(of: value)
+            #expect(quick == reference, "\(value)")
+            #expect(Array(quick.group.utf8) == Array(reference.group.utf8), "\(value)")
+            #expect(Array(quick.version.utf8) == Array(reference.version.utf8), "\(value)")
+        }
+    }
+}

@@ -288,7 +288,7 @@ extension JSONParser.Cursor {
     }
 
     /// The named member `key` is, matched on its bytes so skipped keys make no string.
-    private func member(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> JSONSelection.Member? {
+    func member(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> JSONSelection.Member? {
         switch key {
         case .raw(let start, let end): return Self.match(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), named)
         case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, named) }

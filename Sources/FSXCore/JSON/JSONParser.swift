@@ -83,7 +83,7 @@ public struct JSONParser {
         /// every pair of strings.
         var keyHashes = ParseStack<UInt64>()
         /// Where strings with escapes are decoded; reused so decoding allocates rarely.
-        var scratch: [UInt8] = []
+        var scratch = ParseStack<UInt8>()
         /// For `skipValue`: one bit per open container, set for objects. Nesting is limited
         /// to `maximumDepth` levels, so this never grows.
         var openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1)
@@ -335,7 +335,7 @@ public struct JSONParser {
         mutating func parseString() throws(JSONParseError) -> String {
             switch try scanString(decode: true) {
             case .raw(let start, let end): return string(start, end)
-            case .decoded: return String(decoding: scratch, as: UTF8.self)
+            case .decoded: return scratch.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
             }
         }
 
@@ -491,15 +491,15 @@ public struct JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     if escaped, decode {
-                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+                        scratch.append(UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
                     }
                     index += 1
                     guard validUTF8 else { throw JSONParseError(offset: start, reason: "string is not valid UTF-8") }
                     return escaped ? .decoded : .raw(start: start, end: index - 1)
                 case UInt8(ascii: "\\"):
                     if decode {
-                        if !escaped { scratch.removeAll(keepingCapacity: true) }
-                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+                        if !escaped { scratch.remove(from: 0) }
+                        scratch.append(UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
                     }
                     escaped = true
                     index += 1
@@ -552,12 +552,12 @@ public struct JSONParser {
                     throw fail("lone surrogate in \\u escape")
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                if decode { scratch.append(contentsOf: UTF8.encode(scalar)!) }
+                if decode { for byte in UTF8.encode(scalar)! { scratch.push(byte) } }
                 return
             default:
                 throw fail("invalid escape \\\(describe(escape))")
             }
-            if decode { scratch.append(decoded) }
+            if decode { scratch.push(decoded) }
         }
 
         mutating func parseHex4() throws(JSONParseError) -> UInt32 {

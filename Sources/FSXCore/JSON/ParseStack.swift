@@ -8,8 +8,8 @@
 /// Not copyable: the parser owns it, and whatever is still on it after an error is freed
 /// with it.
 struct ParseStack<Element>: ~Copyable {
-    private var base: UnsafeMutablePointer<Element>
-    private var capacity: Int
+    fileprivate var base: UnsafeMutablePointer<Element>
+    fileprivate var capacity: Int
     private(set) var count = 0
 
     init(capacity: Int = 64) {
@@ -24,7 +24,7 @@ struct ParseStack<Element>: ~Copyable {
         count += 1
     }
 
-    private mutating func grow() {
+    fileprivate mutating func grow() {
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
@@ -63,5 +63,23 @@ struct ParseStack<Element>: ~Copyable {
     deinit {
         base.deinitialize(count: count)
         base.deallocate()
+    }
+}
+
+extension ParseStack where Element == UInt8 {
+    /// Appends `bytes`: a string's plain run, copied to the decoding buffer.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        while capacity - count < bytes.count { grow() }
+        if let source = bytes.baseAddress {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    /// The bytes on the stack.
+    @inline(__always)
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        body(UnsafeRawBufferPointer(start: base, count: count))
     }
 }
