@@ -43,10 +43,11 @@ extension JSONParser.Cursor {
             let start = members.count
             repeat {
                 // Keys are recognised on their bytes: skipped members make no string.
-                guard let known = member(try scanKey(), among: Self.reviewKeys) else {
+                guard let found = memberIndex(try scanKey(), among: Self.reviewKeys) else {
                     try skipValue(depth: 1)
                     continue
                 }
+                let known = Self.reviewKeys[found]
                 let isRequest = known.hash == Self.requestHash
                 let value: JSONValue
                 if isRequest, index < end, bytes[index] == UInt8(ascii: "{") {
@@ -76,11 +77,12 @@ extension JSONParser.Cursor {
         var type = ObjectType(group: "", version: "", kind: "")
         let start = members.count
         repeat {
-            guard let known = member(try scanKey(), among: Self.requestKeys) else {
+            guard let found = memberIndex(try scanKey(), among: Self.requestKeys) else {
                 // userInfo, resource, options and the like: nothing decides on them.
                 try skipValue(depth: depth)
                 continue
             }
+            let known = Self.requestKeys[found]
             let (name, hash) = (known.key, known.hash)
             let isObject = hash == Self.objectHash
             let isOldObject = hash == Self.oldObjectHash

@@ -274,8 +274,9 @@ extension JSONParser.Cursor {
         let start = members.count
         repeat {
             let key = try scanKey()
-            if let member = self.member(key, among: named) {
+            if let found = memberIndex(key, among: named) {
                 // The selection's own key string: no string is made for a named key.
+                let member = named[found]
                 pushMember(member.key, member.hash, try parseValue(depth: depth, selection: member.selection))
             } else if let others {
                 let (name, hash) = keyString(key)
@@ -287,18 +288,34 @@ extension JSONParser.Cursor {
         return .object(popObject(from: start))
     }
 
-    /// The named member `key` is, matched on its bytes so skipped keys make no string.
-    func member(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> JSONSelection.Member? {
+    /// Where in `named` the member `key` is, matched on its bytes so skipped keys make no
+    /// string: a key's first 8 bytes and its length tell it from almost every other.
+    func memberIndex(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> Int? {
         switch key {
-        case .raw(let start, let end): return Self.match(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), named)
-        case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, named) }
+        case .raw(let start, let end): return Self.match(bytes, start, end, named)
+        case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, 0, decoded.count, named) }
         }
     }
 
-    private static func match(_ key: UnsafeRawBufferPointer, _ named: [JSONSelection.Member]) -> JSONSelection.Member? {
-        for member in named where member.utf8.count == key.count {
-            if member.utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return member }
+    @inline(__always)
+    private static func match(
+        _ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ named: [JSONSelection.Member]
+    ) -> Int? {
+        let count = end - start
+        var head: UInt64 = 0
+        if buffer.count - start >= 8 {
+            head = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            if count < 8 { head &= (1 << UInt64(count &* 8)) &- 1 }
+        } else {
+            for offset in 0..<count { head |= UInt64(buffer[start + offset]) << UInt64(offset &* 8) }
         }
-        return nil
+        return named.withUnsafeBufferPointer { members in
+            for i in members.indices where members[i].head == head && members[i].count == count {
+                if count <= 8 { return i }
+                let key = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                if members[i].utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return i }
+            }
+            return nil
+        }
     }
 }
