@@ -28,44 +28,42 @@ extension JSONParser.Cursor {
         // One bit per open container, 1 for an object, above a sentinel 1.
         var open: UInt64 = 1
         // Whitespace is looked for only where the expected byte is not found: compact
-        // bodies have none.
+        // bodies have none. Positions stay within the buffer, so arithmetic wraps unchecked.
         while true {
             // At a value.
             guard i < end else { return false }
             switch p[i] {
             case UInt8(ascii: "\""):
-                guard skipStringQuickly(p, &i) else { return false }
+                guard skipStringQuickly(p, &i, end) else { return false }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard open < 1 << 63 else { return false }
                 let isObject = p[i] == UInt8(ascii: "{")
-                i += 1
+                i &+= 1
                 Self.skipSpace(p, &i, end)
                 guard i < end else { return false }
                 if p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    i += 1
+                    i &+= 1
                 } else {
-                    open = open << 1 | (isObject ? 1 : 0)
+                    open = open &<< 1 | (isObject ? 1 : 0)
                     if isObject {
-                        guard skipKeyQuickly(p, &i) else { return false }
+                        guard skipKeyQuickly(p, &i, end) else { return false }
                     }
                     continue
                 }
             case UInt8(ascii: "t"):
-                guard end - i >= 4, UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) == Self.trueWord
+                guard end &- i >= 4, UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) == Self.trueWord
                 else { return false }
-                i += 4
+                i &+= 4
             case UInt8(ascii: "f"):
-                guard end - i >= 5, UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt32.self) == Self.alseWord
+                guard end &- i >= 5, UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt32.self) == Self.alseWord
                 else { return false }
-                i += 5
+                i &+= 5
             case UInt8(ascii: "n"):
-                guard end - i >= 4, UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) == Self.nullWord
+                guard end &- i >= 4, UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) == Self.nullWord
                 else { return false }
-                i += 4
+                i &+= 4
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                index = i
-                do { _ = try scanNumber() } catch { return false }
-                i = index
+                guard skipNumberExactly(&i) else { return false }
             case 0x20, 0x0A, 0x0D, 0x09:
                 Self.skipSpace(p, &i, end)
                 continue
@@ -77,14 +75,14 @@ extension JSONParser.Cursor {
                 guard i < end else { return false }
                 let byte = p[i]
                 if byte == UInt8(ascii: ",") {
-                    i += 1
+                    i &+= 1
                     if open & 1 == 1 {
-                        guard skipKeyQuickly(p, &i) else { return false }
+                        guard skipKeyQuickly(p, &i, end) else { return false }
                     }
                     break
                 } else if byte == (open & 1 == 1 ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    i += 1
-                    open >>= 1
+                    i &+= 1
+                    open &>>= 1
                 } else if byte <= 0x20 {
                     Self.skipSpace(p, &i, end)
                     guard i < end, p[i] > 0x20 else { return false }
@@ -102,7 +100,7 @@ extension JSONParser.Cursor {
     /// Moves `i` over whitespace.
     @inline(__always)
     private static func skipSpace(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) {
-        while i < end, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
+        while i < end, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i &+= 1 }
     }
 
     /// `"true"`, `"alse"` and `"null"` as the little-endian words `loadUnaligned` reads.
@@ -113,18 +111,18 @@ extension JSONParser.Cursor {
     /// A key, the `:` after it and any whitespace around, from `i` at the key's quote (or
     /// whitespace before it).
     @inline(__always)
-    private mutating func skipKeyQuickly(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> Bool {
+    private mutating func skipKeyQuickly(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
         guard i < end else { return false }
         if p[i] != UInt8(ascii: "\"") {
             Self.skipSpace(p, &i, end)
             guard i < end, p[i] == UInt8(ascii: "\"") else { return false }
         }
-        guard skipStringQuickly(p, &i), i < end else { return false }
+        guard skipStringQuickly(p, &i, end), i < end else { return false }
         if p[i] != UInt8(ascii: ":") {
             Self.skipSpace(p, &i, end)
             guard i < end, p[i] == UInt8(ascii: ":") else { return false }
         }
-        i += 1
+        i &+= 1
         return true
     }
 
@@ -132,21 +130,26 @@ extension JSONParser.Cursor {
     /// bytes at a time; anything else (an escape, non-ASCII, the last bytes of the input)
     /// goes through `scanString` from the quote.
     @inline(__always)
-    private mutating func skipStringQuickly(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> Bool {
-        var j = i + 1
-        while end - j >= 8 {
-            let word = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
-            let special = Self.specialBytes(word)
-            if special != 0 {
-                j += special.trailingZeroBitCount >> 3
-                if p[j] == UInt8(ascii: "\"") {
-                    i = j + 1
-                    return true
-                }
-                break
-            }
-            j += 8
+    private mutating func skipStringQuickly(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
+        if let after = JSONParser.Cursor.plainStringEnd(p, from: i &+ 1, end: end) {
+            i = after
+            return true
         }
+        return skipStringExactly(&i)
+    }
+
+    /// A number, by `scanNumber`, out of line.
+    @inline(never)
+    private mutating func skipNumberExactly(_ i: inout Int) -> Bool {
+        index = i
+        do { _ = try scanNumber() } catch { return false }
+        i = index
+        return true
+    }
+
+    /// `skipStringQuickly`'s general path, out of line.
+    @inline(never)
+    private mutating func skipStringExactly(_ i: inout Int) -> Bool {
         index = i
         do { _ = try scanStringExactly(decode: false) } catch { return false }
         i = index

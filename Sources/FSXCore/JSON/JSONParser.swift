@@ -451,22 +451,33 @@ public struct JSONParser {
         /// from its quote by `scanStringExactly`.
         @inline(__always)
         mutating func scanString(decode: Bool) throws(JSONParseError) -> ScannedString {
-            let start = index + 1
-            var position = start
-            while end - position >= 8 {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                let special = Self.specialBytes(word)
-                if special != 0 {
-                    position += special.trailingZeroBitCount >> 3
-                    if bytes[position] == UInt8(ascii: "\"") {
-                        index = position + 1
-                        return .raw(start: start, end: position)
-                    }
-                    break
-                }
-                position += 8
+            let start = index &+ 1
+            if let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                let after = Self.plainStringEnd(p, from: start, end: end)
+            {
+                index = after
+                return .raw(start: start, end: after &- 1)
             }
             return try scanStringExactly(decode: decode)
+        }
+
+        /// Just past the quote that ends the plain ASCII run from `start`, or `nil` when the run
+        /// ends otherwise or within 8 bytes of `end`. Only local values and wrapping arithmetic
+        /// (positions are within the buffer), so the loop stays in registers.
+        @inline(__always)
+        static func plainStringEnd(_ p: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
+            var j = start
+            let last = end &- 8
+            while j <= last {
+                let word = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                let special = specialBytes(word)
+                if special != 0 {
+                    j &+= special.trailingZeroBitCount &>> 3
+                    return p[j] == UInt8(ascii: "\"") ? j &+ 1 : nil
+                }
+                j &+= 8
+            }
+            return nil
         }
 
         /// `scanString` without its fast path.
