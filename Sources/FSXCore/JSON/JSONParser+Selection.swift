@@ -158,6 +158,7 @@ extension JSONParser.Cursor {
 
     /// `skipValue` without the fast pass: the reference for its errors.
     mutating func skipValueExactly(depth: Int) throws(JSONParseError) {
+        if openObjects.isEmpty { openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1) }
         enum Next { case value, key, afterValue }
         var next = Next.value
         var valueDepth = depth

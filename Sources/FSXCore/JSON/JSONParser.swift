@@ -84,9 +84,10 @@ public struct JSONParser {
         var keyHashes = ParseStack<UInt64>()
         /// Where strings with escapes are decoded; reused so decoding allocates rarely.
         var scratch = ParseStack<UInt8>()
-        /// For `skipValue`: one bit per open container, set for objects. Nesting is limited
-        /// to `maximumDepth` levels, so this never grows.
-        var openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1)
+        /// For `skipValueExactly`: one bit per open container, set for objects. Nesting is
+        /// limited to `maximumDepth` levels, so once made this never grows; made on first
+        /// use, since most parses never take that path.
+        var openObjects: [UInt64] = []
 
         /// `JSONParser.SmallString.isAvailable`, read once per parse.
         let smallStrings = JSONParser.SmallString.isAvailable

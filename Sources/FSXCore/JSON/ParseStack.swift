@@ -12,9 +12,11 @@ struct ParseStack<Element>: ~Copyable {
     fileprivate var capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int = 64) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+    /// Allocates nothing until the first push: a parse may never use some of its stacks.
+    init() {
+        capacity = 0
+        // Never dereferenced while `capacity` is 0.
+        base = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
     @inline(__always)
@@ -25,6 +27,11 @@ struct ParseStack<Element>: ~Copyable {
     }
 
     fileprivate mutating func grow() {
+        guard capacity > 0 else {
+            capacity = 64
+            base = .allocate(capacity: capacity)
+            return
+        }
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
@@ -61,6 +68,7 @@ struct ParseStack<Element>: ~Copyable {
     }
 
     deinit {
+        guard capacity > 0 else { return }
         base.deinitialize(count: count)
         base.deallocate()
     }
