@@ -47,8 +47,8 @@ extension JSONParser.Cursor {
                     try skipValue(depth: 1)
                     continue
                 }
-                let known = Self.reviewKeys[found]
-                let isRequest = known.hash == Self.requestHash
+                let hash = Self.reviewKeys[found].hash
+                let isRequest = hash == Self.requestHash
                 let value: JSONValue
                 if isRequest, index < end, bytes[index] == UInt8(ascii: "{") {
                     (value, envelope.object, envelope.oldObject) = try parseRequest(depth: 2)
@@ -56,7 +56,7 @@ extension JSONParser.Cursor {
                     if isRequest { (envelope.object, envelope.oldObject) = (nil, nil) }
                     value = try parseValue(depth: 1)
                 }
-                pushMember(known.key, known.hash, value)
+                pushMember(Self.reviewKeys[found].key, hash, value)
             } while try !endOfMember()
             envelope.json = .object(popObject(from: start))
         }
@@ -82,8 +82,7 @@ extension JSONParser.Cursor {
                 try skipValue(depth: depth)
                 continue
             }
-            let known = Self.requestKeys[found]
-            let (name, hash) = (known.key, known.hash)
+            let hash = Self.requestKeys[found].hash
             let isObject = hash == Self.objectHash
             let isOldObject = hash == Self.oldObjectHash
             let value: JSONValue
@@ -116,7 +115,7 @@ extension JSONParser.Cursor {
                         kind: kind["kind"]?.stringValue ?? "")
                 }
             }
-            pushMember(name, hash, value)
+            pushMember(Self.requestKeys[found].key, hash, value)
         } while try !endOfMember()
         return (.object(popObject(from: start)), object, oldObject)
     }

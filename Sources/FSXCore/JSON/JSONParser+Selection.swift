@@ -280,8 +280,9 @@ extension JSONParser.Cursor {
             let key = try scanKey()
             if let found = memberIndex(key, among: named) {
                 // The selection's own key string: no string is made for a named key.
-                let member = named[found]
-                pushMember(member.key, member.hash, try parseValue(depth: depth, selection: member.selection))
+                pushMember(
+                    named[found].key, named[found].hash, try parseValue(depth: depth, selection: named[found].selection)
+                )
             } else if let others {
                 let (name, hash) = keyString(key)
                 pushMember(name, hash, try parseValue(depth: depth, selection: others))

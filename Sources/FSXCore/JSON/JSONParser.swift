@@ -258,7 +258,7 @@ public struct JSONParser {
         }
 
         @inline(__always)
-        mutating func pushMember(_ key: String, _ hash: UInt64, _ value: JSONValue) {
+        mutating func pushMember(_ key: consuming String, _ hash: UInt64, _ value: consuming JSONValue) {
             members.push(JSONObject.Member(key: key, value: value))
             keyHashes.push(hash)
         }
