@@ -42,18 +42,21 @@ extension JSONParser.Cursor {
         if try !openObject(depth: 1) {
             let start = members.count
             repeat {
-                let (name, hash) = keyString(try scanKey())
-                let value: JSONValue
-                if name == "request", index < end, bytes[index] == UInt8(ascii: "{") {
-                    (value, envelope.object, envelope.oldObject) = try parseRequest(depth: 2)
-                } else if name == "request" || AdmissionReview.reviewKeys.contains(name) {
-                    if name == "request" { (envelope.object, envelope.oldObject) = (nil, nil) }
-                    value = try parseValue(depth: 1)
-                } else {
+                // Keys are recognised on their bytes: skipped members make no string.
+                guard let found = memberIndex(try scanKey(), among: Self.reviewKeys) else {
                     try skipValue(depth: 1)
                     continue
                 }
-                pushMember(name, hash, value)
+                let hash = Self.reviewKeys[found].hash
+                let isRequest = hash == Self.requestHash
+                let value: JSONValue
+                if isRequest, index < end, bytes[index] == UInt8(ascii: "{") {
+                    (value, envelope.object, envelope.oldObject) = try parseRequest(depth: 2)
+                } else {
+                    if isRequest { (envelope.object, envelope.oldObject) = (nil, nil) }
+                    value = try parseValue(depth: 1)
+                }
+                pushMember(Self.reviewKeys[found].key, hash, value)
             } while try !endOfMember()
             envelope.json = .object(popObject(from: start))
         }
@@ -74,9 +77,14 @@ extension JSONParser.Cursor {
         var type = ObjectType(group: "", version: "", kind: "")
         let start = members.count
         repeat {
-            let (name, hash) = keyString(try scanKey())
-            let isObject = name == "object"
-            let isOldObject = name == "oldObject"
+            guard let found = memberIndex(try scanKey(), among: Self.requestKeys) else {
+                // userInfo, resource, options and the like: nothing decides on them.
+                try skipValue(depth: depth)
+                continue
+            }
+            let hash = Self.requestKeys[found].hash
+            let isObject = hash == Self.objectHash
+            let isOldObject = hash == Self.oldObjectHash
             let value: JSONValue
             if isObject || isOldObject, index < end, bytes[index] == UInt8(ascii: "{") {
                 let route = AdmissionEngine.Route(type, operation: .init(operation))
@@ -95,25 +103,40 @@ extension JSONParser.Cursor {
                     oldObject = partial
                 }
                 value = .object(JSONObject())
-            } else if isObject || isOldObject || AdmissionReview.requestKeys.contains(name) {
+            } else {
                 if isObject { object = nil }
                 if isOldObject { oldObject = nil }
                 value = try parseValue(depth: depth)
                 // Only for the guess: what the request says comes before the objects.
-                if name == "operation", case .string(let text) = value { operation = text }
-                if name == "kind", case .object(let kind) = value {
+                if hash == Self.operationHash, case .string(let text) = value { operation = text }
+                if hash == Self.kindHash, case .object(let kind) = value {
                     type = ObjectType(
                         group: kind["group"]?.stringValue ?? "", version: kind["version"]?.stringValue ?? "",
                         kind: kind["kind"]?.stringValue ?? "")
                 }
-            } else {
-                // userInfo, resource, options and the like: nothing decides on them.
-                try skipValue(depth: depth)
-                continue
             }
-            pushMember(name, hash, value)
+            pushMember(Self.requestKeys[found].key, hash, value)
         } while try !endOfMember()
         return (.object(popObject(from: start)), object, oldObject)
+    }
+
+    /// The members of the review and of its request that `AdmissionReview.decode` reads.
+    private static let reviewKeys = AdmissionReview.reviewKeys.sorted().map {
+        JSONSelection.Member(key: $0, selection: .everything)
+    }
+    private static let requestKeys = AdmissionReview.requestKeys.sorted().map {
+        JSONSelection.Member(key: $0, selection: .everything)
+    }
+
+    /// The keys the parse treats specially, told apart by their hashes, which differ.
+    private static let requestHash = keyHash("request")
+    private static let objectHash = keyHash("object")
+    private static let oldObjectHash = keyHash("oldObject")
+    private static let operationHash = keyHash("operation")
+    private static let kindHash = keyHash("kind")
+
+    private static func keyHash(_ key: String) -> UInt64 {
+        Array(key.utf8).withUnsafeBytes { JSONParser.Cursor.hash($0) }
     }
 
     /// Builds what `selection` reads of the object at `start`, already validated by
@@ -160,7 +183,7 @@ extension AdmissionEngine {
             } else {
                 typed = try cursor.build(at: object.start, Self.typeReads)
             }
-            var type = ObjectType(of: typed)
+            var type = ObjectType(quicklyOf: typed)
             if type.kind.isEmpty {
                 type = ObjectType(group: request.group, version: request.version, kind: request.kind)
             }
@@ -185,5 +208,25 @@ extension AdmissionEngine {
             // full decoding still answers correctly.
             return try AdmissionReview.decode(body)
         }
+    }
+}
+
+extension ObjectType {
+    /// `init(of:)`, with an ASCII `apiVersion` split on its bytes: in ASCII text `/` is a
+    /// character of its own, so the first `/` byte is where `init(of:)` splits, and finding
+    /// it costs no grapheme breaking. Other text goes through `init(of:)`.
+    init(quicklyOf object: JSONValue) {
+        guard let apiVersion = object["apiVersion"]?.stringValue, apiVersion.utf8.allSatisfy({ $0 < 0x80 }) else {
+            self.init(of: object)
+            return
+        }
+        let kind = object["kind"]?.stringValue ?? ""
+        guard let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) else {
+            self.init(group: "", version: apiVersion, kind: kind)
+            return
+        }
+        self.init(
+            group: String(apiVersion.utf8[..<slash])!,
+            version: String(apiVersion.utf8[apiVersion.utf8.index(after: slash)...])!, kind: kind)
     }
 }

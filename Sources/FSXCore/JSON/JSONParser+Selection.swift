@@ -3,10 +3,162 @@ extension JSONParser.Cursor {
     /// building it: the same grammar, the same depth limit, the same UTF-8 checks, the same
     /// errors.
     ///
-    /// A loop with its own stack of open containers rather than recursion: most of what the
-    /// server skips is thousands of tiny env var objects, where calls would cost more than
-    /// the bytes.
+    /// A fast pass (`skipValueQuickly`) takes what real bodies are made of; on anything else,
+    /// every error included, the value is skipped again from its start by
+    /// `skipValueExactly`, so errors and their offsets are exactly the parser's.
     mutating func skipValue(depth: Int) throws(JSONParseError) {
+        let start = index
+        if depth + JSONParser.quickNesting <= JSONParser.maximumDepth, skipValueQuickly() { return }
+        index = start
+        try skipValueExactly(depth: depth)
+    }
+
+    /// Skips the value at `index` if it is valid, nests at most `JSONParser.quickNesting`
+    /// levels and is made of plain strings (escapes and non-ASCII go through `scanString`),
+    /// numbers and literals; `false` otherwise, with `index` anywhere.
+    ///
+    /// Per token it does only what a valid compact body needs: the apiserver's bodies have
+    /// about one string every 8 bytes, so the cost per string is the cost of the body. It
+    /// works on a local position and keeps the kinds of the open containers in one word.
+    @inline(__always)
+    private mutating func skipValueQuickly() -> Bool {
+        guard index < end, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let end = self.end
+        var i = index
+        // One bit per open container, 1 for an object, above a sentinel 1.
+        var open: UInt64 = 1
+        // Whitespace is looked for only where the expected byte is not found: compact
+        // bodies have none. Positions stay within the buffer, so arithmetic wraps unchecked.
+        while true {
+            // At a value.
+            guard i < end else { return false }
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                guard skipStringQuickly(p, &i, end) else { return false }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard open < 1 << 63 else { return false }
+                let isObject = p[i] == UInt8(ascii: "{")
+                i &+= 1
+                Self.skipSpace(p, &i, end)
+                guard i < end else { return false }
+                if p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    i &+= 1
+                } else {
+                    open = open &<< 1 | (isObject ? 1 : 0)
+                    if isObject {
+                        guard skipKeyQuickly(p, &i, end) else { return false }
+                    }
+                    continue
+                }
+            case UInt8(ascii: "t"):
+                guard end &- i >= 4, UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) == Self.trueWord
+                else { return false }
+                i &+= 4
+            case UInt8(ascii: "f"):
+                guard end &- i >= 5, UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt32.self) == Self.alseWord
+                else { return false }
+                i &+= 5
+            case UInt8(ascii: "n"):
+                guard end &- i >= 4, UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) == Self.nullWord
+                else { return false }
+                i &+= 4
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard skipNumberExactly(&i) else { return false }
+            case 0x20, 0x0A, 0x0D, 0x09:
+                Self.skipSpace(p, &i, end)
+                continue
+            default:
+                return false
+            }
+            // After a value: close containers until one continues.
+            while open != 1 {
+                guard i < end else { return false }
+                let byte = p[i]
+                if byte == UInt8(ascii: ",") {
+                    i &+= 1
+                    if open & 1 == 1 {
+                        guard skipKeyQuickly(p, &i, end) else { return false }
+                    }
+                    break
+                } else if byte == (open & 1 == 1 ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    i &+= 1
+                    open &>>= 1
+                } else if byte <= 0x20 {
+                    Self.skipSpace(p, &i, end)
+                    guard i < end, p[i] > 0x20 else { return false }
+                } else {
+                    return false
+                }
+            }
+            if open == 1 {
+                index = i
+                return true
+            }
+        }
+    }
+
+    /// Moves `i` over whitespace.
+    @inline(__always)
+    private static func skipSpace(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) {
+        while i < end, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i &+= 1 }
+    }
+
+    /// `"true"`, `"alse"` and `"null"` as the little-endian words `loadUnaligned` reads.
+    private static var trueWord: UInt32 { UInt32(littleEndian: 0x6575_7274) }
+    private static var alseWord: UInt32 { UInt32(littleEndian: 0x6573_6C61) }
+    private static var nullWord: UInt32 { UInt32(littleEndian: 0x6C6C_756E) }
+
+    /// A key, the `:` after it and any whitespace around, from `i` at the key's quote (or
+    /// whitespace before it).
+    @inline(__always)
+    private mutating func skipKeyQuickly(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
+        guard i < end else { return false }
+        if p[i] != UInt8(ascii: "\"") {
+            Self.skipSpace(p, &i, end)
+            guard i < end, p[i] == UInt8(ascii: "\"") else { return false }
+        }
+        guard skipStringQuickly(p, &i, end), i < end else { return false }
+        if p[i] != UInt8(ascii: ":") {
+            Self.skipSpace(p, &i, end)
+            guard i < end, p[i] == UInt8(ascii: ":") else { return false }
+        }
+        i &+= 1
+        return true
+    }
+
+    /// The string whose quote is at `i`: a plain ASCII run ending in a quote is found 8
+    /// bytes at a time; anything else (an escape, non-ASCII, the last bytes of the input)
+    /// goes through `scanString` from the quote.
+    @inline(__always)
+    private mutating func skipStringQuickly(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
+        if let after = JSONParser.Cursor.plainStringEnd(p, from: i &+ 1, end: end) {
+            i = after
+            return true
+        }
+        return skipStringExactly(&i)
+    }
+
+    /// A number, by `scanNumber`, out of line.
+    @inline(never)
+    private mutating func skipNumberExactly(_ i: inout Int) -> Bool {
+        index = i
+        do { _ = try scanNumber() } catch { return false }
+        i = index
+        return true
+    }
+
+    /// `skipStringQuickly`'s general path, out of line.
+    @inline(never)
+    private mutating func skipStringExactly(_ i: inout Int) -> Bool {
+        index = i
+        do { _ = try scanStringExactly(decode: false) } catch { return false }
+        i = index
+        return true
+    }
+
+    /// `skipValue` without the fast pass: the reference for its errors.
+    mutating func skipValueExactly(depth: Int) throws(JSONParseError) {
+        if openObjects.isEmpty { openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1) }
         enum Next { case value, key, afterValue }
         var next = Next.value
         var valueDepth = depth
@@ -126,9 +278,11 @@ extension JSONParser.Cursor {
         let start = members.count
         repeat {
             let key = try scanKey()
-            if let member = self.member(key, among: named) {
+            if let found = memberIndex(key, among: named) {
                 // The selection's own key string: no string is made for a named key.
-                pushMember(member.key, member.hash, try parseValue(depth: depth, selection: member.selection))
+                pushMember(
+                    named[found].key, named[found].hash, try parseValue(depth: depth, selection: named[found].selection)
+                )
             } else if let others {
                 let (name, hash) = keyString(key)
                 pushMember(name, hash, try parseValue(depth: depth, selection: others))
@@ -139,18 +293,34 @@ extension JSONParser.Cursor {
         return .object(popObject(from: start))
     }
 
-    /// The named member `key` is, matched on its bytes so skipped keys make no string.
-    private func member(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> JSONSelection.Member? {
+    /// Where in `named` the member `key` is, matched on its bytes so skipped keys make no
+    /// string: a key's first 8 bytes and its length tell it from almost every other.
+    func memberIndex(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> Int? {
         switch key {
-        case .raw(let start, let end): return Self.match(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), named)
-        case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, named) }
+        case .raw(let start, let end): return Self.match(bytes, start, end, named)
+        case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, 0, decoded.count, named) }
         }
     }
 
-    private static func match(_ key: UnsafeRawBufferPointer, _ named: [JSONSelection.Member]) -> JSONSelection.Member? {
-        for member in named where member.utf8.count == key.count {
-            if member.utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return member }
+    @inline(__always)
+    private static func match(
+        _ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ named: [JSONSelection.Member]
+    ) -> Int? {
+        let count = end - start
+        var head: UInt64 = 0
+        if buffer.count - start >= 8 {
+            head = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            if count < 8 { head &= (1 << UInt64(count &* 8)) &- 1 }
+        } else {
+            for offset in 0..<count { head |= UInt64(buffer[start + offset]) << UInt64(offset &* 8) }
         }
-        return nil
+        return named.withUnsafeBufferPointer { members in
+            for i in members.indices where members[i].head == head && members[i].count == count {
+                if count <= 8 { return i }
+                let key = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                if members[i].utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return i }
+            }
+            return nil
+        }
     }
 }

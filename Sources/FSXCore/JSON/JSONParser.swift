@@ -18,6 +18,10 @@ public struct JSONParser {
     /// overflow on a server thread. 512 levels of recursion stay far below any thread's stack.
     public static let maximumDepth = 512
 
+    /// How deep `skipValue`'s fast pass nests: the kinds of its open containers fit in one
+    /// word. Deeper values take the general path.
+    static let quickNesting = 63
+
     /// Parses a complete JSON document; trailing non-whitespace is an error.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> =
@@ -77,12 +81,16 @@ public struct JSONParser {
         var members = ParseStack<JSONObject.Member>()
         /// A hash of each key on `members`, so duplicate keys are found without comparing
         /// every pair of strings.
-        var keyHashes: [UInt64] = []
+        var keyHashes = ParseStack<UInt64>()
         /// Where strings with escapes are decoded; reused so decoding allocates rarely.
-        var scratch: [UInt8] = []
-        /// For `skipValue`: one bit per open container, set for objects. Nesting is limited
-        /// to `maximumDepth` levels, so this never grows.
-        var openObjects = [UInt64](repeating: 0, count: JSONParser.maximumDepth / 64 + 1)
+        var scratch = ParseStack<UInt8>()
+        /// For `skipValueExactly`: one bit per open container, set for objects. Nesting is
+        /// limited to `maximumDepth` levels, so once made this never grows; made on first
+        /// use, since most parses never take that path.
+        var openObjects: [UInt64] = []
+
+        /// `JSONParser.SmallString.isAvailable`, read once per parse.
+        let smallStrings = JSONParser.SmallString.isAvailable
 
         init(_ bytes: UnsafeRawBufferPointer) {
             self.bytes = bytes
@@ -250,9 +258,9 @@ public struct JSONParser {
         }
 
         @inline(__always)
-        mutating func pushMember(_ key: String, _ hash: UInt64, _ value: JSONValue) {
+        mutating func pushMember(_ key: consuming String, _ hash: UInt64, _ value: consuming JSONValue) {
             members.push(JSONObject.Member(key: key, value: value))
-            keyHashes.append(hash)
+            keyHashes.push(hash)
         }
 
         /// The object made of the members pushed since `start`. Kubernetes objects never
@@ -277,7 +285,7 @@ public struct JSONParser {
                     }
                 }
             }
-            keyHashes.removeLast(count)
+            keyHashes.remove(from: hashStart)
             let list = members.pop(from: start)
             return unique ? JSONObject(uniqueMembers: list) : JSONObject(list)
         }
@@ -287,8 +295,7 @@ public struct JSONParser {
         func keyString(_ key: ScannedString) -> (String, UInt64) {
             switch key {
             case .raw(let start, let end):
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                return (String(decoding: raw, as: UTF8.self), Self.hash(raw))
+                return (string(start, end), Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
             case .decoded:
                 return scratch.withUnsafeBytes { (String(decoding: $0, as: UTF8.self), Self.hash($0)) }
             }
@@ -302,15 +309,34 @@ public struct JSONParser {
             return hash
         }
 
+        /// The string in `start..<end`, which is valid UTF-8.
+        ///
+        /// Most strings of a body are short ASCII (keys, names, enum values): those are made
+        /// directly as small strings (`JSONParser.SmallString`), which costs a few
+        /// instructions where `String(decoding:as:)` validates and dispatches for a hundred.
         @inline(__always)
         func string(_ start: Int, _ end: Int) -> String {
-            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            let count = end - start
+            if count < 16, self.end - start >= 16, smallStrings {
+                var low = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                var high = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+                if count < 8 {
+                    low &= (1 << UInt64(count &* 8)) &- 1
+                    high = 0
+                } else {
+                    high &= (1 << UInt64((count &- 8) &* 8)) &- 1
+                }
+                if (low | high) & 0x8080_8080_8080_8080 == 0 {
+                    return JSONParser.SmallString.make(low, high, count: count)
+                }
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
 
         mutating func parseString() throws(JSONParseError) -> String {
             switch try scanString(decode: true) {
             case .raw(let start, let end): return string(start, end)
-            case .decoded: return String(decoding: scratch, as: UTF8.self)
+            case .decoded: return scratch.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
             }
         }
 
@@ -421,10 +447,46 @@ public struct JSONParser {
         /// Validates the string whose opening quote is at `index` and moves past its closing
         /// quote. With `decode`, a string with escapes is decoded into `scratch`.
         ///
+        /// Most strings are a short plain ASCII run ending in a quote: that is found here, 8
+        /// bytes at a time and with nothing else to check; any other string is scanned again
+        /// from its quote by `scanStringExactly`.
+        @inline(__always)
+        mutating func scanString(decode: Bool) throws(JSONParseError) -> ScannedString {
+            let start = index &+ 1
+            if let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                let after = Self.plainStringEnd(p, from: start, end: end)
+            {
+                index = after
+                return .raw(start: start, end: after &- 1)
+            }
+            return try scanStringExactly(decode: decode)
+        }
+
+        /// Just past the quote that ends the plain ASCII run from `start`, or `nil` when the run
+        /// ends otherwise or within 8 bytes of `end`. Only local values and wrapping arithmetic
+        /// (positions are within the buffer), so the loop stays in registers.
+        @inline(__always)
+        static func plainStringEnd(_ p: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
+            var j = start
+            let last = end &- 8
+            while j <= last {
+                let word = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                let special = specialBytes(word)
+                if special != 0 {
+                    j &+= special.trailingZeroBitCount &>> 3
+                    return p[j] == UInt8(ascii: "\"") ? j &+ 1 : nil
+                }
+                j &+= 8
+            }
+            return nil
+        }
+
+        /// `scanString` without its fast path.
+        ///
         /// Problems are reported in the order a reader meets them, except invalid UTF-8,
         /// which is reported (at the string's start) only for a string that is otherwise
         /// well formed.
-        mutating func scanString(decode: Bool) throws(JSONParseError) -> ScannedString {
+        mutating func scanStringExactly(decode: Bool) throws(JSONParseError) -> ScannedString {
             index += 1
             let start = index
             var escaped = false
@@ -441,15 +503,15 @@ public struct JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     if escaped, decode {
-                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+                        scratch.append(UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
                     }
                     index += 1
                     guard validUTF8 else { throw JSONParseError(offset: start, reason: "string is not valid UTF-8") }
                     return escaped ? .decoded : .raw(start: start, end: index - 1)
                 case UInt8(ascii: "\\"):
                     if decode {
-                        if !escaped { scratch.removeAll(keepingCapacity: true) }
-                        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+                        if !escaped { scratch.remove(from: 0) }
+                        scratch.append(UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
                     }
                     escaped = true
                     index += 1
@@ -502,12 +564,12 @@ public struct JSONParser {
                     throw fail("lone surrogate in \\u escape")
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                if decode { scratch.append(contentsOf: UTF8.encode(scalar)!) }
+                if decode { for byte in UTF8.encode(scalar)! { scratch.push(byte) } }
                 return
             default:
                 throw fail("invalid escape \\\(describe(escape))")
             }
-            if decode { scratch.append(decoded) }
+            if decode { scratch.push(decoded) }
         }
 
         mutating func parseHex4() throws(JSONParseError) -> UInt32 {
@@ -531,6 +593,51 @@ public struct JSONParser {
         func describe(_ byte: UInt8) -> String {
             if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
             return "0x" + String(byte, radix: 16, uppercase: true)
+        }
+    }
+}
+
+extension JSONParser {
+    /// Short ASCII strings made from their bytes, in the layout the standard library gives a
+    /// small string on a 64-bit little-endian platform: up to 15 bytes of UTF-8 in place,
+    /// then a byte with the flags (immortal, ASCII, small) and the count.
+    ///
+    /// That layout is not public API, so it is used only after checking, once per process,
+    /// that strings of every length made by the standard library have exactly these bits;
+    /// otherwise the parser makes every string with `String(decoding:as:)`.
+    enum SmallString {
+        static let isAvailable: Bool = {
+            guard MemoryLayout<String>.size == 16, MemoryLayout<(UInt64, UInt64)>.size == 16,
+                UInt64(littleEndian: 1) == 1
+            else { return false }
+            let sample = Array("abcdefghijklmno".utf8)
+            for count in 0...15 {
+                let made = String(decoding: sample[0..<count], as: UTF8.self)
+                let bits = unsafeBitCast(made, to: (UInt64, UInt64).self)
+                var low: UInt64 = 0
+                var high: UInt64 = 0
+                for (offset, byte) in sample[0..<count].enumerated() {
+                    if offset < 8 {
+                        low |= UInt64(byte) << UInt64(offset * 8)
+                    } else {
+                        high |= UInt64(byte) << UInt64((offset - 8) * 8)
+                    }
+                }
+                guard bits == word(low, high, count: count) else { return false }
+            }
+            return true
+        }()
+
+        @inline(__always)
+        static func word(_ low: UInt64, _ high: UInt64, count: Int) -> (UInt64, UInt64) {
+            (low, high | (0xE0 | UInt64(count)) << 56)
+        }
+
+        /// The string of `count` (below 16) ASCII bytes held in `low` then `high`, the bytes
+        /// past `count` zero. Only when `isAvailable`.
+        @inline(__always)
+        static func make(_ low: UInt64, _ high: UInt64, count: Int) -> String {
+            unsafeBitCast(word(low, high, count: count), to: String.self)
         }
     }
 }

@@ -19,12 +19,19 @@ indirect enum JSONSelection: Sendable {
         var utf8: [UInt8]
         /// The parser's hash of `key`, so a matched key costs no string and no hashing.
         var hash: UInt64
+        /// The first 8 bytes of `utf8` (all of a shorter key, zero-padded) and its length,
+        /// which the parser compares first.
+        var head: UInt64
+        var count: Int
         var selection: JSONSelection
 
         init(key: String, selection: JSONSelection) {
             self.key = key
             self.utf8 = Array(key.utf8)
             self.hash = utf8.withUnsafeBytes { JSONParser.Cursor.hash($0) }
+            self.head = 0
+            for (offset, byte) in utf8.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(offset * 8) }
+            self.count = utf8.count
             self.selection = selection
         }
     }

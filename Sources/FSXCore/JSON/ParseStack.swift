@@ -8,13 +8,15 @@
 /// Not copyable: the parser owns it, and whatever is still on it after an error is freed
 /// with it.
 struct ParseStack<Element>: ~Copyable {
-    private var base: UnsafeMutablePointer<Element>
-    private var capacity: Int
+    fileprivate var base: UnsafeMutablePointer<Element>
+    fileprivate var capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int = 64) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+    /// Allocates nothing until the first push: a parse may never use some of its stacks.
+    init() {
+        capacity = 0
+        // Never dereferenced while `capacity` is 0.
+        base = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
     @inline(__always)
@@ -24,7 +26,12 @@ struct ParseStack<Element>: ~Copyable {
         count += 1
     }
 
-    private mutating func grow() {
+    fileprivate mutating func grow() {
+        guard capacity > 0 else {
+            capacity = 64
+            base = .allocate(capacity: capacity)
+            return
+        }
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
@@ -39,10 +46,19 @@ struct ParseStack<Element>: ~Copyable {
         guard n > 0 else { return [] }
         let source = base + start
         count = start
-        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: n)
-            initialized = n
-        }
+        // Not `init(unsafeUninitializedCapacity:)`: it calls the stdlib's unspecialised
+        // buffer initialiser, which looks up the array's class metadata on every call.
+        var array: [Element] = []
+        array.reserveCapacity(n)
+        for offset in 0..<n { array.append((source + offset).move()) }
+        return array
+    }
+
+    /// Drops the elements from `start` to the top.
+    @inline(__always)
+    mutating func remove(from start: Int) {
+        (base + start).deinitialize(count: count - start)
+        count = start
     }
 
     /// The element at `index`, which must be below the top.
@@ -52,7 +68,26 @@ struct ParseStack<Element>: ~Copyable {
     }
 
     deinit {
+        guard capacity > 0 else { return }
         base.deinitialize(count: count)
         base.deallocate()
+    }
+}
+
+extension ParseStack where Element == UInt8 {
+    /// Appends `bytes`: a string's plain run, copied to the decoding buffer.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        while capacity - count < bytes.count { grow() }
+        if let source = bytes.baseAddress {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    /// The bytes on the stack.
+    @inline(__always)
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        body(UnsafeRawBufferPointer(start: base, count: count))
     }
 }
