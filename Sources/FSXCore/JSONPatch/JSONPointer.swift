@@ -1,28 +1,122 @@
 /// An RFC 6901 JSON Pointer, held as unescaped reference tokens.
+///
+/// Stored as a chain from the last token back to the root, each link shared by every
+/// pointer that extends it: the mutation derives a pointer per container, volume, mount
+/// and term it reads, and `appending` is then one small allocation instead of a copy of
+/// every token. An array index stays an integer until the pointer is written.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
-    public var tokens: [String]
+    /// One token and the pointer it extends.
+    @usableFromInline final class Link: Sendable {
+        let parent: Link?
+        let token: Token
+        /// Tokens up to and including this one.
+        let count: Int
 
-    public init(_ tokens: [String] = []) { self.tokens = tokens }
+        init(parent: Link?, token: Token) {
+            self.parent = parent
+            self.token = token
+            self.count = (parent?.count ?? 0) + 1
+        }
+    }
+
+    enum Token: Sendable {
+        case key(String)
+        case index(Int)
+
+        var text: String {
+            switch self {
+            case .key(let key): return key
+            case .index(let index): return String(index)
+            }
+        }
+
+        /// Whether both are the same token text (`.index(0)` equals `.key("0")`).
+        static func sameText(_ a: Token, _ b: Token) -> Bool {
+            switch (a, b) {
+            case (.key(let x), .key(let y)): return x == y
+            case (.index(let x), .index(let y)): return x == y
+            case (.key(let x), .index(let y)), (.index(let y), .key(let x)): return x == String(y)
+            }
+        }
+    }
+
+    /// The last token; `nil` for the whole document.
+    var last: Link?
+
+    public init(_ tokens: [String] = []) {
+        var link: Link?
+        for token in tokens { link = Link(parent: link, token: .key(token)) }
+        last = link
+    }
+
+    init(last: Link?) { self.last = last }
+
+    /// The unescaped tokens, from the root.
+    public var tokens: [String] {
+        get {
+            guard let last else { return [] }
+            var tokens = [String](repeating: "", count: last.count)
+            var link: Link? = last
+            while let current = link {
+                tokens[current.count - 1] = current.token.text
+                link = current.parent
+            }
+            return tokens
+        }
+        set { self = JSONPointer(newValue) }
+    }
 
     /// Parses the escaped text form (`/a~1b/0`); `nil` when it does not start with `/`.
     public init?(escaped text: String) {
         if text.isEmpty {
-            tokens = []
+            self.init(last: nil)
             return
         }
         guard text.hasPrefix("/") else { return nil }
-        tokens = text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            // Order matters (RFC 6901 §4): ~1 first, then ~0.
-            String($0).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-        }
+        self.init(
+            text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+                // Order matters (RFC 6901 §4): ~1 first, then ~0.
+                String($0).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            })
     }
 
     public static let root = JSONPointer()
 
     /// This pointer with one more token.
-    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens + [token]) }
-    public func appending(_ index: Int) -> JSONPointer { JSONPointer(tokens + [String(index)]) }
-    public func appending(contentsOf other: [String]) -> JSONPointer { JSONPointer(tokens + other) }
+    public func appending(_ token: String) -> JSONPointer {
+        JSONPointer(last: Link(parent: last, token: .key(token)))
+    }
+    public func appending(_ index: Int) -> JSONPointer {
+        JSONPointer(last: Link(parent: last, token: .index(index)))
+    }
+    public func appending(contentsOf other: [String]) -> JSONPointer {
+        var link = last
+        for token in other { link = Link(parent: link, token: .key(token)) }
+        return JSONPointer(last: link)
+    }
+
+    public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool {
+        var left = lhs.last
+        var right = rhs.last
+        while let l = left, let r = right {
+            if l === r { return true }
+            guard l.count == r.count, Token.sameText(l.token, r.token) else { return false }
+            left = l.parent
+            right = r.parent
+        }
+        return left == nil && right == nil
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tokens)
+    }
+
+    /// Calls `body` with each token from the root, without collecting them first.
+    private static func forEach(from link: Link?, _ body: (Token) -> Void) {
+        guard let link else { return }
+        forEach(from: link.parent, body)
+        body(link.token)
+    }
 
     /// The escaped text form: `~` as `~0`, `/` as `~1`.
     ///
@@ -30,19 +124,22 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// are ASCII, so they never occur inside a multi-byte character.
     public var description: String {
         var out: [UInt8] = []
-        out.reserveCapacity(tokens.reduce(0) { $0 + $1.utf8.count + 1 })
-        for token in tokens {
+        Self.forEach(from: last) { token in
             out.append(UInt8(ascii: "/"))
-            var token = token
-            token.withUTF8 { utf8 in
-                var run = 0
-                for index in 0..<utf8.count where utf8[index] == UInt8(ascii: "~") || utf8[index] == UInt8(ascii: "/") {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
-                    out.append(UInt8(ascii: "~"))
-                    out.append(utf8[index] == UInt8(ascii: "~") ? UInt8(ascii: "0") : UInt8(ascii: "1"))
-                    run = index + 1
+            switch token {
+            case .index(let index): Self.writeDecimal(index, into: &out)
+            case .key(var key):
+                key.withUTF8 { utf8 in
+                    var run = 0
+                    for index in 0..<utf8.count
+                    where utf8[index] == UInt8(ascii: "~") || utf8[index] == UInt8(ascii: "/") {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                        out.append(UInt8(ascii: "~"))
+                        out.append(utf8[index] == UInt8(ascii: "~") ? UInt8(ascii: "0") : UInt8(ascii: "1"))
+                        run = index + 1
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<utf8.count]))
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<utf8.count]))
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -52,33 +149,66 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// making the string first: patches write one pointer per operation.
     func writeJSONString(into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for token in tokens {
+        Self.forEach(from: last) { token in
             out.append(UInt8(ascii: "/"))
-            let plain = token.utf8.allSatisfy { byte in
-                byte >= 0x20 && byte != UInt8(ascii: "~") && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "\"")
-                    && byte != UInt8(ascii: "\\")
-            }
-            if plain {
-                out.append(contentsOf: token.utf8)
-            } else {
-                var escaped: [UInt8] = []
-                JSONWriter.writeString(JSONPointer([token]).description, into: &escaped)
-                // Without the quotes and the leading "/" (escaped as itself).
-                out.append(contentsOf: escaped[2..<(escaped.count - 1)])
+            switch token {
+            case .index(let index): Self.writeDecimal(index, into: &out)
+            case .key(let key):
+                let plain = key.utf8.allSatisfy { byte in
+                    byte >= 0x20 && byte != UInt8(ascii: "~") && byte != UInt8(ascii: "/")
+                        && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                }
+                if plain {
+                    out.append(contentsOf: key.utf8)
+                } else {
+                    var escaped: [UInt8] = []
+                    JSONWriter.writeString(JSONPointer([key]).description, into: &escaped)
+                    // Without the quotes and the leading "/" (escaped as itself).
+                    out.append(contentsOf: escaped[2..<(escaped.count - 1)])
+                }
             }
         }
         out.append(UInt8(ascii: "\""))
     }
 
+    /// `String(value)`'s bytes, without making the string.
+    private static func writeDecimal(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
+    }
+
     /// The same path written for people, dotted (`spec.template.spec.volumes[0]`).
     public var dotted: String {
         var out = ""
-        for token in tokens {
-            if let _ = Int(token) {
-                out.append("[\(token)]")
-            } else {
-                if !out.isEmpty { out.append(".") }
-                out.append(token)
+        Self.forEach(from: last) { token in
+            switch token {
+            case .index(let index):
+                out.append("[\(index)]")
+            case .key(let key):
+                if let _ = Int(key) {
+                    out.append("[\(key)]")
+                } else {
+                    if !out.isEmpty { out.append(".") }
+                    out.append(key)
+                }
             }
         }
         return out

@@ -28,6 +28,9 @@ public struct PatchBuilder: Sendable {
     /// whole by a single add. The caller checks `current` is an array, `null` or missing.
     public mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONValue?) {
         guard !elements.isEmpty else { return }
+        // Room for a typical patch at once (a Job's is about a dozen operations), rather than
+        // growing through 1, 2, 4 and 8.
+        if operations.capacity == 0 { operations.reserveCapacity(16) }
         if case .array = current {
             let end = pointer.appending("-")
             for element in elements { operations.append(.add(end, element)) }
@@ -46,17 +49,18 @@ public struct PatchBuilder: Sendable {
     public mutating func addMissing(
         _ value: JSONValue, at path: [String], under base: JSONPointer, in document: JSONValue
     ) -> Outcome {
+        // The pointer is made only for an operation or a report: usually everything exists.
         var current = document
-        var pointer = base
         for (position, key) in path.enumerated() {
-            guard case .object(let object) = current else { return .blocked(at: pointer, found: current) }
-            pointer = pointer.appending(key)
+            guard case .object(let object) = current else {
+                return .blocked(at: base.appending(contentsOf: Array(path[..<position])), found: current)
+            }
             guard let next = object[key], !next.isNull else {
                 var subtree = value
                 for inner in path[(position + 1)...].reversed() {
-                    subtree = .object(JSONObject([JSONObject.Member(key: inner, value: subtree)]))
+                    subtree = .object(JSONObject(uniqueMembers: [JSONObject.Member(key: inner, value: subtree)]))
                 }
-                operations.append(.add(pointer, subtree))
+                operations.append(.add(base.appending(contentsOf: Array(path[...position])), subtree))
                 return .added
             }
             current = next
