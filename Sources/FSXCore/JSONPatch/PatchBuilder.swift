@@ -45,9 +45,9 @@ public struct PatchBuilder: Sendable {
     /// Walks `path` through objects; at the first missing or `null` member it adds, in one
     /// operation, that member holding the rest of the path wrapped around `value`, so an
     /// absent `affinity` becomes one add of `/affinity` with the whole structure while an
-    /// existing `affinity.podAntiAffinity` is left as it is.
+    /// existing `affinity.podAntiAffinity` is left as it is. `value` is made only when added.
     public mutating func addMissing(
-        _ value: JSONValue, at path: [String], under base: JSONPointer, in document: JSONValue
+        _ value: @autoclosure () -> JSONValue, at path: [String], under base: JSONPointer, in document: JSONValue
     ) -> Outcome {
         // The pointer is made only for an operation or a report: usually everything exists.
         var current = document
@@ -56,7 +56,7 @@ public struct PatchBuilder: Sendable {
                 return .blocked(at: base.appending(contentsOf: Array(path[..<position])), found: current)
             }
             guard let next = object[key], !next.isNull else {
-                var subtree = value
+                var subtree = value()
                 for inner in path[(position + 1)...].reversed() {
                     subtree = .object(JSONObject(uniqueMembers: [JSONObject.Member(key: inner, value: subtree)]))
                 }

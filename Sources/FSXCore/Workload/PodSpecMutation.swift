@@ -107,11 +107,30 @@ struct PodSpecMutation {
         }
     }
 
-    /// The containers that get mounts: the named ones, or every regular container.
-    func targets(named names: [String]?) -> [Container] {
-        guard let names else { return containers.filter { !$0.isInit } }
-        let wanted = Set(names)
-        return containers.filter { wanted.contains($0.name) }
+    /// Which containers get mounts: the named ones, or every regular container.
+    enum Targets {
+        case regular
+        case named(Set<String>)
+
+        init(_ names: [String]?) { self = names.map { .named(Set($0)) } ?? .regular }
+
+        func contains(_ container: Container) -> Bool {
+            switch self {
+            case .regular: return !container.isInit
+            case .named(let names): return names.contains(container.name)
+            }
+        }
+    }
+
+    /// One mount this mutation adds to every target container that lacks it: made once per
+    /// pod spec, not per container.
+    struct WantedMount {
+        var podName: String
+        /// The configured mount path, for messages.
+        var mountPath: String
+        /// `mountPath` as mounts are compared.
+        var path: String
+        var value: JSONValue
     }
 
     /// Adds the volumes, then the mounts, each only where missing. A pod spec with none of
@@ -121,11 +140,20 @@ struct PodSpecMutation {
     func addVolumesAndMounts(
         _ options: WorkloadOptions, builder: inout PatchBuilder, findings: inout WorkloadFindings
     ) {
-        let targets = targets(named: options.containerNames)
-        guard !targets.isEmpty else { return }
+        let targets = Targets(options.containerNames)
+        guard containers.contains(where: { targets.contains($0) }) else { return }
         guard let podNames = addVolumes(options.volumes, builder: &builder, findings: &findings) else { return }
-        for container in targets {
-            addMounts(options.volumes, podNames: podNames, to: container, builder: &builder, findings: &findings)
+        var wanted: [WantedMount] = []
+        wanted.reserveCapacity(podNames.count)
+        for (volume, podName) in zip(options.volumes, podNames) {
+            guard let podName else { continue }
+            wanted.append(
+                WantedMount(
+                    podName: podName, mountPath: volume.mountPath, path: Self.normalized(volume.mountPath),
+                    value: Self.mountJSON(volume, podName: podName)))
+        }
+        for container in containers where targets.contains(container) {
+            addMounts(wanted, to: container, builder: &builder, findings: &findings)
         }
     }
 
@@ -229,29 +257,27 @@ struct PodSpecMutation {
 
     /// Adds each selected volume's mount to `container` unless that exact mount is there.
     private func addMounts(
-        _ volumes: [WebhookConfiguration.Volume], podNames: [String?], to container: Container,
-        builder: inout PatchBuilder, findings: inout WorkloadFindings
+        _ wanted: [WantedMount], to container: Container, builder: inout PatchBuilder,
+        findings: inout WorkloadFindings
     ) {
         let pointer = container.pointer.appending("volumeMounts")
         let current = container.object["volumeMounts"]
-        guard var mounts = readMounts(current, at: pointer, adding: volumes.count, findings: &findings) else { return }
+        guard var mounts = readMounts(current, at: pointer, adding: wanted.count, findings: &findings) else { return }
         var added: [JSONValue] = []
-        added.reserveCapacity(volumes.count)
-        for (volume, podName) in zip(volumes, podNames) {
-            guard let podName else { continue }
-            let path = Self.normalized(volume.mountPath)
-            if mounts.contains(where: { $0.volume == podName && $0.path == path }) { continue }
-            if let other = mounts.first(where: { $0.path == path }) {
+        added.reserveCapacity(wanted.count)
+        for mount in wanted {
+            if mounts.contains(where: { $0.volume == mount.podName && $0.path == mount.path }) { continue }
+            if let other = mounts.first(where: { $0.path == mount.path }) {
                 findings.deny(
                     .mountPathConflict, other.index.map { pointer.appending($0) } ?? pointer,
                     "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(other.volume)) "
-                        + "at \(Violation.quote(volume.mountPath)), where FSx volume \(Violation.quote(podName)) goes; "
+                        + "at \(Violation.quote(mount.mountPath)), where FSx volume \(Violation.quote(mount.podName)) goes; "
                         + "move that mount, or leave \(Violation.quote(container.name)) out of \(WorkloadOptions.containersAnnotation)"
                 )
                 continue
             }
-            added.append(Self.mountJSON(volume, podName: podName))
-            mounts.append(Mount(volume: podName, path: path, index: nil))
+            added.append(mount.value)
+            mounts.append(Mount(volume: mount.podName, path: mount.path, index: nil))
         }
         builder.append(added, toArrayAt: pointer, current: current)
     }

@@ -136,6 +136,7 @@ struct WorkloadOptions {
             names = Self.names(in: configuration.defaultVolumes)
         }
         requestedVolumes = names
+        volumes.reserveCapacity(names.count)
         var unknown = 0
         for name in names {
             if let volume = configuration.volume(named: name) {
@@ -244,6 +245,8 @@ struct WorkloadOptions {
         // quadratic.
         var result: [String] = []
         if list.count <= 16 {
+            // Usually nothing is dropped: then the list itself is the result.
+            if list.indices.allSatisfy({ !list[$0].isEmpty && !list[..<$0].contains(list[$0]) }) { return list }
             for item in list where !item.isEmpty && !result.contains(item) { result.append(item) }
             return result
         }

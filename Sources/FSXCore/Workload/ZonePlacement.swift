@@ -33,9 +33,7 @@ struct ZonePlacement {
     /// `zoneLabel In [zone]`, the requirement this webhook adds.
     let requirement: JSONValue
     /// A node selector term of `requirement` alone.
-    let zoneTerm: JSONValue
-    /// A required node affinity of `zoneTerm` alone.
-    let zoneTerms: JSONValue
+    var zoneTerm: JSONValue { .object(distinct: ("matchExpressions", [requirement])) }
 
     init(
         zone: String, placement: WebhookConfiguration.Placement, zoneLabel: String,
@@ -46,8 +44,7 @@ struct ZonePlacement {
         self.zoneLabel = zoneLabel
         self.volumes = volumes
         requirement = .object(distinct: ("key", .string(zoneLabel)), ("operator", "In"), ("values", [.string(zone)]))
-        zoneTerm = .object(distinct: ("matchExpressions", [requirement]))
-        zoneTerms = .object(distinct: ("nodeSelectorTerms", [zoneTerm]))
+
     }
 
     /// What this type reads of a pod spec. Keep in step with the reads below.
@@ -138,10 +135,12 @@ struct ZonePlacement {
     // MARK: - required
 
     private func addRequired(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
-        let newTerm = zoneTerm
+        // Made only when added: a workload usually has its own terms, each extended instead.
+        var newTerm: JSONValue { zoneTerm }
         let required: JSONValue
         switch builder.addMissing(
-            zoneTerms, at: Self.requiredKeys, under: site.pointer, in: .object(site.podSpec))
+            .object(distinct: ("nodeSelectorTerms", [newTerm])), at: Self.requiredKeys, under: site.pointer,
+            in: .object(site.podSpec))
         {
         case .added: return
         case .blocked(let pointer, let found):
@@ -266,7 +265,7 @@ struct ZonePlacement {
         guard let requirements = requirements(of: term, at: { preferencePointer }, findings: &findings) else {
             return nil
         }
-        return requirements.contains { isPin($0) }
+        return requirements.pinned
     }
 
     // MARK: - terms
@@ -328,28 +327,37 @@ struct ZonePlacement {
             hasFields = !array.isEmpty
         }
         if requirements.isEmpty && !hasFields { return .empty }
-        if requirements.contains(where: { excludesZone($0) }) { return .excludes }
-        if requirements.contains(where: { isPin($0) }) { return .pinned }
+        if requirements.excludes { return .excludes }
+        if requirements.pinned { return .pinned }
         return .open
     }
 
     /// The `matchExpressions` of a node selector term; `nil` when malformed (reported).
+    /// What the `matchExpressions` of a node selector term say about the zone.
+    struct Requirements {
+        /// There are none.
+        var isEmpty = true
+        /// One of them excludes the zone.
+        var excludes = false
+        /// One of them pins the zone.
+        var pinned = false
+    }
+
     /// The `matchExpressions` of a node selector term at `pointer` (made only for a report);
     /// `nil` when malformed (reported).
     private func requirements(
         of term: JSONObject, at pointer: () -> JSONPointer, findings: inout WorkloadFindings
     )
-        -> [Requirement]?
+        -> Requirements?
     {
-        guard let value = term["matchExpressions"].present else { return [] }
+        var summary = Requirements()
+        guard let value = term["matchExpressions"].present else { return summary }
         guard case .array(let expressions) = value else {
             findings.wrongType(
                 pointer().appending("matchExpressions"), found: value,
                 expected: "an array of node selector requirements")
             return nil
         }
-        var requirements: [Requirement] = []
-        requirements.reserveCapacity(expressions.count)
         var readable = true
         for (index, expression) in expressions.enumerated() {
             func expressionPointer() -> JSONPointer { pointer().appending("matchExpressions").appending(index) }
@@ -375,9 +383,12 @@ struct ZonePlacement {
                 readable = false
                 continue
             }
-            requirements.append(Requirement(key: key, op: op, values: values))
+            let requirement = Requirement(key: key, op: op, values: values)
+            summary.isEmpty = false
+            summary.excludes = summary.excludes || excludesZone(requirement)
+            summary.pinned = summary.pinned || isPin(requirement)
         }
-        return readable ? requirements : nil
+        return readable ? summary : nil
     }
 
     /// `zoneLabel In [zone]` exactly: what this webhook adds, and what makes a term pinned.
