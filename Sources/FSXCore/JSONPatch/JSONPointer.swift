@@ -3,7 +3,8 @@
 /// Stored as a chain from the last token back to the root, each link shared by every
 /// pointer that extends it: the mutation derives a pointer per container, volume, mount
 /// and term it reads, and `appending` is then one small allocation instead of a copy of
-/// every token. An array index stays an integer until the pointer is written.
+/// every token. An array index stays an integer until the pointer is written, and several
+/// keys appended at once are one link holding their array (a constant array costs nothing).
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// One token and the pointer it extends.
     @usableFromInline final class Link: Sendable {
@@ -15,29 +16,17 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         init(parent: Link?, token: Token) {
             self.parent = parent
             self.token = token
-            self.count = (parent?.count ?? 0) + 1
+            let width: Int
+            if case .keys(let keys) = token { width = keys.count } else { width = 1 }
+            self.count = (parent?.count ?? 0) + width
         }
     }
 
     enum Token: Sendable {
         case key(String)
         case index(Int)
-
-        var text: String {
-            switch self {
-            case .key(let key): return key
-            case .index(let index): return String(index)
-            }
-        }
-
-        /// Whether both are the same token text (`.index(0)` equals `.key("0")`).
-        static func sameText(_ a: Token, _ b: Token) -> Bool {
-            switch (a, b) {
-            case (.key(let x), .key(let y)): return x == y
-            case (.index(let x), .index(let y)): return x == y
-            case (.key(let x), .index(let y)), (.index(let y), .key(let x)): return x == String(y)
-            }
-        }
+        /// Several keys, in order; never fewer than two.
+        case keys([String])
     }
 
     /// The last token; `nil` for the whole document.
@@ -54,12 +43,14 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// The unescaped tokens, from the root.
     public var tokens: [String] {
         get {
-            guard let last else { return [] }
-            var tokens = [String](repeating: "", count: last.count)
-            var link: Link? = last
-            while let current = link {
-                tokens[current.count - 1] = current.token.text
-                link = current.parent
+            var tokens: [String] = []
+            tokens.reserveCapacity(last?.count ?? 0)
+            Self.forEach(from: last) { token in
+                switch token {
+                case .key(let key): tokens.append(key)
+                case .index(let index): tokens.append(String(index))
+                case .keys: break
+                }
             }
             return tokens
         }
@@ -90,32 +81,32 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         JSONPointer(last: Link(parent: last, token: .index(index)))
     }
     public func appending(contentsOf other: [String]) -> JSONPointer {
-        var link = last
-        for token in other { link = Link(parent: link, token: .key(token)) }
-        return JSONPointer(last: link)
+        switch other.count {
+        case 0: return self
+        case 1: return appending(other[0])
+        default: return JSONPointer(last: Link(parent: last, token: .keys(other)))
+        }
     }
 
+    /// The same tokens, however they were appended (`.index(0)` equals `.key("0")`).
     public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool {
-        var left = lhs.last
-        var right = rhs.last
-        while let l = left, let r = right {
-            if l === r { return true }
-            guard l.count == r.count, Token.sameText(l.token, r.token) else { return false }
-            left = l.parent
-            right = r.parent
-        }
-        return left == nil && right == nil
+        lhs.last === rhs.last || (lhs.last?.count == rhs.last?.count && lhs.tokens == rhs.tokens)
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(tokens)
     }
 
-    /// Calls `body` with each token from the root, without collecting them first.
+    /// Calls `body` with each token from the root (a single key or index, never `.keys`),
+    /// without collecting them first.
     private static func forEach(from link: Link?, _ body: (Token) -> Void) {
         guard let link else { return }
         forEach(from: link.parent, body)
-        body(link.token)
+        if case .keys(let keys) = link.token {
+            for key in keys { body(.key(key)) }
+        } else {
+            body(link.token)
+        }
     }
 
     /// The escaped text form: `~` as `~0`, `/` as `~1`.
@@ -128,6 +119,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             out.append(UInt8(ascii: "/"))
             switch token {
             case .index(let index): Self.writeDecimal(index, into: &out)
+            case .keys: break
             case .key(var key):
                 key.withUTF8 { utf8 in
                     var run = 0
@@ -153,6 +145,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             out.append(UInt8(ascii: "/"))
             switch token {
             case .index(let index): Self.writeDecimal(index, into: &out)
+            case .keys: break
             case .key(let key):
                 let plain = key.utf8.allSatisfy { byte in
                     byte >= 0x20 && byte != UInt8(ascii: "~") && byte != UInt8(ascii: "/")
@@ -202,6 +195,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             switch token {
             case .index(let index):
                 out.append("[\(index)]")
+            case .keys: break
             case .key(let key):
                 if let _ = Int(key) {
                     out.append("[\(key)]")

@@ -27,15 +27,25 @@ public struct PatchBuilder: Sendable {
     /// An existing array gets one `/-` add per element; a missing or `null` one is created
     /// whole by a single add. The caller checks `current` is an array, `null` or missing.
     public mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONValue?) {
+        append(elements, end: pointer.appending("-"), array: pointer, current: current)
+    }
+
+    /// As `append(_:toArrayAt:current:)`, given the array's pointer (`array`) and its end
+    /// (`end`, the array's `/-`), each made only when used: the caller can make `end` in one
+    /// step from a constant path.
+    mutating func append(
+        _ elements: [JSONValue], end: @autoclosure () -> JSONPointer, array: @autoclosure () -> JSONPointer,
+        current: JSONValue?
+    ) {
         guard !elements.isEmpty else { return }
         // Room for a typical patch at once (a Job's is about a dozen operations), rather than
         // growing through 1, 2, 4 and 8.
         if operations.capacity == 0 { operations.reserveCapacity(16) }
         if case .array = current {
-            let end = pointer.appending("-")
+            let end = end()
             for element in elements { operations.append(.add(end, element)) }
         } else {
-            operations.append(.add(pointer, .array(elements)))
+            operations.append(.add(array(), .array(elements)))
         }
     }
 
@@ -47,20 +57,21 @@ public struct PatchBuilder: Sendable {
     /// absent `affinity` becomes one add of `/affinity` with the whole structure while an
     /// existing `affinity.podAntiAffinity` is left as it is. `value` is made only when added.
     public mutating func addMissing(
-        _ value: @autoclosure () -> JSONValue, at path: [String], under base: JSONPointer, in document: JSONValue
+        _ value: @autoclosure () -> JSONValue, at path: [String], under base: @autoclosure () -> JSONPointer,
+        in document: JSONValue
     ) -> Outcome {
         // The pointer is made only for an operation or a report: usually everything exists.
         var current = document
         for (position, key) in path.enumerated() {
             guard case .object(let object) = current else {
-                return .blocked(at: base.appending(contentsOf: Array(path[..<position])), found: current)
+                return .blocked(at: base().appending(contentsOf: Array(path[..<position])), found: current)
             }
             guard let next = object[key], !next.isNull else {
                 var subtree = value()
                 for inner in path[(position + 1)...].reversed() {
                     subtree = .object(JSONObject(uniqueMembers: [JSONObject.Member(key: inner, value: subtree)]))
                 }
-                operations.append(.add(base.appending(contentsOf: Array(path[...position])), subtree))
+                operations.append(.add(base().appending(contentsOf: Array(path[...position])), subtree))
                 return .added
             }
             current = next

@@ -107,6 +107,10 @@ struct PodSpecMutation {
         }
     }
 
+    /// The ends of the arrays this mutation appends to, below a pod spec and a container.
+    static let volumesEnd = ["volumes", "-"]
+    static let volumeMountsEnd = ["volumeMounts", "-"]
+
     /// Which containers get mounts: the named ones, or every regular container.
     enum Targets {
         case regular
@@ -163,7 +167,7 @@ struct PodSpecMutation {
     private func addVolumes(
         _ volumes: [WebhookConfiguration.Volume], builder: inout PatchBuilder, findings: inout WorkloadFindings
     ) -> [String?]? {
-        let pointer = site.pointer.appending("volumes")
+        func pointer() -> JSONPointer { site.pointer.appending("volumes") }
         let current = site.podSpec["volumes"]
         guard var known = readVolumes(current, at: pointer, adding: volumes.count, findings: &findings) else {
             return nil
@@ -181,7 +185,7 @@ struct PodSpecMutation {
             }
             if let clash = known.first(where: { $0.name == volume.name }) {
                 findings.deny(
-                    .volumeNameConflict, clash.index.map { pointer.appending($0) } ?? pointer,
+                    .volumeNameConflict, clash.index.map { pointer().appending($0) } ?? pointer(),
                     "\(findings.subject)\(siteSuffix) already has a volume named \(Violation.quote(volume.name)) (\(clash.source.description)), "
                         + "so FSx volume \(Violation.quote(volume.name)) (persistentVolumeClaim \(Violation.quote(volume.claimName))) "
                         + "cannot be added; rename that volume, or point it at claim \(Violation.quote(volume.claimName))"
@@ -194,17 +198,18 @@ struct PodSpecMutation {
                 PodVolume(name: volume.name, claimName: volume.claimName, source: .claim(volume.claimName), index: nil))
             podNames.append(volume.name)
         }
-        builder.append(added, toArrayAt: pointer, current: current)
+        builder.append(
+            added, end: site.pointer.appending(contentsOf: Self.volumesEnd), array: pointer(), current: current)
         return podNames
     }
 
     /// The volumes in `member` (the pod spec's `volumes`), with room for `extra` more.
     private func readVolumes(
-        _ member: JSONValue?, at pointer: JSONPointer, adding extra: Int, findings: inout WorkloadFindings
+        _ member: JSONValue?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
     ) -> [PodVolume]? {
         guard let value = member.present else { return [] }
         guard case .array(let elements) = value else {
-            findings.wrongType(pointer, found: value, expected: "an array of volumes")
+            findings.wrongType(pointer(), found: value, expected: "an array of volumes")
             return nil
         }
         var volumes: [PodVolume] = []
@@ -212,16 +217,16 @@ struct PodSpecMutation {
         volumes.reserveCapacity(elements.count + extra)
         for (index, element) in elements.enumerated() {
             guard case .object(let object) = element else {
-                findings.wrongType(pointer.appending(index), found: element, expected: "an object (a volume)")
+                findings.wrongType(pointer().appending(index), found: element, expected: "an object (a volume)")
                 readable = false
                 continue
             }
             let nameValue = object["name"]
             guard case .string(let name)? = nameValue else {
                 if let found = nameValue {
-                    findings.wrongType(pointer.appending(index).appending("name"), found: found, expected: "a string")
+                    findings.wrongType(pointer().appending(index).appending("name"), found: found, expected: "a string")
                 } else {
-                    findings.missing(pointer.appending(index).appending("name"), expected: "a volume name")
+                    findings.missing(pointer().appending(index).appending("name"), expected: "a volume name")
                 }
                 readable = false
                 continue
@@ -231,7 +236,8 @@ struct PodSpecMutation {
             if let claim = object["persistentVolumeClaim"].present {
                 guard case .object(let claimObject) = claim else {
                     findings.wrongType(
-                        pointer.appending(index).appending("persistentVolumeClaim"), found: claim, expected: "an object"
+                        pointer().appending(index).appending("persistentVolumeClaim"), found: claim,
+                        expected: "an object"
                     )
                     readable = false
                     continue
@@ -239,7 +245,7 @@ struct PodSpecMutation {
                 let claimValue = claimObject["claimName"]
                 if let claimValue, claimValue.stringValue == nil {
                     findings.wrongType(
-                        pointer.appending(index).appending("persistentVolumeClaim").appending("claimName"),
+                        pointer().appending(index).appending("persistentVolumeClaim").appending("claimName"),
                         found: claimValue, expected: "a string")
                     readable = false
                     continue
@@ -260,7 +266,7 @@ struct PodSpecMutation {
         _ wanted: [WantedMount], to container: Container, builder: inout PatchBuilder,
         findings: inout WorkloadFindings
     ) {
-        let pointer = container.pointer.appending("volumeMounts")
+        func pointer() -> JSONPointer { container.pointer.appending("volumeMounts") }
         let current = container.object["volumeMounts"]
         guard var mounts = readMounts(current, at: pointer, adding: wanted.count, findings: &findings) else { return }
         var added: [JSONValue] = []
@@ -269,7 +275,7 @@ struct PodSpecMutation {
             if mounts.contains(where: { $0.volume == mount.podName && $0.path == mount.path }) { continue }
             if let other = mounts.first(where: { $0.path == mount.path }) {
                 findings.deny(
-                    .mountPathConflict, other.index.map { pointer.appending($0) } ?? pointer,
+                    .mountPathConflict, other.index.map { pointer().appending($0) } ?? pointer(),
                     "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(other.volume)) "
                         + "at \(Violation.quote(mount.mountPath)), where FSx volume \(Violation.quote(mount.podName)) goes; "
                         + "move that mount, or leave \(Violation.quote(container.name)) out of \(WorkloadOptions.containersAnnotation)"
@@ -279,18 +285,20 @@ struct PodSpecMutation {
             added.append(mount.value)
             mounts.append(Mount(volume: mount.podName, path: mount.path, index: nil))
         }
-        builder.append(added, toArrayAt: pointer, current: current)
+        builder.append(
+            added, end: container.pointer.appending(contentsOf: Self.volumeMountsEnd), array: pointer(),
+            current: current)
     }
 
     /// The mounts in `member` (a container's `volumeMounts`), with room for `extra` more.
     private func readMounts(
-        _ member: JSONValue?, at pointer: JSONPointer, adding extra: Int, findings: inout WorkloadFindings
+        _ member: JSONValue?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
     )
         -> [Mount]?
     {
         guard let value = member.present else { return [] }
         guard case .array(let elements) = value else {
-            findings.wrongType(pointer, found: value, expected: "an array of volume mounts")
+            findings.wrongType(pointer(), found: value, expected: "an array of volume mounts")
             return nil
         }
         var mounts: [Mount] = []
@@ -298,12 +306,12 @@ struct PodSpecMutation {
         mounts.reserveCapacity(elements.count + extra)
         for (index, element) in elements.enumerated() {
             guard case .object(let object) = element else {
-                findings.wrongType(pointer.appending(index), found: element, expected: "an object (a volume mount)")
+                findings.wrongType(pointer().appending(index), found: element, expected: "an object (a volume mount)")
                 readable = false
                 continue
             }
-            let name = findings.string("name", of: object) { pointer.appending(index) }
-            let mountPath = findings.string("mountPath", of: object) { pointer.appending(index) }
+            let name = findings.string("name", of: object) { pointer().appending(index) }
+            let mountPath = findings.string("mountPath", of: object) { pointer().appending(index) }
             guard let name, let mountPath else {
                 readable = false
                 continue

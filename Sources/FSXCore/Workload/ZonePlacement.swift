@@ -54,6 +54,8 @@ struct ZonePlacement {
     static let requiredKeys = nodeAffinityKeys + ["requiredDuringSchedulingIgnoredDuringExecution"]
     static let preferredKeys = nodeAffinityKeys + ["preferredDuringSchedulingIgnoredDuringExecution"]
     static let termsKeys = ["nodeSelectorTerms"]
+    static let termsPath = requiredKeys + termsKeys
+    static let matchExpressionsEnd = ["matchExpressions", "-"]
 
     /// Decides the zone once for the whole workload, or `nil` when nothing is to be placed
     /// (placement `none`, no volumes, or a problem `findings` now reports).
@@ -149,10 +151,11 @@ struct ZonePlacement {
         case .present(let value): required = value
         }
 
-        let requiredPointer = site.pointer.appending(contentsOf: Self.requiredKeys)
-        let termsPointer = requiredPointer.appending("nodeSelectorTerms")
+        let termsPointer = site.pointer.appending(contentsOf: Self.termsPath)
         let terms: [JSONValue]
-        switch builder.addMissing([newTerm], at: Self.termsKeys, under: requiredPointer, in: required) {
+        switch builder.addMissing(
+            [newTerm], at: Self.termsKeys, under: site.pointer.appending(contentsOf: Self.requiredKeys), in: required)
+        {
         case .added: return
         case .blocked(let pointer, let found):
             findings.wrongType(pointer, found: found, expected: "an object")
@@ -183,9 +186,10 @@ struct ZonePlacement {
         // ANDing into every term keeps the user's alternatives, each now within the zone.
         for (index, fit) in fits.enumerated() where fit == .open {
             let term = terms[index]
+            let termPointer = termsPointer.appending(index)
             builder.append(
-                [requirement], toArrayAt: termsPointer.appending(index).appending("matchExpressions"),
-                current: term["matchExpressions"])
+                [requirement], end: termPointer.appending(contentsOf: Self.matchExpressionsEnd),
+                array: termPointer.appending("matchExpressions"), current: term["matchExpressions"])
         }
         if !excluded.isEmpty {
             findings.warn(
