@@ -38,15 +38,52 @@ public struct PatchBuilder: Sendable {
         current: JSONValue?
     ) {
         guard !elements.isEmpty else { return }
-        // Room for a typical patch at once (a Job's is about a dozen operations), rather than
-        // growing through 1, 2, 4 and 8.
-        if operations.capacity == 0 { operations.reserveCapacity(16) }
+        reserveRoom()
         if case .array = current {
             let end = end()
             for element in elements { operations.append(.add(end, element)) }
         } else {
             operations.append(.add(array(), .array(elements)))
         }
+    }
+
+    /// Collects the elements appended to one array: an existing array gets each as its own
+    /// `/-` add at once, in order, so no array of them is made; a missing or `null` one gets
+    /// them all in one add at `finish`. The same operations as `append(_:toArrayAt:current:)`
+    /// as long as nothing else is added between the first element and `finish`.
+    struct ArrayAppender {
+        private let exists: Bool
+        private var end: JSONPointer?
+        private var pending: [JSONValue] = []
+
+        init(current: JSONValue?) {
+            if case .array = current { exists = true } else { exists = false }
+        }
+
+        /// Appends `element`; `end` (the array's `/-`) is made at the first element only.
+        mutating func add(_ element: JSONValue, end makeEnd: () -> JSONPointer, to builder: inout PatchBuilder) {
+            guard exists else {
+                pending.append(element)
+                return
+            }
+            let end = self.end ?? makeEnd()
+            self.end = end
+            builder.reserveRoom()
+            builder.operations.append(.add(end, element))
+        }
+
+        /// Adds the collected elements to a missing array at `array`.
+        func finish(array: () -> JSONPointer, to builder: inout PatchBuilder) {
+            guard !exists, !pending.isEmpty else { return }
+            builder.reserveRoom()
+            builder.operations.append(.add(array(), .array(pending)))
+        }
+    }
+
+    /// Room for a typical patch at once (a Job's is about a dozen operations), rather than
+    /// growing through 1, 2, 4 and 8.
+    private mutating func reserveRoom() {
+        if operations.capacity == 0 { operations.reserveCapacity(16) }
     }
 
     /// Makes sure the member at `path` below `document` (found at `base`) exists, adding

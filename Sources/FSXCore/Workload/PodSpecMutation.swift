@@ -174,8 +174,7 @@ struct PodSpecMutation {
         }
         var podNames: [String?] = []
         podNames.reserveCapacity(volumes.count)
-        var added: [JSONValue] = []
-        added.reserveCapacity(volumes.count)
+        var appender = PatchBuilder.ArrayAppender(current: current)
         for volume in volumes {
             // The claim decides, not the name: a pod that already mounts the claim under its
             // own name keeps that name, and two configured volumes on one claim share it.
@@ -193,13 +192,13 @@ struct PodSpecMutation {
                 podNames.append(nil)
                 continue
             }
-            added.append(Self.volumeJSON(volume))
+            appender.add(
+                Self.volumeJSON(volume), end: { site.pointer.appending(contentsOf: Self.volumesEnd) }, to: &builder)
             known.append(
                 PodVolume(name: volume.name, claimName: volume.claimName, source: .claim(volume.claimName), index: nil))
             podNames.append(volume.name)
         }
-        builder.append(
-            added, end: site.pointer.appending(contentsOf: Self.volumesEnd), array: pointer(), current: current)
+        appender.finish(array: pointer, to: &builder)
         return podNames
     }
 
@@ -269,11 +268,15 @@ struct PodSpecMutation {
         func pointer() -> JSONPointer { container.pointer.appending("volumeMounts") }
         let current = container.object["volumeMounts"]
         guard var mounts = readMounts(current, at: pointer, adding: wanted.count, findings: &findings) else { return }
-        var added: [JSONValue] = []
-        added.reserveCapacity(wanted.count)
-        for mount in wanted {
-            if mounts.contains(where: { $0.volume == mount.podName && $0.path == mount.path }) { continue }
-            if let other = mounts.first(where: { $0.path == mount.path }) {
+        var appender = PatchBuilder.ArrayAppender(current: current)
+        // By index, not `for mount in wanted`: a copy of each mount costs four retains and
+        // releases, per container.
+        for index in wanted.indices {
+            if mounts.contains(where: { $0.volume == wanted[index].podName && $0.path == wanted[index].path }) {
+                continue
+            }
+            if let other = mounts.first(where: { $0.path == wanted[index].path }) {
+                let mount = wanted[index]
                 findings.deny(
                     .mountPathConflict, other.index.map { pointer().appending($0) } ?? pointer(),
                     "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(other.volume)) "
@@ -282,12 +285,12 @@ struct PodSpecMutation {
                 )
                 continue
             }
-            added.append(mount.value)
-            mounts.append(Mount(volume: mount.podName, path: mount.path, index: nil))
+            appender.add(
+                wanted[index].value, end: { container.pointer.appending(contentsOf: Self.volumeMountsEnd) },
+                to: &builder)
+            mounts.append(Mount(volume: wanted[index].podName, path: wanted[index].path, index: nil))
         }
-        builder.append(
-            added, end: container.pointer.appending(contentsOf: Self.volumeMountsEnd), array: pointer(),
-            current: current)
+        appender.finish(array: pointer, to: &builder)
     }
 
     /// The mounts in `member` (a container's `volumeMounts`), with room for `extra` more.

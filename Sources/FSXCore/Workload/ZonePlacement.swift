@@ -187,9 +187,10 @@ struct ZonePlacement {
         for (index, fit) in fits.enumerated() where fit == .open {
             let term = terms[index]
             let termPointer = termsPointer.appending(index)
-            builder.append(
-                [requirement], end: termPointer.appending(contentsOf: Self.matchExpressionsEnd),
-                array: termPointer.appending("matchExpressions"), current: term["matchExpressions"])
+            var appender = PatchBuilder.ArrayAppender(current: term["matchExpressions"])
+            appender.add(
+                requirement, end: { termPointer.appending(contentsOf: Self.matchExpressionsEnd) }, to: &builder)
+            appender.finish(array: { termPointer.appending("matchExpressions") }, to: &builder)
         }
         if !excluded.isEmpty {
             findings.warn(
