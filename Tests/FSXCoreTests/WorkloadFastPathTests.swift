@@ -68,7 +68,7 @@ import Testing
             var pointer = JSONPointer.root
             var tokens: [String] = []
             for _ in 0..<Int.random(in: 0...6, using: &random) {
-                switch Int.random(in: 0..<3, using: &random) {
+                switch Int.random(in: 0..<4, using: &random) {
                 case 0:
                     let index = Int.random(in: 0...1_000_000, using: &random)
                     pointer = pointer.appending(index)
@@ -77,6 +77,13 @@ import Testing
                     let token = Self.text(&random, asciiOnly: false) + (Bool.random(using: &random) ? "\"\\" : "")
                     pointer = pointer.appending(token)
                     tokens.append(token)
+                case 2:
+                    let index = Int.random(in: 0...40, using: &random)
+                    let keys = (0..<Int.random(in: 0...2, using: &random)).map { _ in
+                        Self.text(&random, asciiOnly: false)
+                    }
+                    pointer = pointer.appending(index, then: keys)
+                    tokens += [String(index)] + keys
                 default:
                     let more = [Self.text(&random, asciiOnly: true), "7"]
                     pointer = pointer.appending(contentsOf: more)

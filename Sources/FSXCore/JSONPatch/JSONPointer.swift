@@ -17,7 +17,11 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             self.parent = parent
             self.token = token
             let width: Int
-            if case .keys(let keys) = token { width = keys.count } else { width = 1 }
+            if case .keys(let index, let keys) = token {
+                width = (index == nil ? 0 : 1) + keys.count
+            } else {
+                width = 1
+            }
             self.count = (parent?.count ?? 0) + width
         }
     }
@@ -25,8 +29,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     enum Token: Sendable {
         case key(String)
         case index(Int)
-        /// Several keys, in order; never fewer than two.
-        case keys([String])
+        /// Several tokens in one link: an optional index, then keys; never fewer than two.
+        case keys(index: Int?, [String])
     }
 
     /// The last token; `nil` for the whole document.
@@ -84,8 +88,14 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         switch other.count {
         case 0: return self
         case 1: return appending(other[0])
-        default: return JSONPointer(last: Link(parent: last, token: .keys(other)))
+        default: return JSONPointer(last: Link(parent: last, token: .keys(index: nil, other)))
         }
+    }
+
+    /// This pointer with `index` and then `keys`, as one link: the end of an array inside
+    /// an array element (`containers/1/volumeMounts/-`) costs one allocation, not three.
+    func appending(_ index: Int, then keys: [String]) -> JSONPointer {
+        keys.isEmpty ? appending(index) : JSONPointer(last: Link(parent: last, token: .keys(index: index, keys)))
     }
 
     /// The same tokens, however they were appended (`.index(0)` equals `.key("0")`).
@@ -102,7 +112,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     private static func forEach(from link: Link?, _ body: (Token) -> Void) {
         guard let link else { return }
         forEach(from: link.parent, body)
-        if case .keys(let keys) = link.token {
+        if case .keys(let index, let keys) = link.token {
+            if let index { body(.index(index)) }
             for key in keys { body(.key(key)) }
         } else {
             body(link.token)

@@ -286,7 +286,7 @@ struct PodSpecMutation {
                 continue
             }
             appender.add(
-                wanted[index].value, end: { container.pointer.appending(contentsOf: Self.volumeMountsEnd) },
+                wanted[index].value, end: { container.list.appending(container.index, then: Self.volumeMountsEnd) },
                 to: &builder)
             mounts.append(Mount(volume: wanted[index].podName, path: wanted[index].path, index: nil))
         }

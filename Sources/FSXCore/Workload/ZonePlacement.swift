@@ -186,11 +186,10 @@ struct ZonePlacement {
         // ANDing into every term keeps the user's alternatives, each now within the zone.
         for (index, fit) in fits.enumerated() where fit == .open {
             let term = terms[index]
-            let termPointer = termsPointer.appending(index)
             var appender = PatchBuilder.ArrayAppender(current: term["matchExpressions"])
             appender.add(
-                requirement, end: { termPointer.appending(contentsOf: Self.matchExpressionsEnd) }, to: &builder)
-            appender.finish(array: { termPointer.appending("matchExpressions") }, to: &builder)
+                requirement, end: { termsPointer.appending(index, then: Self.matchExpressionsEnd) }, to: &builder)
+            appender.finish(array: { termsPointer.appending(index).appending("matchExpressions") }, to: &builder)
         }
         if !excluded.isEmpty {
             findings.warn(
