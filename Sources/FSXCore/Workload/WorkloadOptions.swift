@@ -92,7 +92,10 @@ struct WorkloadOptions {
                 findings.wrongType(annotationsPointer.appending(member.key), found: member.value, expected: "a string")
                 continue
             }
-            guard member.key.hasPrefix(prefix) else { continue }
+            // `prefix` starts with an ASCII letter, which no other character equals: a key
+            // whose first byte differs cannot have the prefix, and most keys are dismissed
+            // without `hasPrefix`'s Unicode comparison.
+            guard member.key.utf8.first == prefix.utf8.first, member.key.hasPrefix(prefix) else { continue }
             switch member.key {
             case volumesAnnotation:
                 ours.volumes = text
@@ -220,9 +223,14 @@ struct WorkloadOptions {
     /// whitespace as its two bytes are, and `Character.isWhitespace` holds for exactly the
     /// bytes 0x09-0x0D and 0x20.
     static func asciiNames(in utf8: UnsafeBufferPointer<UInt8>) -> [String]? {
-        guard !utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+        var commas = 0
+        for byte in utf8 {
+            if byte >= 0x80 { return nil }
+            if byte == UInt8(ascii: ",") { commas += 1 }
+        }
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
         var items: [String] = []
+        items.reserveCapacity(commas + 1)
         var start = 0
         while start <= utf8.count {
             var end = start
