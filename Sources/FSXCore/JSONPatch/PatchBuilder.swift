@@ -27,23 +27,13 @@ public struct PatchBuilder: Sendable {
     /// An existing array gets one `/-` add per element; a missing or `null` one is created
     /// whole by a single add. The caller checks `current` is an array, `null` or missing.
     public mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONValue?) {
-        append(elements, end: pointer.appending("-"), array: pointer, current: current)
-    }
-
-    /// As `append(_:toArrayAt:current:)`, given the array's pointer (`array`) and its end
-    /// (`end`, the array's `/-`), each made only when used: the caller can make `end` in one
-    /// step from a constant path.
-    mutating func append(
-        _ elements: [JSONValue], end: @autoclosure () -> JSONPointer, array: @autoclosure () -> JSONPointer,
-        current: JSONValue?
-    ) {
         guard !elements.isEmpty else { return }
         reserveRoom()
         if case .array = current {
-            let end = end()
+            let end = pointer.appending("-")
             for element in elements { operations.append(.add(end, element)) }
         } else {
-            operations.append(.add(array(), .array(elements)))
+            operations.append(.add(pointer, .array(elements)))
         }
     }
 
