@@ -28,6 +28,7 @@ public struct PatchBuilder: Sendable {
     /// whole by a single add. The caller checks `current` is an array, `null` or missing.
     public mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONValue?) {
         guard !elements.isEmpty else { return }
+        reserveRoom()
         if case .array = current {
             let end = pointer.appending("-")
             for element in elements { operations.append(.add(end, element)) }
@@ -36,27 +37,68 @@ public struct PatchBuilder: Sendable {
         }
     }
 
+    /// Collects the elements appended to one array: an existing array gets each as its own
+    /// `/-` add at once, in order, so no array of them is made; a missing or `null` one gets
+    /// them all in one add at `finish`. The same operations as `append(_:toArrayAt:current:)`
+    /// as long as nothing else is added between the first element and `finish`.
+    struct ArrayAppender {
+        private let exists: Bool
+        private var end: JSONPointer?
+        private var pending: [JSONValue] = []
+
+        init(current: JSONValue?) {
+            if case .array = current { exists = true } else { exists = false }
+        }
+
+        /// Appends `element`; `end` (the array's `/-`) is made at the first element only.
+        mutating func add(_ element: JSONValue, end makeEnd: () -> JSONPointer, to builder: inout PatchBuilder) {
+            guard exists else {
+                pending.append(element)
+                return
+            }
+            let end = self.end ?? makeEnd()
+            self.end = end
+            builder.reserveRoom()
+            builder.operations.append(.add(end, element))
+        }
+
+        /// Adds the collected elements to a missing array at `array`.
+        func finish(array: () -> JSONPointer, to builder: inout PatchBuilder) {
+            guard !exists, !pending.isEmpty else { return }
+            builder.reserveRoom()
+            builder.operations.append(.add(array(), .array(pending)))
+        }
+    }
+
+    /// Room for a typical patch at once (a Job's is about a dozen operations), rather than
+    /// growing through 1, 2, 4 and 8.
+    private mutating func reserveRoom() {
+        if operations.capacity == 0 { operations.reserveCapacity(16) }
+    }
+
     /// Makes sure the member at `path` below `document` (found at `base`) exists, adding
     /// `value` there when it does not.
     ///
     /// Walks `path` through objects; at the first missing or `null` member it adds, in one
     /// operation, that member holding the rest of the path wrapped around `value`, so an
     /// absent `affinity` becomes one add of `/affinity` with the whole structure while an
-    /// existing `affinity.podAntiAffinity` is left as it is.
+    /// existing `affinity.podAntiAffinity` is left as it is. `value` is made only when added.
     public mutating func addMissing(
-        _ value: JSONValue, at path: [String], under base: JSONPointer, in document: JSONValue
+        _ value: @autoclosure () -> JSONValue, at path: [String], under base: @autoclosure () -> JSONPointer,
+        in document: JSONValue
     ) -> Outcome {
+        // The pointer is made only for an operation or a report: usually everything exists.
         var current = document
-        var pointer = base
         for (position, key) in path.enumerated() {
-            guard case .object(let object) = current else { return .blocked(at: pointer, found: current) }
-            pointer = pointer.appending(key)
+            guard case .object(let object) = current else {
+                return .blocked(at: base().appending(contentsOf: Array(path[..<position])), found: current)
+            }
             guard let next = object[key], !next.isNull else {
-                var subtree = value
+                var subtree = value()
                 for inner in path[(position + 1)...].reversed() {
-                    subtree = .object(JSONObject([JSONObject.Member(key: inner, value: subtree)]))
+                    subtree = .object(JSONObject(uniqueMembers: [JSONObject.Member(key: inner, value: subtree)]))
                 }
-                operations.append(.add(pointer, subtree))
+                operations.append(.add(base().appending(contentsOf: Array(path[...position])), subtree))
                 return .added
             }
             current = next

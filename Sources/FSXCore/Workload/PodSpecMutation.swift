@@ -5,9 +5,14 @@ struct PodSpecMutation {
     /// A container or init container, with what the mutation reads from it.
     struct Container {
         var name: String
-        var pointer: JSONPointer
+        /// The `containers` or `initContainers` list it is in, and its index there: the
+        /// pointer is made only for the containers that get an operation or a message.
+        var list: JSONPointer
+        var index: Int
         var object: JSONObject
         var isInit: Bool
+
+        var pointer: JSONPointer { list.appending(index) }
     }
 
     /// A volume the pod already has (or that this mutation adds).
@@ -15,17 +20,36 @@ struct PodSpecMutation {
         var name: String
         /// `persistentVolumeClaim.claimName`, when that is the source.
         var claimName: String?
-        /// How messages describe the source: `emptyDir`, `persistentVolumeClaim "x"`.
-        var source: String
-        /// Where it is; `nil` for one this mutation adds.
-        var pointer: JSONPointer?
+        /// What the source is, for messages.
+        var source: Source
+        /// Its index in `volumes`; `nil` for one this mutation adds.
+        var index: Int?
+    }
+
+    /// A volume's source as messages describe it; spelt out only for a message.
+    enum Source {
+        /// No member besides `name`.
+        case none
+        /// The first member besides `name` (`emptyDir`).
+        case member(String)
+        /// `persistentVolumeClaim` with this claim name.
+        case claim(String)
+
+        var description: String {
+            switch self {
+            case .none: return "no source"
+            case .member(let key): return key
+            case .claim(let claimName): return "persistentVolumeClaim \(Violation.quote(claimName))"
+            }
+        }
     }
 
     /// A mount a container already has (or that this mutation adds).
     struct Mount {
         var volume: String
         var path: String
-        var pointer: JSONPointer?
+        /// Its index in `volumeMounts`; `nil` for one this mutation adds.
+        var index: Int?
     }
 
     /// What this type reads of a pod spec: the containers' names and mounts, and the
@@ -44,15 +68,19 @@ struct PodSpecMutation {
     /// Reads the containers; wrong types are reported to `findings` and those entries skipped.
     init(site: PodTemplateSite, findings: inout WorkloadFindings) {
         self.site = site
-        readContainers("initContainers", isInit: true, required: false, findings: &findings)
-        readContainers("containers", isInit: false, required: true, findings: &findings)
+        let initial = site.podSpec["initContainers"]
+        let regular = site.podSpec["containers"]
+        containers.reserveCapacity((initial?.arrayValue?.count ?? 0) + (regular?.arrayValue?.count ?? 0))
+        readContainers("initContainers", initial, isInit: true, required: false, findings: &findings)
+        readContainers("containers", regular, isInit: false, required: true, findings: &findings)
     }
 
+    /// Reads the containers in `member`, the pod spec's member `key`.
     private mutating func readContainers(
-        _ key: String, isInit: Bool, required: Bool, findings: inout WorkloadFindings
+        _ key: String, _ member: JSONValue?, isInit: Bool, required: Bool, findings: inout WorkloadFindings
     ) {
         let pointer = site.pointer.appending(key)
-        guard let value = site.podSpec[key].present else {
+        guard let value = member.present else {
             if required { findings.missing(pointer, expected: "an array of containers") }
             return
         }
@@ -61,29 +89,52 @@ struct PodSpecMutation {
             return
         }
         for (index, element) in elements.enumerated() {
-            let elementPointer = pointer.appending(index)
             guard case .object(let object) = element else {
-                findings.wrongType(elementPointer, found: element, expected: "an object (a container)")
+                findings.wrongType(pointer.appending(index), found: element, expected: "an object (a container)")
                 continue
             }
-            guard case .string(let name)? = object["name"] else {
-                let namePointer = elementPointer.appending("name")
-                if let found = object["name"] {
+            let nameValue = object["name"]
+            guard case .string(let name)? = nameValue else {
+                let namePointer = pointer.appending(index).appending("name")
+                if let found = nameValue {
                     findings.wrongType(namePointer, found: found, expected: "a string")
                 } else {
                     findings.missing(namePointer, expected: "a container name")
                 }
                 continue
             }
-            containers.append(Container(name: name, pointer: elementPointer, object: object, isInit: isInit))
+            containers.append(Container(name: name, list: pointer, index: index, object: object, isInit: isInit))
         }
     }
 
-    /// The containers that get mounts: the named ones, or every regular container.
-    func targets(named names: [String]?) -> [Container] {
-        guard let names else { return containers.filter { !$0.isInit } }
-        let wanted = Set(names)
-        return containers.filter { wanted.contains($0.name) }
+    /// The ends of the arrays this mutation appends to, below a pod spec and a container.
+    static let volumesEnd = ["volumes", "-"]
+    static let volumeMountsEnd = ["volumeMounts", "-"]
+
+    /// Which containers get mounts: the named ones, or every regular container.
+    enum Targets {
+        case regular
+        case named(Set<String>)
+
+        init(_ names: [String]?) { self = names.map { .named(Set($0)) } ?? .regular }
+
+        func contains(_ container: Container) -> Bool {
+            switch self {
+            case .regular: return !container.isInit
+            case .named(let names): return names.contains(container.name)
+            }
+        }
+    }
+
+    /// One mount this mutation adds to every target container that lacks it: made once per
+    /// pod spec, not per container.
+    struct WantedMount {
+        var podName: String
+        /// The configured mount path, for messages.
+        var mountPath: String
+        /// `mountPath` as mounts are compared.
+        var path: String
+        var value: JSONValue
     }
 
     /// Adds the volumes, then the mounts, each only where missing. A pod spec with none of
@@ -93,11 +144,20 @@ struct PodSpecMutation {
     func addVolumesAndMounts(
         _ options: WorkloadOptions, builder: inout PatchBuilder, findings: inout WorkloadFindings
     ) {
-        let targets = targets(named: options.containerNames)
-        guard !targets.isEmpty else { return }
+        let targets = Targets(options.containerNames)
+        guard containers.contains(where: { targets.contains($0) }) else { return }
         guard let podNames = addVolumes(options.volumes, builder: &builder, findings: &findings) else { return }
-        for container in targets {
-            addMounts(options.volumes, podNames: podNames, to: container, builder: &builder, findings: &findings)
+        var wanted: [WantedMount] = []
+        wanted.reserveCapacity(podNames.count)
+        for (volume, podName) in zip(options.volumes, podNames) {
+            guard let podName else { continue }
+            wanted.append(
+                WantedMount(
+                    podName: podName, mountPath: volume.mountPath, path: Self.normalized(volume.mountPath),
+                    value: Self.mountJSON(volume, podName: podName)))
+        }
+        for container in containers where targets.contains(container) {
+            addMounts(wanted, to: container, builder: &builder, findings: &findings)
         }
     }
 
@@ -107,10 +167,14 @@ struct PodSpecMutation {
     private func addVolumes(
         _ volumes: [WebhookConfiguration.Volume], builder: inout PatchBuilder, findings: inout WorkloadFindings
     ) -> [String?]? {
-        let pointer = site.pointer.appending("volumes")
-        guard var known = readVolumes(at: pointer, findings: &findings) else { return nil }
+        func pointer() -> JSONPointer { site.pointer.appending("volumes") }
+        let current = site.podSpec["volumes"]
+        guard var known = readVolumes(current, at: pointer, adding: volumes.count, findings: &findings) else {
+            return nil
+        }
         var podNames: [String?] = []
-        var added: [JSONValue] = []
+        podNames.reserveCapacity(volumes.count)
+        var appender = PatchBuilder.ArrayAppender(current: current)
         for volume in volumes {
             // The claim decides, not the name: a pod that already mounts the claim under its
             // own name keeps that name, and two configured volumes on one claim share it.
@@ -120,70 +184,77 @@ struct PodSpecMutation {
             }
             if let clash = known.first(where: { $0.name == volume.name }) {
                 findings.deny(
-                    .volumeNameConflict, clash.pointer ?? pointer,
-                    "\(findings.subject)\(siteSuffix) already has a volume named \(Violation.quote(volume.name)) (\(clash.source)), "
+                    .volumeNameConflict, clash.index.map { pointer().appending($0) } ?? pointer(),
+                    "\(findings.subject)\(siteSuffix) already has a volume named \(Violation.quote(volume.name)) (\(clash.source.description)), "
                         + "so FSx volume \(Violation.quote(volume.name)) (persistentVolumeClaim \(Violation.quote(volume.claimName))) "
                         + "cannot be added; rename that volume, or point it at claim \(Violation.quote(volume.claimName))"
                 )
                 podNames.append(nil)
                 continue
             }
-            added.append(Self.volumeJSON(volume))
+            appender.add(
+                Self.volumeJSON(volume), end: { site.pointer.appending(contentsOf: Self.volumesEnd) }, to: &builder)
             known.append(
-                PodVolume(
-                    name: volume.name, claimName: volume.claimName,
-                    source: "persistentVolumeClaim \(Violation.quote(volume.claimName))", pointer: nil))
+                PodVolume(name: volume.name, claimName: volume.claimName, source: .claim(volume.claimName), index: nil))
             podNames.append(volume.name)
         }
-        builder.append(added, toArrayAt: pointer, current: site.podSpec["volumes"])
+        appender.finish(array: pointer, to: &builder)
         return podNames
     }
 
-    private func readVolumes(at pointer: JSONPointer, findings: inout WorkloadFindings) -> [PodVolume]? {
-        guard let value = site.podSpec["volumes"].present else { return [] }
+    /// The volumes in `member` (the pod spec's `volumes`), with room for `extra` more.
+    private func readVolumes(
+        _ member: JSONValue?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
+    ) -> [PodVolume]? {
+        guard let value = member.present else { return [] }
         guard case .array(let elements) = value else {
-            findings.wrongType(pointer, found: value, expected: "an array of volumes")
+            findings.wrongType(pointer(), found: value, expected: "an array of volumes")
             return nil
         }
         var volumes: [PodVolume] = []
         var readable = true
-        volumes.reserveCapacity(elements.count)
+        volumes.reserveCapacity(elements.count + extra)
         for (index, element) in elements.enumerated() {
-            let elementPointer = pointer.appending(index)
             guard case .object(let object) = element else {
-                findings.wrongType(elementPointer, found: element, expected: "an object (a volume)")
+                findings.wrongType(pointer().appending(index), found: element, expected: "an object (a volume)")
                 readable = false
                 continue
             }
-            guard case .string(let name)? = object["name"] else {
-                if let found = object["name"] {
-                    findings.wrongType(elementPointer.appending("name"), found: found, expected: "a string")
+            let nameValue = object["name"]
+            guard case .string(let name)? = nameValue else {
+                if let found = nameValue {
+                    findings.wrongType(pointer().appending(index).appending("name"), found: found, expected: "a string")
                 } else {
-                    findings.missing(elementPointer.appending("name"), expected: "a volume name")
+                    findings.missing(pointer().appending(index).appending("name"), expected: "a volume name")
                 }
                 readable = false
                 continue
             }
             var claimName: String?
-            var source = "no source"
+            var source = Source.none
             if let claim = object["persistentVolumeClaim"].present {
-                let claimPointer = elementPointer.appending("persistentVolumeClaim")
                 guard case .object(let claimObject) = claim else {
-                    findings.wrongType(claimPointer, found: claim, expected: "an object")
+                    findings.wrongType(
+                        pointer().appending(index).appending("persistentVolumeClaim"), found: claim,
+                        expected: "an object"
+                    )
                     readable = false
                     continue
                 }
-                if let claimValue = claimObject["claimName"], claimValue.stringValue == nil {
-                    findings.wrongType(claimPointer.appending("claimName"), found: claimValue, expected: "a string")
+                let claimValue = claimObject["claimName"]
+                if let claimValue, claimValue.stringValue == nil {
+                    findings.wrongType(
+                        pointer().appending(index).appending("persistentVolumeClaim").appending("claimName"),
+                        found: claimValue, expected: "a string")
                     readable = false
                     continue
                 }
-                claimName = claimObject["claimName"]?.stringValue
-                source = "persistentVolumeClaim \(Violation.quote(claimName ?? ""))"
+                claimName = claimValue?.stringValue
+                source = .claim(claimName ?? "")
             } else if let key = object.members.first(where: { $0.key != "name" })?.key {
-                source = key
+                source = .member(key)
             }
-            volumes.append(PodVolume(name: name, claimName: claimName, source: source, pointer: elementPointer))
+            volumes.append(PodVolume(name: name, claimName: claimName, source: source, index: index))
         }
         // A volume list that cannot be read cannot be checked for conflicts: add nothing.
         return readable ? volumes : nil
@@ -191,66 +262,64 @@ struct PodSpecMutation {
 
     /// Adds each selected volume's mount to `container` unless that exact mount is there.
     private func addMounts(
-        _ volumes: [WebhookConfiguration.Volume], podNames: [String?], to container: Container,
-        builder: inout PatchBuilder, findings: inout WorkloadFindings
+        _ wanted: [WantedMount], to container: Container, builder: inout PatchBuilder,
+        findings: inout WorkloadFindings
     ) {
-        let pointer = container.pointer.appending("volumeMounts")
-        guard var mounts = readMounts(of: container, at: pointer, findings: &findings) else { return }
-        var added: [JSONValue] = []
-        for (volume, podName) in zip(volumes, podNames) {
-            guard let podName else { continue }
-            let path = Self.normalized(volume.mountPath)
-            if mounts.contains(where: { $0.volume == podName && $0.path == path }) { continue }
-            if let other = mounts.first(where: { $0.path == path }) {
+        func pointer() -> JSONPointer { container.pointer.appending("volumeMounts") }
+        let current = container.object["volumeMounts"]
+        guard var mounts = readMounts(current, at: pointer, adding: wanted.count, findings: &findings) else { return }
+        var appender = PatchBuilder.ArrayAppender(current: current)
+        // By index, not `for mount in wanted`: a copy of each mount costs four retains and
+        // releases, per container.
+        for index in wanted.indices {
+            if mounts.contains(where: { $0.volume == wanted[index].podName && $0.path == wanted[index].path }) {
+                continue
+            }
+            if let other = mounts.first(where: { $0.path == wanted[index].path }) {
+                let mount = wanted[index]
                 findings.deny(
-                    .mountPathConflict, other.pointer ?? pointer,
+                    .mountPathConflict, other.index.map { pointer().appending($0) } ?? pointer(),
                     "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(other.volume)) "
-                        + "at \(Violation.quote(volume.mountPath)), where FSx volume \(Violation.quote(podName)) goes; "
+                        + "at \(Violation.quote(mount.mountPath)), where FSx volume \(Violation.quote(mount.podName)) goes; "
                         + "move that mount, or leave \(Violation.quote(container.name)) out of \(WorkloadOptions.containersAnnotation)"
                 )
                 continue
             }
-            added.append(Self.mountJSON(volume, podName: podName))
-            mounts.append(Mount(volume: podName, path: path, pointer: nil))
+            appender.add(
+                wanted[index].value, end: { container.list.appending(container.index, then: Self.volumeMountsEnd) },
+                to: &builder)
+            mounts.append(Mount(volume: wanted[index].podName, path: wanted[index].path, index: nil))
         }
-        builder.append(added, toArrayAt: pointer, current: container.object["volumeMounts"])
+        appender.finish(array: pointer, to: &builder)
     }
 
+    /// The mounts in `member` (a container's `volumeMounts`), with room for `extra` more.
     private func readMounts(
-        of container: Container, at pointer: JSONPointer, findings: inout WorkloadFindings
+        _ member: JSONValue?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
     )
         -> [Mount]?
     {
-        guard let value = container.object["volumeMounts"].present else { return [] }
+        guard let value = member.present else { return [] }
         guard case .array(let elements) = value else {
-            findings.wrongType(pointer, found: value, expected: "an array of volume mounts")
+            findings.wrongType(pointer(), found: value, expected: "an array of volume mounts")
             return nil
         }
         var mounts: [Mount] = []
         var readable = true
-        mounts.reserveCapacity(elements.count)
+        mounts.reserveCapacity(elements.count + extra)
         for (index, element) in elements.enumerated() {
-            let elementPointer = pointer.appending(index)
             guard case .object(let object) = element else {
-                findings.wrongType(elementPointer, found: element, expected: "an object (a volume mount)")
+                findings.wrongType(pointer().appending(index), found: element, expected: "an object (a volume mount)")
                 readable = false
                 continue
             }
-            var fields: [String] = []
-            for key in ["name", "mountPath"] {
-                if case .string(let text)? = object[key] {
-                    fields.append(text)
-                } else if let found = object[key] {
-                    findings.wrongType(elementPointer.appending(key), found: found, expected: "a string")
-                } else {
-                    findings.missing(elementPointer.appending(key), expected: "a string")
-                }
-            }
-            guard fields.count == 2 else {
+            let name = findings.string("name", of: object) { pointer().appending(index) }
+            let mountPath = findings.string("mountPath", of: object) { pointer().appending(index) }
+            guard let name, let mountPath else {
                 readable = false
                 continue
             }
-            mounts.append(Mount(volume: fields[0], path: Self.normalized(fields[1]), pointer: elementPointer))
+            mounts.append(Mount(volume: name, path: Self.normalized(mountPath), index: index))
         }
         return readable ? mounts : nil
     }
@@ -269,23 +338,33 @@ struct PodSpecMutation {
     /// `/data/` and `/data` are the same directory to the kubelet; compare without the
     /// trailing slash.
     static func normalized(_ path: String) -> String {
+        // A path whose last byte is not `/` cannot end in the character `/`: unchanged.
+        guard path.utf8.last == UInt8(ascii: "/") else { return path }
         var path = Substring(path)
         while path.count > 1, path.last == "/" { path.removeLast() }
         return String(path)
     }
 
+    // Members listed directly: the keys are distinct, so no duplicate check is needed.
     static func volumeJSON(_ volume: WebhookConfiguration.Volume) -> JSONValue {
-        [
-            "name": .string(volume.name),
-            "persistentVolumeClaim": ["claimName": .string(volume.claimName)],
-        ]
+        .object(
+            JSONObject(uniqueMembers: [
+                JSONObject.Member(key: "name", value: .string(volume.name)),
+                JSONObject.Member(
+                    key: "persistentVolumeClaim",
+                    value: .object(
+                        JSONObject(uniqueMembers: [
+                            JSONObject.Member(key: "claimName", value: .string(volume.claimName))
+                        ]))),
+            ]))
     }
 
     static func mountJSON(_ volume: WebhookConfiguration.Volume, podName: String) -> JSONValue {
-        var mount = JSONObject()
-        mount["name"] = .string(podName)
-        mount["mountPath"] = .string(volume.mountPath)
-        if volume.readOnly { mount["readOnly"] = true }
-        return .object(mount)
+        let name = JSONObject.Member(key: "name", value: .string(podName))
+        let mountPath = JSONObject.Member(key: "mountPath", value: .string(volume.mountPath))
+        return .object(
+            JSONObject(
+                uniqueMembers: volume.readOnly
+                    ? [name, mountPath, JSONObject.Member(key: "readOnly", value: true)] : [name, mountPath]))
     }
 }

@@ -23,7 +23,12 @@ public struct PodTemplateLocation: Sendable, Hashable {
     }
 
     /// The path from the object's root to the pod spec.
-    public var steps: [Step]
+    public var steps: [Step] {
+        didSet { leadingPointers = Self.leadingPointers(of: steps) }
+    }
+    /// The pointer after each of the leading `.key` steps, made once: every review that
+    /// walks this location would otherwise make them again.
+    private(set) var leadingPointers: [JSONPointer]
     /// Whether an object without this pod spec is malformed (a Job's template) rather than
     /// just not using it (a RayCluster without worker groups).
     public var isRequired: Bool
@@ -35,6 +40,18 @@ public struct PodTemplateLocation: Sendable, Hashable {
         self.steps = steps
         self.isRequired = isRequired
         self.label = label
+        leadingPointers = Self.leadingPointers(of: steps)
+    }
+
+    private static func leadingPointers(of steps: [Step]) -> [JSONPointer] {
+        var pointers: [JSONPointer] = []
+        var pointer = JSONPointer.root
+        for step in steps {
+            guard case .key(let key) = step else { break }
+            pointer = pointer.appending(key)
+            pointers.append(pointer)
+        }
+        return pointers
     }
 }
 
@@ -67,7 +84,7 @@ extension PodTemplateLocation {
                 findings.wrongType(pointer, found: value, expected: "an object")
                 return
             }
-            let next = pointer.appending(key)
+            let next = step < leadingPointers.count ? leadingPointers[step] : pointer.appending(key)
             guard let child = object[key].present else {
                 if isRequired { findings.missing(next, expected: "a pod template") }
                 return

@@ -1,11 +1,29 @@
 /// The violations found while mutating one workload, each message naming the workload.
 struct WorkloadFindings {
+    /// The workload's subject, made on first use: a workload with nothing to report never
+    /// needs it.
+    final class Subject {
+        let object: JSONValue
+        let kind: String
+        private(set) lazy var text = WorkloadMutator.subject(of: object, kind: kind)
+
+        init(object: JSONValue, kind: String) {
+            self.object = object
+            self.kind = kind
+        }
+    }
+
+    private let subjectSource: Subject
     /// `Job "namespace/name"`, as every message names it.
-    let subject: String
+    var subject: String { subjectSource.text }
     private(set) var violations: [Violation] = []
     private(set) var hasDenials = false
 
-    init(subject: String) { self.subject = subject }
+    /// Findings about `object`, a workload of `kind`.
+    init(object: JSONValue, kind: String) { subjectSource = Subject(object: object, kind: kind) }
+
+    /// Findings about the same workload as `other`, starting with none.
+    init(about other: WorkloadFindings) { subjectSource = other.subjectSource }
 
     /// A refusal; the message starts with the field so it reads like the validators' lines.
     mutating func deny(_ rule: RuleID, _ field: JSONPointer, _ text: String) {
@@ -45,9 +63,27 @@ struct WorkloadFindings {
     mutating func missing(_ field: JSONPointer, expected: String) {
         deny(.invalidField, field, "\(subject) has nothing here, but it must have \(expected); fix the manifest")
     }
+
+    /// The string member `key` of `object`, which is at `pointer`; `nil` when it is missing or
+    /// not a string (reported; `null` counts as the wrong type). `pointer` is made only for a
+    /// report.
+    mutating func string(_ key: String, of object: JSONObject, at pointer: () -> JSONPointer) -> String? {
+        switch object[key] {
+        case .string(let text)?: return text
+        case let found?: wrongType(pointer().appending(key), found: found, expected: "a string")
+        case nil: missing(pointer().appending(key), expected: "a string")
+        }
+        return nil
+    }
 }
 
 extension JSONValue {
+    /// An object of `members`, whose keys the caller knows to be distinct: built as it is,
+    /// without the duplicate check of the dictionary literal.
+    static func object(distinct members: (String, JSONValue)...) -> JSONValue {
+        .object(JSONObject(uniqueMembers: members.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+    }
+
     /// The value, unless it is JSON `null`: Kubernetes clients write `null` for an omitted
     /// field, and the apiserver treats both alike.
     @inline(__always) var presentValue: JSONValue? {

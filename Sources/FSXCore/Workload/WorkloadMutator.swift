@@ -28,10 +28,10 @@ public enum WorkloadMutator {
     public static func mutate(
         _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration
     ) -> (violations: [Violation], patch: [PatchOperation]) {
-        var findings = WorkloadFindings(subject: subject(of: object, kind: kind.kind))
+        var findings = WorkloadFindings(object: object, kind: kind.kind)
         // Decided before the options are read: a controlled object is its owner's business,
         // so even annotations it copied from its owner's template are not judged again.
-        var ownerFindings = WorkloadFindings(subject: findings.subject)
+        var ownerFindings = WorkloadFindings(about: findings)
         if kind.skipsControlledObjects, hasController(object, findings: &ownerFindings) {
             return ([], [])
         }

@@ -62,21 +62,28 @@ struct WorkloadOptions {
         var options = WorkloadOptions(
             volumes: [], requestedVolumes: [], volumesFromAnnotation: false, containerNames: nil,
             placement: configuration.placement, placementFromAnnotation: false)
-        options.readVolumes(annotations[volumesAnnotation], configuration: configuration, findings: &findings)
-        options.readContainers(annotations[containersAnnotation], findings: &findings)
-        options.readPlacement(annotations[placementAnnotation], findings: &findings)
+        options.readVolumes(annotations.volumes, configuration: configuration, findings: &findings)
+        options.readContainers(annotations.containers, findings: &findings)
+        options.readPlacement(annotations.placement, findings: &findings)
         return options
+    }
+
+    /// The values of this webhook's annotations, where present.
+    struct Annotations {
+        var volumes: String?
+        var containers: String?
+        var placement: String?
     }
 
     /// The string annotations; wrong types are reported, and unknown `fsx-webhook/` keys
     /// are warned about, since a misspelt key would otherwise be silently ignored.
-    private static func readAnnotations(_ metadata: JSONObject, findings: inout WorkloadFindings) -> [String: String] {
-        guard let value = metadata["annotations"].present else { return [:] }
+    private static func readAnnotations(_ metadata: JSONObject, findings: inout WorkloadFindings) -> Annotations {
+        var ours = Annotations()
+        guard let value = metadata["annotations"].present else { return ours }
         guard case .object(let annotations) = value else {
             findings.wrongType(annotationsPointer, found: value, expected: "an object of string values")
-            return [:]
+            return ours
         }
-        var ours: [String: String] = [:]
         // Past `Violation.reportedPerList` unknown keys the rest are counted in one warning:
         // each costs a suggestion search.
         var unknown = 0
@@ -85,10 +92,21 @@ struct WorkloadOptions {
                 findings.wrongType(annotationsPointer.appending(member.key), found: member.value, expected: "a string")
                 continue
             }
-            guard member.key.hasPrefix(prefix) else { continue }
-            if Self.annotations.contains(member.key) {
-                ours[member.key] = text
+            // `prefix` starts with an ASCII letter, which no other character equals: a key
+            // whose first byte differs cannot have the prefix, and most keys are dismissed
+            // without `hasPrefix`'s Unicode comparison.
+            guard member.key.utf8.first == prefix.utf8.first, member.key.hasPrefix(prefix) else { continue }
+            switch member.key {
+            case volumesAnnotation:
+                ours.volumes = text
                 continue
+            case containersAnnotation:
+                ours.containers = text
+                continue
+            case placementAnnotation:
+                ours.placement = text
+                continue
+            default: break
             }
             unknown += 1
             if unknown <= Violation.reportedPerList {
@@ -121,6 +139,7 @@ struct WorkloadOptions {
             names = Self.names(in: configuration.defaultVolumes)
         }
         requestedVolumes = names
+        volumes.reserveCapacity(names.count)
         var unknown = 0
         for name in names {
             if let volume = configuration.volume(named: name) {
@@ -189,14 +208,57 @@ struct WorkloadOptions {
     /// A comma-separated list: items trimmed, empty items dropped, duplicates dropped, in
     /// the order written.
     static func names(in list: String) -> [String] {
+        var list = list
+        return list.withUTF8 { asciiNames(in: $0) } ?? unicodeNames(in: list)
+    }
+
+    /// `names(in:)` by `Character`: the reference for `asciiNames`.
+    static func unicodeNames(in list: String) -> [String] {
         names(in: list.split(separator: ",", omittingEmptySubsequences: true).map { String(trimmed($0)) })
     }
 
+    /// `names(in:)` of ASCII text, split and trimmed by bytes; `nil` for any other text.
+    ///
+    /// The same result: in ASCII every character is one byte except `\r\n`, which is
+    /// whitespace as its two bytes are, and `Character.isWhitespace` holds for exactly the
+    /// bytes 0x09-0x0D and 0x20.
+    static func asciiNames(in utf8: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var commas = 0
+        for byte in utf8 {
+            if byte >= 0x80 { return nil }
+            if byte == UInt8(ascii: ",") { commas += 1 }
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var items: [String] = []
+        items.reserveCapacity(commas + 1)
+        var start = 0
+        while start <= utf8.count {
+            var end = start
+            while end < utf8.count, utf8[end] != UInt8(ascii: ",") { end += 1 }
+            var low = start
+            var high = end
+            while low < high, isSpace(utf8[low]) { low += 1 }
+            while high > low, isSpace(utf8[high - 1]) { high -= 1 }
+            if low < high {
+                items.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[low..<high]), as: UTF8.self))
+            }
+            start = end + 1
+        }
+        return names(in: items)
+    }
+
     static func names(in list: [String]) -> [String] {
-        // A set, not `result.contains`: the list comes from the object, and a scan per item
-        // makes a 7 MiB annotation of names quadratic.
-        var seen: Set<String> = []
+        // A short list is checked by scanning what is kept; a longer one by a set, since the
+        // list comes from the object, and a scan per item makes a 7 MiB annotation of names
+        // quadratic.
         var result: [String] = []
+        if list.count <= 16 {
+            // Usually nothing is dropped: then the list itself is the result.
+            if list.indices.allSatisfy({ !list[$0].isEmpty && !list[..<$0].contains(list[$0]) }) { return list }
+            for item in list where !item.isEmpty && !result.contains(item) { result.append(item) }
+            return result
+        }
+        var seen: Set<String> = []
         for item in list where !item.isEmpty && seen.insert(item).inserted { result.append(item) }
         return result
     }

@@ -17,7 +17,11 @@ struct ZonePlacement {
     struct Requirement {
         var key: String
         var op: String
-        var values: [String]
+        /// The `values`, every one a string; kept as the parsed array, not copied.
+        var values: [JSONValue]
+
+        func hasValues(_ expected: String) -> Bool { values.contains { $0.stringValue == expected } }
+        var isSingleValue: String? { values.count == 1 ? values[0].stringValue : nil }
     }
 
     let zone: String
@@ -25,7 +29,23 @@ struct ZonePlacement {
     let placement: WebhookConfiguration.Placement
     let zoneLabel: String
     /// The selected volumes, for messages.
-    let volumeNames: [String]
+    let volumes: [WebhookConfiguration.Volume]
+    /// `zoneLabel In [zone]`, the requirement this webhook adds.
+    let requirement: JSONValue
+    /// A node selector term of `requirement` alone.
+    var zoneTerm: JSONValue { .object(distinct: ("matchExpressions", [requirement])) }
+
+    init(
+        zone: String, placement: WebhookConfiguration.Placement, zoneLabel: String,
+        volumes: [WebhookConfiguration.Volume]
+    ) {
+        self.zone = zone
+        self.placement = placement
+        self.zoneLabel = zoneLabel
+        self.volumes = volumes
+        requirement = .object(distinct: ("key", .string(zoneLabel)), ("operator", "In"), ("values", [.string(zone)]))
+
+    }
 
     /// What this type reads of a pod spec. Keep in step with the reads below.
     static let reads = JSONSelection.members(["nodeSelector", "affinity"])
@@ -33,6 +53,9 @@ struct ZonePlacement {
     static let nodeAffinityKeys = ["affinity", "nodeAffinity"]
     static let requiredKeys = nodeAffinityKeys + ["requiredDuringSchedulingIgnoredDuringExecution"]
     static let preferredKeys = nodeAffinityKeys + ["preferredDuringSchedulingIgnoredDuringExecution"]
+    static let termsKeys = ["nodeSelectorTerms"]
+    static let termsPath = requiredKeys + termsKeys
+    static let matchExpressionsEnd = ["matchExpressions", "-"]
 
     /// Decides the zone once for the whole workload, or `nil` when nothing is to be placed
     /// (placement `none`, no volumes, or a problem `findings` now reports).
@@ -42,21 +65,18 @@ struct ZonePlacement {
         guard options.placement != .none, !options.volumes.isEmpty else { return nil }
         let origin = options.placementFromAnnotation ? "asks for" : "gets the configured"
         let field = options.placementFromAnnotation ? WorkloadOptions.placementPointer : WorkloadOptions.volumesPointer
-        var zones: [(volume: String, zone: String)] = []
-        for volume in options.volumes {
-            guard let zone = volume.zone else {
-                findings.deny(
-                    .volumeZoneMissing, field,
-                    "\(findings.subject) \(origin) placement \(options.placement.rawValue), but volume \(Violation.quote(volume.name)) "
-                        + "has no zone in the fsx-webhook configuration; give the volume a zone (or a subnetId listed in zones), "
-                        + "or set \(WorkloadOptions.placementAnnotation): none")
-                continue
-            }
-            zones.append((volume.name, zone))
+        var zoneless = false
+        for volume in options.volumes where volume.zone == nil {
+            zoneless = true
+            findings.deny(
+                .volumeZoneMissing, field,
+                "\(findings.subject) \(origin) placement \(options.placement.rawValue), but volume \(Violation.quote(volume.name)) "
+                    + "has no zone in the fsx-webhook configuration; give the volume a zone (or a subnetId listed in zones), "
+                    + "or set \(WorkloadOptions.placementAnnotation): none")
         }
-        guard zones.count == options.volumes.count, let first = zones.first else { return nil }
-        guard zones.allSatisfy({ $0.zone == first.zone }) else {
-            let listing = zones.map { "\($0.volume): \($0.zone)" }.joined(separator: ", ")
+        guard !zoneless, let first = options.volumes.first?.zone else { return nil }
+        guard options.volumes.allSatisfy({ $0.zone == first }) else {
+            let listing = options.volumes.map { "\($0.name): \($0.zone ?? "")" }.joined(separator: ", ")
             if options.placement == .required {
                 findings.deny(
                     .zoneConflict, WorkloadOptions.volumesPointer,
@@ -71,13 +91,7 @@ struct ZonePlacement {
             return nil
         }
         return ZonePlacement(
-            zone: first.zone, placement: options.placement, zoneLabel: configuration.zoneLabel,
-            volumeNames: options.volumes.map(\.name))
-    }
-
-    /// `zoneLabel In [zone]`, the requirement this webhook adds.
-    var requirement: JSONValue {
-        ["key": .string(zoneLabel), "operator": "In", "values": [.string(zone)]]
+            zone: first, placement: options.placement, zoneLabel: configuration.zoneLabel, volumes: options.volumes)
     }
 
     /// Adds the affinity `site` lacks, or reports why it cannot be placed.
@@ -93,8 +107,8 @@ struct ZonePlacement {
     // MARK: - nodeSelector
 
     private func checkNodeSelector(of site: PodTemplateSite, findings: inout WorkloadFindings) {
-        let pointer = site.pointer.appending("nodeSelector")
         guard let value = site.podSpec["nodeSelector"].present else { return }
+        let pointer = site.pointer.appending("nodeSelector")
         guard case .object(let selector) = value else {
             findings.wrongType(pointer, found: value, expected: "an object of string values")
             return
@@ -110,7 +124,7 @@ struct ZonePlacement {
             findings.deny(
                 .nodeSelectorConflict, field,
                 "\(findings.subject)\(suffix(site)) selects nodes in zone \(Violation.quote(other)), but its FSx volumes "
-                    + "(\(volumeNames.joined(separator: ", "))) are in \(Violation.quote(zone)); set it to \(Violation.quote(zone)) or remove it"
+                    + "(\(volumes.map(\.name).joined(separator: ", "))) are in \(Violation.quote(zone)); set it to \(Violation.quote(zone)) or remove it"
             )
         } else {
             findings.warn(
@@ -123,11 +137,12 @@ struct ZonePlacement {
     // MARK: - required
 
     private func addRequired(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
-        let newTerm: JSONValue = ["matchExpressions": [requirement]]
-        let requiredPointer = site.pointer.appending(contentsOf: Self.requiredKeys)
+        // Made only when added: a workload usually has its own terms, each extended instead.
+        var newTerm: JSONValue { zoneTerm }
         let required: JSONValue
         switch builder.addMissing(
-            ["nodeSelectorTerms": [newTerm]], at: Self.requiredKeys, under: site.pointer, in: .object(site.podSpec))
+            .object(distinct: ("nodeSelectorTerms", [newTerm])), at: Self.requiredKeys, under: site.pointer,
+            in: .object(site.podSpec))
         {
         case .added: return
         case .blocked(let pointer, let found):
@@ -136,9 +151,11 @@ struct ZonePlacement {
         case .present(let value): required = value
         }
 
-        let termsPointer = requiredPointer.appending("nodeSelectorTerms")
+        let termsPointer = site.pointer.appending(contentsOf: Self.termsPath)
         let terms: [JSONValue]
-        switch builder.addMissing([newTerm], at: ["nodeSelectorTerms"], under: requiredPointer, in: required) {
+        switch builder.addMissing(
+            [newTerm], at: Self.termsKeys, under: site.pointer.appending(contentsOf: Self.requiredKeys), in: required)
+        {
         case .added: return
         case .blocked(let pointer, let found):
             findings.wrongType(pointer, found: found, expected: "an object")
@@ -157,7 +174,7 @@ struct ZonePlacement {
         }
 
         guard let fits = self.fits(of: terms, at: termsPointer, findings: &findings) else { return }
-        let excluded = fits.indices.filter { fits[$0] == .excludes }
+        let excluded = fits.contains(.excludes) ? fits.indices.filter { fits[$0] == .excludes } : []
         guard fits.contains(where: { $0 == .open || $0 == .pinned }) else {
             findings.deny(
                 .affinityConflict, termsPointer,
@@ -169,9 +186,10 @@ struct ZonePlacement {
         // ANDing into every term keeps the user's alternatives, each now within the zone.
         for (index, fit) in fits.enumerated() where fit == .open {
             let term = terms[index]
-            builder.append(
-                [requirement], toArrayAt: termsPointer.appending(index).appending("matchExpressions"),
-                current: term["matchExpressions"])
+            var appender = PatchBuilder.ArrayAppender(current: term["matchExpressions"])
+            appender.add(
+                requirement, end: { termsPointer.appending(index, then: Self.matchExpressionsEnd) }, to: &builder)
+            appender.finish(array: { termsPointer.appending(index).appending("matchExpressions") }, to: &builder)
         }
         if !excluded.isEmpty {
             findings.warn(
@@ -248,8 +266,10 @@ struct ZonePlacement {
             findings.wrongType(preferencePointer, found: preference, expected: "an object (a node selector term)")
             return nil
         }
-        guard let requirements = requirements(of: term, at: preferencePointer, findings: &findings) else { return nil }
-        return requirements.contains { isPin($0) }
+        guard let requirements = requirements(of: term, at: { preferencePointer }, findings: &findings) else {
+            return nil
+        }
+        return requirements.pinned
     }
 
     // MARK: - terms
@@ -286,7 +306,7 @@ struct ZonePlacement {
         fits.reserveCapacity(terms.count)
         var readable = true
         for (index, term) in terms.enumerated() {
-            if let fit = fit(of: term, at: pointer.appending(index), findings: &findings) {
+            if let fit = fit(of: term, at: { pointer.appending(index) }, findings: &findings) {
                 fits.append(fit)
             } else {
                 readable = false
@@ -295,81 +315,89 @@ struct ZonePlacement {
         return readable ? fits : nil
     }
 
-    func fit(of term: JSONValue, at pointer: JSONPointer, findings: inout WorkloadFindings) -> TermFit? {
+    /// How `term`, which is at `pointer` (made only for a report), relates to the zone.
+    func fit(of term: JSONValue, at pointer: () -> JSONPointer, findings: inout WorkloadFindings) -> TermFit? {
         guard case .object(let object) = term else {
-            findings.wrongType(pointer, found: term, expected: "an object (a node selector term)")
+            findings.wrongType(pointer(), found: term, expected: "an object (a node selector term)")
             return nil
         }
         guard let requirements = requirements(of: object, at: pointer, findings: &findings) else { return nil }
         var hasFields = false
         if let fields = object["matchFields"].present {
             guard case .array(let array) = fields else {
-                findings.wrongType(pointer.appending("matchFields"), found: fields, expected: "an array")
+                findings.wrongType(pointer().appending("matchFields"), found: fields, expected: "an array")
                 return nil
             }
             hasFields = !array.isEmpty
         }
         if requirements.isEmpty && !hasFields { return .empty }
-        if requirements.contains(where: { excludesZone($0) }) { return .excludes }
-        if requirements.contains(where: { isPin($0) }) { return .pinned }
+        if requirements.excludes { return .excludes }
+        if requirements.pinned { return .pinned }
         return .open
     }
 
     /// The `matchExpressions` of a node selector term; `nil` when malformed (reported).
+    /// What the `matchExpressions` of a node selector term say about the zone.
+    struct Requirements {
+        /// There are none.
+        var isEmpty = true
+        /// One of them excludes the zone.
+        var excludes = false
+        /// One of them pins the zone.
+        var pinned = false
+    }
+
+    /// The `matchExpressions` of a node selector term at `pointer` (made only for a report);
+    /// `nil` when malformed (reported).
     private func requirements(
-        of term: JSONObject, at pointer: JSONPointer, findings: inout WorkloadFindings
+        of term: JSONObject, at pointer: () -> JSONPointer, findings: inout WorkloadFindings
     )
-        -> [Requirement]?
+        -> Requirements?
     {
-        guard let value = term["matchExpressions"].present else { return [] }
-        let listPointer = pointer.appending("matchExpressions")
+        var summary = Requirements()
+        guard let value = term["matchExpressions"].present else { return summary }
         guard case .array(let expressions) = value else {
-            findings.wrongType(listPointer, found: value, expected: "an array of node selector requirements")
+            findings.wrongType(
+                pointer().appending("matchExpressions"), found: value,
+                expected: "an array of node selector requirements")
             return nil
         }
-        var requirements: [Requirement] = []
-        requirements.reserveCapacity(expressions.count)
         var readable = true
         for (index, expression) in expressions.enumerated() {
-            let expressionPointer = listPointer.appending(index)
+            func expressionPointer() -> JSONPointer { pointer().appending("matchExpressions").appending(index) }
             guard case .object(let object) = expression else {
                 findings.wrongType(
-                    expressionPointer, found: expression, expected: "an object (a node selector requirement)")
+                    expressionPointer(), found: expression, expected: "an object (a node selector requirement)")
                 readable = false
                 continue
             }
-            var strings: [String] = []
-            for key in ["key", "operator"] {
-                if case .string(let text)? = object[key] {
-                    strings.append(text)
-                } else if let found = object[key] {
-                    findings.wrongType(expressionPointer.appending(key), found: found, expected: "a string")
-                } else {
-                    findings.missing(expressionPointer.appending(key), expected: "a string")
-                }
-            }
-            var values: [String] = []
+            let key = findings.string("key", of: object, at: expressionPointer)
+            let op = findings.string("operator", of: object, at: expressionPointer)
+            var values: [JSONValue] = []
             if let list = object["values"].present {
                 if case .array(let elements) = list, elements.allSatisfy({ $0.stringValue != nil }) {
-                    values = elements.compactMap(\.stringValue)
+                    values = elements
                 } else {
                     findings.wrongType(
-                        expressionPointer.appending("values"), found: list, expected: "an array of strings")
+                        expressionPointer().appending("values"), found: list, expected: "an array of strings")
                     readable = false
                 }
             }
-            guard strings.count == 2 else {
+            guard let key, let op else {
                 readable = false
                 continue
             }
-            requirements.append(Requirement(key: strings[0], op: strings[1], values: values))
+            let requirement = Requirement(key: key, op: op, values: values)
+            summary.isEmpty = false
+            summary.excludes = summary.excludes || excludesZone(requirement)
+            summary.pinned = summary.pinned || isPin(requirement)
         }
-        return readable ? requirements : nil
+        return readable ? summary : nil
     }
 
     /// `zoneLabel In [zone]` exactly: what this webhook adds, and what makes a term pinned.
     private func isPin(_ requirement: Requirement) -> Bool {
-        requirement.key == zoneLabel && requirement.op == "In" && requirement.values == [zone]
+        requirement.key == zoneLabel && requirement.op == "In" && requirement.isSingleValue == zone
     }
 
     /// Whether no node in the zone can satisfy `requirement`, following the Kubernetes
@@ -377,13 +405,13 @@ struct ZonePlacement {
     private func excludesZone(_ requirement: Requirement) -> Bool {
         guard requirement.key == zoneLabel else { return false }
         switch requirement.op {
-        case "In": return !requirement.values.contains(zone)
-        case "NotIn": return requirement.values.contains(zone)
+        case "In": return !requirement.hasValues(zone)
+        case "NotIn": return requirement.hasValues(zone)
         case "DoesNotExist": return true
         case "Gt", "Lt":
             // The label value is compared as an integer; a zone name never parses as one, so
             // the requirement can match no node in the zone.
-            guard let value = Int(zone), requirement.values.count == 1, let bound = Int(requirement.values[0]) else {
+            guard let value = Int(zone), let single = requirement.isSingleValue, let bound = Int(single) else {
                 return true
             }
             return requirement.op == "Gt" ? !(value > bound) : !(value < bound)
