@@ -151,28 +151,70 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// Writes `description` as a JSON string, as `JSONWriter.writeString` would, without
     /// making the string first: patches write one pointer per operation.
     func writeJSONString(into out: inout [UInt8]) {
+        var writer = ByteWriter(capacity: 64)
+        writeJSONString(into: &writer)
+        out.append(contentsOf: writer.bytes(from: 0))
+    }
+
+    func writeJSONString(into out: inout ByteWriter) {
         out.append(UInt8(ascii: "\""))
-        Self.forEach(from: last) { token in
+        Self.writeEscaped(from: last, into: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// The tokens up to `link`, from the root, escaped for a pointer and then for a JSON
+    /// string. A plain recursion rather than `forEach`: no closure per token, and a token's
+    /// bytes are copied as one buffer instead of appended one by one.
+    private static func writeEscaped(from link: Link?, into out: inout ByteWriter) {
+        guard let link else { return }
+        writeEscaped(from: link.parent, into: &out)
+        switch link.token {
+        case .key(let key):
+            writeEscaped(key: key, into: &out)
+        case .index(let index):
             out.append(UInt8(ascii: "/"))
-            switch token {
-            case .index(let index): Self.writeDecimal(index, into: &out)
-            case .keys: break
-            case .key(let key):
-                let plain = key.utf8.allSatisfy { byte in
-                    byte >= 0x20 && byte != UInt8(ascii: "~") && byte != UInt8(ascii: "/")
-                        && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
-                }
-                if plain {
-                    out.append(contentsOf: key.utf8)
-                } else {
-                    var escaped: [UInt8] = []
-                    JSONWriter.writeString(JSONPointer([key]).description, into: &escaped)
-                    // Without the quotes and the leading "/" (escaped as itself).
-                    out.append(contentsOf: escaped[2..<(escaped.count - 1)])
-                }
+            writeDecimal(index, into: &out)
+        case .keys(let index, let keys):
+            if let index {
+                out.append(UInt8(ascii: "/"))
+                writeDecimal(index, into: &out)
             }
+            for key in keys { writeEscaped(key: key, into: &out) }
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscaped(key: String, into out: inout ByteWriter) {
+        out.append(UInt8(ascii: "/"))
+        let plain = key.utf8.withContiguousStorageIfAvailable { utf8 in
+            // Nothing to escape, for the pointer (`~`, `/`) or for JSON (`"`, `\`, controls):
+            // every key of a Kubernetes object path.
+            for byte in utf8
+            where byte < 0x20 || byte == UInt8(ascii: "~") || byte == UInt8(ascii: "/")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            {
+                return false
+            }
+            out.append(UnsafeRawBufferPointer(utf8))
+            return true
+        }
+        if plain != true {
+            var escaped: [UInt8] = []
+            JSONWriter.writeString(JSONPointer([key]).description, into: &escaped)
+            // Without the quotes and the leading "/" (escaped as itself).
+            escaped[2..<(escaped.count - 1)].withUnsafeBytes { out.append($0) }
+        }
+    }
+
+    /// `String(value)`'s bytes, without making the string.
+    private static func writeDecimal(_ value: Int, into out: inout ByteWriter) {
+        // Most indexes are single digits: containers, volumes, terms.
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits: [UInt8] = []
+        writeDecimal(value, into: &digits)
+        digits.withUnsafeBytes { out.append($0) }
     }
 
     /// `String(value)`'s bytes, without making the string.

@@ -44,9 +44,6 @@ extension Array where Element == PatchOperation {
 
     /// Appends `jsonBytes` to `out`.
     func writeJSON(into out: inout ByteWriter) {
-        // Pointers write themselves into an array; one is reused for all of them.
-        var path: [UInt8] = []
-        path.reserveCapacity(128)
         out.append(UInt8(ascii: "["))
         var separator = false
         for operation in self {
@@ -61,9 +58,7 @@ extension Array where Element == PatchOperation {
             case .copy: out.append(#"{"op":"copy","path":"#)
             case .test: out.append(#"{"op":"test","path":"#)
             }
-            path.removeAll(keepingCapacity: true)
-            operation.path.writeJSONString(into: &path)
-            out.append(path)
+            operation.path.writeJSONString(into: &out)
             if let value = operation.value {
                 out.append(#","value":"#)
                 JSONWriter.writeCompact(value, into: &out)
