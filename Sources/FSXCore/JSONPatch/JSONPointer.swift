@@ -163,12 +163,31 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The tokens up to `link`, from the root, escaped for a pointer and then for a JSON
-    /// string. A plain recursion rather than `forEach`: no closure per token, and a token's
-    /// bytes are copied as one buffer instead of appended one by one.
-    private static func writeEscaped(from link: Link?, into out: inout ByteWriter) {
-        guard let link else { return }
-        writeEscaped(from: link.parent, into: &out)
-        switch link.token {
+    /// string. The links are gathered unretained on the stack (the pointer holds them all)
+    /// and written from the root: no closure and no reference counting per token, and a
+    /// token's bytes copied as one buffer instead of appended one by one.
+    private static func writeEscaped(from last: Link?, into out: inout ByteWriter) {
+        guard let last else { return }
+        withExtendedLifetime(last) {
+            withUnsafeTemporaryAllocation(of: Unmanaged<Link>.self, capacity: last.count) { chain in
+                var depth = 0
+                var link = Unmanaged.passUnretained(last)
+                while true {
+                    chain[depth] = link
+                    depth += 1
+                    guard let parent = link._withUnsafeGuaranteedRef({ $0.parent }) else { break }
+                    link = Unmanaged.passUnretained(parent)
+                }
+                while depth > 0 {
+                    depth -= 1
+                    chain[depth]._withUnsafeGuaranteedRef { writeEscaped(token: $0.token, into: &out) }
+                }
+            }
+        }
+    }
+
+    private static func writeEscaped(token: Token, into out: inout ByteWriter) {
+        switch token {
         case .key(let key):
             writeEscaped(key: key, into: &out)
         case .index(let index):
