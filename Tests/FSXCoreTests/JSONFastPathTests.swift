@@ -128,3 +128,50 @@ extension JSONFastPathTests {
         }
     }
 }
+
+extension JSONFastPathTests {
+    /// `specialBytes` marks first, and exactly, the first byte that ends a plain string run:
+    /// a quote, a backslash, a control character or a non-ASCII byte, checked byte by byte
+    /// on words mixing those with plain bytes.
+    @Test func specialBytesFindTheFirstSpecialByte() {
+        var random = SeededGenerator(seed: 0x5EED_0104)
+        let kinds: [ClosedRange<UInt8>] = [
+            0x20...0x7F, 0x00...0x1F, 0x22...0x22, 0x5C...0x5C, 0x80...0xFF, 0x21...0x23,
+        ]
+        for _ in 0..<200_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<8 {
+                // Mostly plain bytes, so the first special byte falls anywhere in the word.
+                let kind = Int.random(in: 0..<16, using: &random) < 10 ? kinds[0] : kinds.randomElement(using: &random)!
+                bytes.append(UInt8.random(in: kind, using: &random))
+            }
+            var word: UInt64 = 0
+            for (offset, byte) in bytes.enumerated() { word |= UInt64(byte) << UInt64(offset * 8) }
+            let first = bytes.firstIndex { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }
+            let special = JSONParser.Cursor.specialBytes(word)
+            #expect((special == 0 ? nil : special.trailingZeroBitCount >> 3) == first, "\(bytes)")
+        }
+    }
+}
+
+extension JSONFastPathTests {
+    /// The envelope's parse keeps, in the fields `AdmissionReview.decode` reads, exactly the
+    /// members it reads, and finds the special ones where it looks for them.
+    @Test func envelopeKeysAreTheDecodedFields() {
+        #expect(JSONParser.Cursor.reviewKeys.map(\.key) == ["apiVersion", "kind", "request"])
+        #expect(Set(JSONParser.Cursor.reviewKeys.map(\.key)) == AdmissionReview.reviewKeys)
+        let keys = JSONParser.Cursor.requestKeys.map(\.key)
+        #expect(keys == AdmissionReview.RequestFields.keys)
+        #expect(Set(keys) == AdmissionReview.requestKeys)
+        #expect(keys.count == AdmissionReview.requestKeys.count)
+        #expect(keys[JSONParser.Cursor.operationIndex] == "operation")
+        #expect(keys[JSONParser.Cursor.kindIndex] == "kind")
+        #expect(keys[JSONParser.Cursor.objectIndex] == "object")
+        #expect(keys[JSONParser.Cursor.oldObjectIndex] == "oldObject")
+        var fields = AdmissionReview.RequestFields()
+        for index in keys.indices { fields[member: index] = .string(keys[index]) }
+        #expect(fields.uid == "uid" && fields.operation == "operation" && fields.kind == "kind")
+        #expect(fields.namespace == "namespace" && fields.name == "name" && fields.object == "object")
+        #expect(fields.oldObject == "oldObject" && fields.dryRun == "dryRun")
+    }
+}

@@ -375,12 +375,18 @@ public struct JSONParser {
         /// bytes at once is what makes long values (annotations, env values, embedded
         /// documents) cheap.
         ///
-        /// `(x - 0x01..) & ~x` sets a byte's high bit where that byte of `x` is zero, and
-        /// `(x - 0x20..) & ~x` where it is below 0x20. A borrow can also mark bytes after a
-        /// marked one, never before, so the lowest mark is exact: the first special byte.
+        /// For a byte below 0x80, `x - 0x01` has its high bit set exactly when `x` is zero,
+        /// and `x - 0x20` when `x` is below 0x20; bytes from 0x80 are marked by `word`
+        /// itself, so, unlike in `escapedBytes`, no `& ~x` is needed. Only a marked byte
+        /// borrows, so a borrow can mark bytes after a marked one, never before: the lowest
+        /// mark is exact, the first special byte.
         @inline(__always)
         static func specialBytes(_ word: UInt64) -> UInt64 {
-            (escapedBytes(word) | word) & 0x8080_8080_8080_8080
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let controls = word &- ones &* 0x20
+            let quotes = (word ^ (ones &* 0x22)) &- ones
+            let backslashes = (word ^ (ones &* 0x5C)) &- ones
+            return (controls | quotes | backslashes | word) & 0x8080_8080_8080_8080
         }
 
         /// As `specialBytes`, but without non-ASCII bytes: those a writer must escape.
