@@ -55,8 +55,7 @@ extension JSONParser.Cursor {
                 default:
                     if index < end, bytes[index] == UInt8(ascii: "{") {
                         envelope.fields.request = nil
-                        (envelope.fields.requestFields, envelope.object, envelope.oldObject) = try parseRequest(
-                            depth: 2)
+                        try parseRequest(depth: 2, into: &envelope)
                     } else {
                         (envelope.object, envelope.oldObject) = (nil, nil)
                         envelope.fields.requestFields = nil
@@ -72,13 +71,12 @@ extension JSONParser.Cursor {
         return envelope
     }
 
-    private mutating func parseRequest(
-        depth: Int
-    ) throws(JSONParseError) -> (AdmissionReview.RequestFields, JSONParser.PartialObject?, JSONParser.PartialObject?) {
-        var fields = AdmissionReview.RequestFields()
-        if try openObject(depth: depth) { return (fields, nil, nil) }
-        var object: JSONParser.PartialObject?
-        var oldObject: JSONParser.PartialObject?
+    /// Parses an object `request` into `envelope`'s `requestFields`, `object` and
+    /// `oldObject`, in place: the fields are a few hundred bytes, not worth copying.
+    private mutating func parseRequest(depth: Int, into envelope: inout JSONParser.Envelope) throws(JSONParseError) {
+        envelope.fields.requestFields = AdmissionReview.RequestFields()
+        (envelope.object, envelope.oldObject) = (nil, nil)
+        if try openObject(depth: depth) { return }
         var operation = ""
         var type = ObjectType(group: "", version: "", kind: "")
         repeat {
@@ -96,7 +94,7 @@ extension JSONParser.Cursor {
                 if isObject {
                     partial.value = try parseValue(depth: depth, selection: route.objectReads)
                     partial.route = route
-                    object = partial
+                    envelope.object = partial
                 } else {
                     if route.readsOldObject {
                         partial.value = try parseValue(depth: depth)
@@ -104,12 +102,12 @@ extension JSONParser.Cursor {
                     } else {
                         try skipValue(depth: depth)
                     }
-                    oldObject = partial
+                    envelope.oldObject = partial
                 }
                 value = .object(JSONObject())
             } else {
-                if isObject { object = nil }
-                if isOldObject { oldObject = nil }
+                if isObject { envelope.object = nil }
+                if isOldObject { envelope.oldObject = nil }
                 value = try parseValue(depth: depth)
                 // Only for the guess: what the request says comes before the objects.
                 if found == Self.operationIndex, case .string(let text) = value { operation = text }
@@ -119,9 +117,8 @@ extension JSONParser.Cursor {
                         kind: kind["kind"]?.stringValue ?? "")
                 }
             }
-            fields[member: found] = value
+            envelope.fields.requestFields![member: found] = value
         } while try !endOfMember()
-        return (fields, object, oldObject)
     }
 
     /// The members of the review and of its request that `AdmissionReview.decode` reads, in
