@@ -83,7 +83,7 @@ import Testing
             let start = Int.random(in: 0...count, using: &random)
             let end = Int.random(in: start...count, using: &random)
             bytes.withUnsafeBytes { buffer in
-                let cursor = JSONParser.Cursor(buffer)
+                var cursor = JSONParser.Cursor(buffer)
                 let made = cursor.string(start, end)
                 let expected = String(decoding: bytes[start..<end], as: UTF8.self)
                 #expect(made == expected, "round \(round)")

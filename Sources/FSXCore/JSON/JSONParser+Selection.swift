@@ -295,7 +295,9 @@ extension JSONParser.Cursor {
 
     /// Where in `named` the member `key` is, matched on its bytes so skipped keys make no
     /// string: a key's first 8 bytes and its length tell it from almost every other.
-    func memberIndex(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> Int? {
+    ///
+    /// `mutating` only so that the cursor is not copied for the call (`keyString`).
+    mutating func memberIndex(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> Int? {
         switch key {
         case .raw(let start, let end): return Self.match(bytes, start, end, named)
         case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, 0, decoded.count, named) }

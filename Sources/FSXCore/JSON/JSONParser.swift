@@ -291,8 +291,12 @@ public struct JSONParser {
         }
 
         /// The key as a string, and its hash for `popObject`.
+        ///
+        /// `mutating`, like `string` and `memberIndex`, though it changes nothing: a
+        /// non-mutating method called from a mutating one is given a copy of the whole cursor
+        /// (137 bytes, by `memcpy`), once per key.
         @inline(__always)
-        func keyString(_ key: ScannedString) -> (String, UInt64) {
+        mutating func keyString(_ key: ScannedString) -> (String, UInt64) {
             switch key {
             case .raw(let start, let end):
                 return (string(start, end), Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
@@ -315,7 +319,7 @@ public struct JSONParser {
         /// directly as small strings (`JSONParser.SmallString`), which costs a few
         /// instructions where `String(decoding:as:)` validates and dispatches for a hundred.
         @inline(__always)
-        func string(_ start: Int, _ end: Int) -> String {
+        mutating func string(_ start: Int, _ end: Int) -> String {
             let count = end - start
             if count < 16, self.end - start >= 16, smallStrings {
                 var low = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
