@@ -175,3 +175,49 @@ extension JSONFastPathTests {
         #expect(fields.oldObject == "oldObject" && fields.dryRun == "dryRun")
     }
 }
+
+extension JSONFastPathTests {
+    /// `memberIndex` finds a key among selected keys that share their first 8 bytes and their
+    /// length, wherever the key lies in the buffer (its last bytes included), escaped or not.
+    @Test func memberIndexTellsApartKeysThatShareTheirHead() {
+        var random = SeededGenerator(seed: 0x5EED_0105)
+        for _ in 0..<3000 {
+            let count = Int.random(in: 0...20, using: &random)
+            let letters = Array("abAB".utf8)
+            var keys: Set<[UInt8]> = []
+            let head = (0..<min(count, 8)).map { _ in letters.randomElement(using: &random)! }
+            for _ in 0..<Int.random(in: 1...5, using: &random) {
+                keys.insert(head + (0..<max(count - 8, 0)).map { _ in letters.randomElement(using: &random)! })
+            }
+            let named = keys.map {
+                JSONSelection.Member(key: String(decoding: $0, as: UTF8.self), selection: .everything)
+            }
+            let probe =
+                Bool.random(using: &random)
+                ? Array(named.randomElement(using: &random)!.key.utf8)
+                : head + (0..<max(count - 8, 0)).map { _ in letters.randomElement(using: &random)! }
+            let expected = named.firstIndex { Array($0.key.utf8) == probe }
+            // The key as a document of its own (so it ends close to the buffer's end) or
+            // followed by padding, plain or with its first byte escaped.
+            let escaped = !probe.isEmpty && Bool.random(using: &random)
+            var text: [UInt8] = [UInt8(ascii: "\"")]
+            if escaped {
+                let hex = String(probe[0], radix: 16)
+                text +=
+                    Array(("\\u" + String(repeating: "0", count: 4 - hex.utf8.count) + hex).utf8) + probe.dropFirst()
+            } else {
+                text += probe
+            }
+            text.append(UInt8(ascii: "\""))
+            if Bool.random(using: &random) {
+                text += Array(repeating: 0x20, count: Int.random(in: 0...20, using: &random))
+            }
+            let found: Int?? = text.withUnsafeBytes { buffer in
+                var cursor = JSONParser.Cursor(buffer)
+                guard let key = try? cursor.scanString(decode: true) else { return .none }
+                return .some(cursor.memberIndex(key, among: named))
+            }
+            #expect(found == .some(expected), "\(probe) among \(keys)")
+        }
+    }
+}

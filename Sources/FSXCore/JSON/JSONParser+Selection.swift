@@ -319,6 +319,13 @@ extension JSONParser.Cursor {
         return named.withUnsafeBufferPointer { members in
             for i in members.indices where members[i].head == head && members[i].count == count {
                 if count <= 8 { return i }
+                // Most keys fit in two words: compared in one more, not byte by byte.
+                if count <= 16, buffer.count - start >= 16 {
+                    var tail = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+                    if count < 16 { tail &= (1 << UInt64((count &- 8) &* 8)) &- 1 }
+                    if members[i].tail == tail { return i }
+                    continue
+                }
                 let key = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
                 if members[i].utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return i }
             }
