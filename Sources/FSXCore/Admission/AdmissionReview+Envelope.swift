@@ -216,19 +216,46 @@ extension AdmissionEngine {
 extension ObjectType {
     /// `init(of:)`, with an ASCII `apiVersion` split on its bytes: in ASCII text `/` is a
     /// character of its own, so the first `/` byte is where `init(of:)` splits, and finding
-    /// it costs no grapheme breaking. Other text goes through `init(of:)`.
+    /// it costs no grapheme breaking. The parts, short, are made as small strings directly.
+    /// Other text goes through `init(of:)`.
     init(quicklyOf object: JSONValue) {
-        guard let apiVersion = object["apiVersion"]?.stringValue, apiVersion.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard let apiVersion = object["apiVersion"]?.stringValue else {
             self.init(of: object)
             return
         }
-        let kind = object["kind"]?.stringValue ?? ""
-        guard let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) else {
-            self.init(group: "", version: apiVersion, kind: kind)
+        let parts: (group: String, version: String)?? = apiVersion.utf8.withContiguousStorageIfAvailable { bytes in
+            var slash = -1
+            for index in bytes.indices {
+                if bytes[index] >= 0x80 { return nil }
+                if bytes[index] == UInt8(ascii: "/"), slash < 0 { slash = index }
+            }
+            guard slash >= 0 else { return ("", apiVersion) }
+            return (
+                Self.asciiString(UnsafeBufferPointer(rebasing: bytes[..<slash])),
+                Self.asciiString(UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]))
+            )
+        }
+        guard let parts = parts ?? nil else {
+            self.init(of: object)
             return
         }
-        self.init(
-            group: String(apiVersion.utf8[..<slash])!,
-            version: String(apiVersion.utf8[apiVersion.utf8.index(after: slash)...])!, kind: kind)
+        self.init(group: parts.group, version: parts.version, kind: object["kind"]?.stringValue ?? "")
+    }
+
+    /// The string of ASCII `bytes`; below 16 bytes, made as a small string from its bytes.
+    private static func asciiString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count < 16, JSONParser.SmallString.isAvailable else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for index in bytes.indices {
+            if index < 8 {
+                low |= UInt64(bytes[index]) &<< UInt64(index &* 8)
+            } else {
+                high |= UInt64(bytes[index]) &<< UInt64((index &- 8) &* 8)
+            }
+        }
+        return JSONParser.SmallString.make(low, high, count: bytes.count)
     }
 }
