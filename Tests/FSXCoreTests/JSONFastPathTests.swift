@@ -83,7 +83,7 @@ import Testing
             let start = Int.random(in: 0...count, using: &random)
             let end = Int.random(in: start...count, using: &random)
             bytes.withUnsafeBytes { buffer in
-                let cursor = JSONParser.Cursor(buffer)
+                var cursor = JSONParser.Cursor(buffer)
                 let made = cursor.string(start, end)
                 let expected = String(decoding: bytes[start..<end], as: UTF8.self)
                 #expect(made == expected, "round \(round)")
@@ -125,6 +125,99 @@ extension JSONFastPathTests {
             #expect(quick == reference, "\(value)")
             #expect(Array(quick.group.utf8) == Array(reference.group.utf8), "\(value)")
             #expect(Array(quick.version.utf8) == Array(reference.version.utf8), "\(value)")
+        }
+    }
+}
+
+extension JSONFastPathTests {
+    /// `specialBytes` marks first, and exactly, the first byte that ends a plain string run:
+    /// a quote, a backslash, a control character or a non-ASCII byte, checked byte by byte
+    /// on words mixing those with plain bytes.
+    @Test func specialBytesFindTheFirstSpecialByte() {
+        var random = SeededGenerator(seed: 0x5EED_0104)
+        let kinds: [ClosedRange<UInt8>] = [
+            0x20...0x7F, 0x00...0x1F, 0x22...0x22, 0x5C...0x5C, 0x80...0xFF, 0x21...0x23,
+        ]
+        for _ in 0..<200_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<8 {
+                // Mostly plain bytes, so the first special byte falls anywhere in the word.
+                let kind = Int.random(in: 0..<16, using: &random) < 10 ? kinds[0] : kinds.randomElement(using: &random)!
+                bytes.append(UInt8.random(in: kind, using: &random))
+            }
+            var word: UInt64 = 0
+            for (offset, byte) in bytes.enumerated() { word |= UInt64(byte) << UInt64(offset * 8) }
+            let first = bytes.firstIndex { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }
+            let special = JSONParser.Cursor.specialBytes(word)
+            #expect((special == 0 ? nil : special.trailingZeroBitCount >> 3) == first, "\(bytes)")
+        }
+    }
+}
+
+extension JSONFastPathTests {
+    /// The envelope's parse keeps, in the fields `AdmissionReview.decode` reads, exactly the
+    /// members it reads, and finds the special ones where it looks for them.
+    @Test func envelopeKeysAreTheDecodedFields() {
+        #expect(JSONParser.Cursor.reviewKeys.map(\.key) == ["apiVersion", "kind", "request"])
+        #expect(Set(JSONParser.Cursor.reviewKeys.map(\.key)) == AdmissionReview.reviewKeys)
+        let keys = JSONParser.Cursor.requestKeys.map(\.key)
+        #expect(keys == AdmissionReview.RequestFields.keys)
+        #expect(Set(keys) == AdmissionReview.requestKeys)
+        #expect(keys.count == AdmissionReview.requestKeys.count)
+        #expect(keys[JSONParser.Cursor.operationIndex] == "operation")
+        #expect(keys[JSONParser.Cursor.kindIndex] == "kind")
+        #expect(keys[JSONParser.Cursor.objectIndex] == "object")
+        #expect(keys[JSONParser.Cursor.oldObjectIndex] == "oldObject")
+        var fields = AdmissionReview.RequestFields()
+        for index in keys.indices { fields[member: index] = .string(keys[index]) }
+        #expect(fields.uid == "uid" && fields.operation == "operation" && fields.kind == "kind")
+        #expect(fields.namespace == "namespace" && fields.name == "name" && fields.object == "object")
+        #expect(fields.oldObject == "oldObject" && fields.dryRun == "dryRun")
+    }
+}
+
+extension JSONFastPathTests {
+    /// `memberIndex` finds a key among selected keys that share their first 8 bytes and their
+    /// length, wherever the key lies in the buffer (its last bytes included), escaped or not.
+    @Test func memberIndexTellsApartKeysThatShareTheirHead() {
+        var random = SeededGenerator(seed: 0x5EED_0105)
+        for _ in 0..<3000 {
+            let count = Int.random(in: 0...20, using: &random)
+            let letters = Array("abAB".utf8)
+            var keys: Set<[UInt8]> = []
+            let head = (0..<min(count, 8)).map { _ in letters.randomElement(using: &random)! }
+            for _ in 0..<Int.random(in: 1...5, using: &random) {
+                keys.insert(head + (0..<max(count - 8, 0)).map { _ in letters.randomElement(using: &random)! })
+            }
+            let named = keys.map {
+                JSONSelection.Member(key: String(decoding: $0, as: UTF8.self), selection: .everything)
+            }
+            let probe =
+                Bool.random(using: &random)
+                ? Array(named.randomElement(using: &random)!.key.utf8)
+                : head + (0..<max(count - 8, 0)).map { _ in letters.randomElement(using: &random)! }
+            let expected = named.firstIndex { Array($0.key.utf8) == probe }
+            // The key as a document of its own (so it ends close to the buffer's end) or
+            // followed by padding, plain or with its first byte escaped.
+            let escaped = !probe.isEmpty && Bool.random(using: &random)
+            var text: [UInt8] = [UInt8(ascii: "\"")]
+            if escaped {
+                let hex = String(probe[0], radix: 16)
+                text +=
+                    Array(("\\u" + String(repeating: "0", count: 4 - hex.utf8.count) + hex).utf8) + probe.dropFirst()
+            } else {
+                text += probe
+            }
+            text.append(UInt8(ascii: "\""))
+            if Bool.random(using: &random) {
+                text += Array(repeating: 0x20, count: Int.random(in: 0...20, using: &random))
+            }
+            let found: Int?? = text.withUnsafeBytes { buffer in
+                var cursor = JSONParser.Cursor(buffer)
+                guard let key = try? cursor.scanString(decode: true) else { return .none }
+                return .some(cursor.memberIndex(key, among: named))
+            }
+            #expect(found == .some(expected), "\(probe) among \(keys)")
         }
     }
 }

@@ -183,6 +183,23 @@ import Testing
                 // The objects first: the guess is made before kind and operation are known.
                 request = JSONObject(request.members.reversed())
             })
+        // The envelope's own members, missing, of the wrong type or wrong.
+        let rootChanges: [(String, JSONValue?)] = [
+            ("apiVersion", nil), ("apiVersion", 1), ("apiVersion", "admission.k8s.io/v1beta1"), ("kind", "Other"),
+            ("kind", nil), ("kind", .null), ("request", .null), ("request", "text"), ("request", nil),
+        ]
+        if case .object(let root) = review {
+            for (key, value) in rootChanges {
+                var changed = root
+                changed[key] = value
+                values.append(.object(changed))
+            }
+        }
+        let requestChanges: [(String, JSONValue?)] = [
+            ("uid", nil), ("uid", ""), ("uid", 1), ("dryRun", "yes"), ("dryRun", true), ("dryRun", .null),
+            ("namespace", 5), ("name", .null), ("name", ["a"]), ("kind", "Job"), ("kind", .null), ("operation", .null),
+        ]
+        for (key, value) in requestChanges { values.append(withRequest(review) { $0[key] = value }) }
         var bodies = values.map { JSONWriter.bytes($0) }
         bodies.append(JSONWriter.bytes(review, style: .pretty))
         let compact = JSONWriter.bytes(review)
@@ -195,6 +212,13 @@ import Testing
             bodies.append(Array(text.replacingOccurrences(of: #""request":{"#, with: #""request":{"# + prefix).utf8))
         }
         bodies.append(Array((#"{"request":{"uid":"x","object":{"kind":"Job"}},"# + text.dropFirst()).utf8))
+        // The review's members repeated, with other types.
+        bodies.append(Array((#"{"request":"x","apiVersion":7,"# + text.dropFirst()).utf8))
+        bodies.append(Array((text.dropLast() + #","request":7}"#).utf8))
+        bodies.append(Array((text.dropLast() + #","request":{"uid":"y"}}"#).utf8))
+        bodies.append(Array((text.dropLast() + #","kind":"AdmissionReview","apiVersion":"v1"}"#).utf8))
+        bodies.append(Array("[1]".utf8))
+        bodies.append(Array("{}".utf8))
         for _ in 0..<30 { bodies.append(FuzzInputs.mutated(compact, &random)) }
         return bodies
     }

@@ -19,10 +19,12 @@ extension JSONParser {
         var route: AdmissionEngine.Route?
     }
 
-    /// The AdmissionReview with placeholders (empty objects) for the objects in `object`
-    /// and `oldObject`.
+    /// The AdmissionReview's members that `AdmissionReview.decode` reads, with placeholders
+    /// (empty objects) for the objects in `object` and `oldObject`; or, when the body is not
+    /// an object, `whole`, the body parsed.
     struct Envelope {
-        var json: JSONValue
+        var fields = AdmissionReview.Fields()
+        var whole: JSONValue?
         var object: PartialObject?
         var oldObject: PartialObject?
     }
@@ -32,33 +34,35 @@ extension JSONParser.Cursor {
     /// Parses an AdmissionReview, building `request.object` and `request.oldObject` (when
     /// they are objects) for the route `request.kind` and `request.operation` suggest.
     /// Depths are those `parseValue` would count, and repeated keys resolve as there: the
-    /// last one wins.
+    /// last one wins. Only the members `AdmissionReview.decode` reads are kept, each in its
+    /// field, so no object is made for the review or its request.
     mutating func parseEnvelope() throws(JSONParseError) -> JSONParser.Envelope {
         skipWhitespace()
         guard index < end, bytes[index] == UInt8(ascii: "{") else {
-            return JSONParser.Envelope(json: try parseDocument())
+            return JSONParser.Envelope(whole: try parseDocument())
         }
-        var envelope = JSONParser.Envelope(json: .object(JSONObject()))
+        var envelope = JSONParser.Envelope()
         if try !openObject(depth: 1) {
-            let start = members.count
             repeat {
                 // Keys are recognised on their bytes: skipped members make no string.
                 guard let found = memberIndex(try scanKey(), among: Self.reviewKeys) else {
                     try skipValue(depth: 1)
                     continue
                 }
-                let hash = Self.reviewKeys[found].hash
-                let isRequest = hash == Self.requestHash
-                let value: JSONValue
-                if isRequest, index < end, bytes[index] == UInt8(ascii: "{") {
-                    (value, envelope.object, envelope.oldObject) = try parseRequest(depth: 2)
-                } else {
-                    if isRequest { (envelope.object, envelope.oldObject) = (nil, nil) }
-                    value = try parseValue(depth: 1)
+                switch found {
+                case 0: envelope.fields.apiVersion = try parseValue(depth: 1)
+                case 1: envelope.fields.kind = try parseValue(depth: 1)
+                default:
+                    if index < end, bytes[index] == UInt8(ascii: "{") {
+                        envelope.fields.request = nil
+                        try parseRequest(depth: 2, into: &envelope)
+                    } else {
+                        (envelope.object, envelope.oldObject) = (nil, nil)
+                        envelope.fields.requestFields = nil
+                        envelope.fields.request = try parseValue(depth: 1)
+                    }
                 }
-                pushMember(Self.reviewKeys[found].key, hash, value)
             } while try !endOfMember()
-            envelope.json = .object(popObject(from: start))
         }
         skipWhitespace()
         if index != end {
@@ -67,24 +71,22 @@ extension JSONParser.Cursor {
         return envelope
     }
 
-    private mutating func parseRequest(
-        depth: Int
-    ) throws(JSONParseError) -> (JSONValue, JSONParser.PartialObject?, JSONParser.PartialObject?) {
-        if try openObject(depth: depth) { return (.object(JSONObject()), nil, nil) }
-        var object: JSONParser.PartialObject?
-        var oldObject: JSONParser.PartialObject?
+    /// Parses an object `request` into `envelope`'s `requestFields`, `object` and
+    /// `oldObject`, in place: the fields are a few hundred bytes, not worth copying.
+    private mutating func parseRequest(depth: Int, into envelope: inout JSONParser.Envelope) throws(JSONParseError) {
+        envelope.fields.requestFields = AdmissionReview.RequestFields()
+        (envelope.object, envelope.oldObject) = (nil, nil)
+        if try openObject(depth: depth) { return }
         var operation = ""
         var type = ObjectType(group: "", version: "", kind: "")
-        let start = members.count
         repeat {
             guard let found = memberIndex(try scanKey(), among: Self.requestKeys) else {
                 // userInfo, resource, options and the like: nothing decides on them.
                 try skipValue(depth: depth)
                 continue
             }
-            let hash = Self.requestKeys[found].hash
-            let isObject = hash == Self.objectHash
-            let isOldObject = hash == Self.oldObjectHash
+            let isObject = found == Self.objectIndex
+            let isOldObject = found == Self.oldObjectIndex
             let value: JSONValue
             if isObject || isOldObject, index < end, bytes[index] == UInt8(ascii: "{") {
                 let route = AdmissionEngine.Route(type, operation: .init(operation))
@@ -92,7 +94,7 @@ extension JSONParser.Cursor {
                 if isObject {
                     partial.value = try parseValue(depth: depth, selection: route.objectReads)
                     partial.route = route
-                    object = partial
+                    envelope.object = partial
                 } else {
                     if route.readsOldObject {
                         partial.value = try parseValue(depth: depth)
@@ -100,44 +102,39 @@ extension JSONParser.Cursor {
                     } else {
                         try skipValue(depth: depth)
                     }
-                    oldObject = partial
+                    envelope.oldObject = partial
                 }
                 value = .object(JSONObject())
             } else {
-                if isObject { object = nil }
-                if isOldObject { oldObject = nil }
+                if isObject { envelope.object = nil }
+                if isOldObject { envelope.oldObject = nil }
                 value = try parseValue(depth: depth)
                 // Only for the guess: what the request says comes before the objects.
-                if hash == Self.operationHash, case .string(let text) = value { operation = text }
-                if hash == Self.kindHash, case .object(let kind) = value {
+                if found == Self.operationIndex, case .string(let text) = value { operation = text }
+                if found == Self.kindIndex, case .object(let kind) = value {
                     type = ObjectType(
                         group: kind["group"]?.stringValue ?? "", version: kind["version"]?.stringValue ?? "",
                         kind: kind["kind"]?.stringValue ?? "")
                 }
             }
-            pushMember(Self.requestKeys[found].key, hash, value)
+            envelope.fields.requestFields![member: found] = value
         } while try !endOfMember()
-        return (.object(popObject(from: start)), object, oldObject)
     }
 
-    /// The members of the review and of its request that `AdmissionReview.decode` reads.
-    private static let reviewKeys = AdmissionReview.reviewKeys.sorted().map {
+    /// The members of the review and of its request that `AdmissionReview.decode` reads, in
+    /// the order of `AdmissionReview.Fields` and `AdmissionReview.RequestFields.keys`.
+    static let reviewKeys = ["apiVersion", "kind", "request"].map {
         JSONSelection.Member(key: $0, selection: .everything)
     }
-    private static let requestKeys = AdmissionReview.requestKeys.sorted().map {
+    static let requestKeys = AdmissionReview.RequestFields.keys.map {
         JSONSelection.Member(key: $0, selection: .everything)
     }
 
-    /// The keys the parse treats specially, told apart by their hashes, which differ.
-    private static let requestHash = keyHash("request")
-    private static let objectHash = keyHash("object")
-    private static let oldObjectHash = keyHash("oldObject")
-    private static let operationHash = keyHash("operation")
-    private static let kindHash = keyHash("kind")
-
-    private static func keyHash(_ key: String) -> UInt64 {
-        Array(key.utf8).withUnsafeBytes { JSONParser.Cursor.hash($0) }
-    }
+    /// Where in `requestKeys` the keys the parse treats specially are.
+    static var operationIndex: Int { 1 }
+    static var kindIndex: Int { 2 }
+    static var objectIndex: Int { 5 }
+    static var oldObjectIndex: Int { 6 }
 
     /// Builds what `selection` reads of the object at `start`, already validated by
     /// `parseEnvelope`; it lies at depth 3 (root, request, object).
@@ -170,7 +167,12 @@ extension AdmissionEngine {
         } catch {
             return try AdmissionReview.decode(body)
         }
-        var (version, request) = try AdmissionReview.decode(envelope.json)
+        var (version, request) =
+            if let whole = envelope.whole {
+                try AdmissionReview.decode(whole)
+            } else {
+                try AdmissionReview.decode(envelope.fields)
+            }
         do throws(JSONParseError) {
             guard request.object != nil, let object = envelope.object else {
                 // Without an object nothing else is read (DELETE).
@@ -214,19 +216,46 @@ extension AdmissionEngine {
 extension ObjectType {
     /// `init(of:)`, with an ASCII `apiVersion` split on its bytes: in ASCII text `/` is a
     /// character of its own, so the first `/` byte is where `init(of:)` splits, and finding
-    /// it costs no grapheme breaking. Other text goes through `init(of:)`.
+    /// it costs no grapheme breaking. The parts, short, are made as small strings directly.
+    /// Other text goes through `init(of:)`.
     init(quicklyOf object: JSONValue) {
-        guard let apiVersion = object["apiVersion"]?.stringValue, apiVersion.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard let apiVersion = object["apiVersion"]?.stringValue else {
             self.init(of: object)
             return
         }
-        let kind = object["kind"]?.stringValue ?? ""
-        guard let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) else {
-            self.init(group: "", version: apiVersion, kind: kind)
+        let parts: (group: String, version: String)?? = apiVersion.utf8.withContiguousStorageIfAvailable { bytes in
+            var slash = -1
+            for index in bytes.indices {
+                if bytes[index] >= 0x80 { return nil }
+                if bytes[index] == UInt8(ascii: "/"), slash < 0 { slash = index }
+            }
+            guard slash >= 0 else { return ("", apiVersion) }
+            return (
+                Self.asciiString(UnsafeBufferPointer(rebasing: bytes[..<slash])),
+                Self.asciiString(UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]))
+            )
+        }
+        guard let parts = parts ?? nil else {
+            self.init(of: object)
             return
         }
-        self.init(
-            group: String(apiVersion.utf8[..<slash])!,
-            version: String(apiVersion.utf8[apiVersion.utf8.index(after: slash)...])!, kind: kind)
+        self.init(group: parts.group, version: parts.version, kind: object["kind"]?.stringValue ?? "")
+    }
+
+    /// The string of ASCII `bytes`; below 16 bytes, made as a small string from its bytes.
+    private static func asciiString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count < 16, JSONParser.SmallString.isAvailable else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for index in bytes.indices {
+            if index < 8 {
+                low |= UInt64(bytes[index]) &<< UInt64(index &* 8)
+            } else {
+                high |= UInt64(bytes[index]) &<< UInt64((index &- 8) &* 8)
+            }
+        }
+        return JSONParser.SmallString.make(low, high, count: bytes.count)
     }
 }

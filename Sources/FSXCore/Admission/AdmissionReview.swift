@@ -19,45 +19,115 @@ public enum AdmissionReview {
     }
 
     /// The members of the review and of its `request` that `decode(_:)` reads; the server's
-    /// decoding skips the others (AdmissionReview+Envelope.swift). Keep in step with it.
+    /// decoding skips the others (AdmissionReview+Envelope.swift). Keep in step with
+    /// `Fields` and `RequestFields`.
     static let reviewKeys: Set<String> = ["apiVersion", "kind", "request"]
     static let requestKeys: Set<String> = [
         "uid", "operation", "kind", "namespace", "name", "object", "oldObject", "dryRun",
     ]
+
+    /// The members of a review that `decode` reads, each `nil` when absent.
+    struct Fields {
+        var apiVersion: JSONValue?
+        var kind: JSONValue?
+        /// `request` when it is not an object; when it is, its members are in `requestFields`.
+        var request: JSONValue?
+        var requestFields: RequestFields?
+    }
+
+    /// The members of an object `request` that `decode` reads, each `nil` when absent.
+    struct RequestFields {
+        /// In the order of `member(_:)`'s indices.
+        static let keys = ["uid", "operation", "kind", "namespace", "name", "object", "oldObject", "dryRun"]
+
+        var uid: JSONValue?
+        var operation: JSONValue?
+        var kind: JSONValue?
+        var namespace: JSONValue?
+        var name: JSONValue?
+        var object: JSONValue?
+        var oldObject: JSONValue?
+        var dryRun: JSONValue?
+
+        init() {}
+
+        init(_ request: JSONObject) {
+            for (index, key) in Self.keys.enumerated() { self[member: index] = request[key] }
+        }
+
+        /// The member named `keys[index]`.
+        subscript(member index: Int) -> JSONValue? {
+            get {
+                switch index {
+                case 0: return uid
+                case 1: return operation
+                case 2: return kind
+                case 3: return namespace
+                case 4: return name
+                case 5: return object
+                case 6: return oldObject
+                default: return dryRun
+                }
+            }
+            set {
+                switch index {
+                case 0: uid = newValue
+                case 1: operation = newValue
+                case 2: kind = newValue
+                case 3: namespace = newValue
+                case 4: name = newValue
+                case 5: object = newValue
+                case 6: oldObject = newValue
+                default: dryRun = newValue
+                }
+            }
+        }
+    }
 
     /// Decodes an already parsed AdmissionReview.
     public static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
         guard let root = json.objectValue else {
             throw ReviewError(.notAdmissionReview, "body is a JSON \(json.typeName), not an AdmissionReview object")
         }
-        guard let apiVersion = root["apiVersion"]?.stringValue, let version = Version(rawValue: apiVersion) else {
-            let found = root["apiVersion"].map { JSONWriter.string($0) } ?? "nothing"
+        var fields = Fields(apiVersion: root["apiVersion"], kind: root["kind"], request: root["request"])
+        if case .object(let request)? = fields.request {
+            fields.request = nil
+            fields.requestFields = RequestFields(request)
+        }
+        return try decode(fields)
+    }
+
+    /// Decodes the members of an AdmissionReview object: `decode(_:)`'s checks, in its order,
+    /// shared with the server's decoding, which finds the members as it parses.
+    static func decode(_ fields: Fields) throws(ReviewError) -> (Version, AdmissionRequest) {
+        guard let apiVersion = fields.apiVersion?.stringValue, let version = Version(rawValue: apiVersion) else {
+            let found = fields.apiVersion.map { JSONWriter.string($0) } ?? "nothing"
             throw ReviewError(
                 .notAdmissionReview,
                 "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(Violation.quote(found))")
         }
-        if let kind = root["kind"], kind.stringValue != "AdmissionReview" {
+        if let kind = fields.kind, kind.stringValue != "AdmissionReview" {
             throw ReviewError(
                 .notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
         }
-        guard let requestValue = root["request"], !requestValue.isNull else {
-            throw ReviewError(.missingRequest, "AdmissionReview has no request")
-        }
-        guard let request = requestValue.objectValue else {
+        guard let request = fields.requestFields else {
+            guard let requestValue = fields.request, !requestValue.isNull else {
+                throw ReviewError(.missingRequest, "AdmissionReview has no request")
+            }
             throw ReviewError(.invalidRequest, "request must be an object, found a \(requestValue.typeName)")
         }
-        guard let uid = request["uid"]?.stringValue, !uid.isEmpty else {
+        guard let uid = request.uid?.stringValue, !uid.isEmpty else {
             throw ReviewError(.invalidRequest, "request.uid must be a non-empty string")
         }
-        let operationText = try optionalString(request, "operation") ?? ""
-        let kind = request["kind"]
+        let operationText = try optionalString(request.operation, "operation") ?? ""
+        let kind = request.kind
         if let kind, !kind.isNull, kind.objectValue == nil {
             throw ReviewError(.invalidRequest, "request.kind must be an object, found a \(kind.typeName)")
         }
-        let object = try optionalObject(request, "object")
-        let oldObject = try optionalObject(request, "oldObject")
+        let object = try optionalObject(request.object, "object")
+        let oldObject = try optionalObject(request.oldObject, "oldObject")
         let dryRun: Bool
-        switch request["dryRun"] {
+        switch request.dryRun {
         case nil, .null?: dryRun = false
         case .bool(let flag)?: dryRun = flag
         case let other?:
@@ -69,16 +139,16 @@ public enum AdmissionReview {
             group: kind?["group"]?.stringValue ?? "",
             version: kind?["version"]?.stringValue ?? "",
             kind: kind?["kind"]?.stringValue ?? "",
-            namespace: try optionalString(request, "namespace") ?? "",
-            name: try optionalString(request, "name") ?? "",
+            namespace: try optionalString(request.namespace, "namespace") ?? "",
+            name: try optionalString(request.name, "name") ?? "",
             object: object,
             oldObject: oldObject,
             dryRun: dryRun)
         return (version, parsed)
     }
 
-    static func optionalString(_ object: JSONObject, _ key: String) throws(ReviewError) -> String? {
-        switch object[key] {
+    static func optionalString(_ value: JSONValue?, _ key: String) throws(ReviewError) -> String? {
+        switch value {
         case nil, .null?: return nil
         case .string(let s)?: return s
         case let other?:
@@ -86,8 +156,8 @@ public enum AdmissionReview {
         }
     }
 
-    static func optionalObject(_ object: JSONObject, _ key: String) throws(ReviewError) -> JSONValue? {
-        switch object[key] {
+    static func optionalObject(_ value: JSONValue?, _ key: String) throws(ReviewError) -> JSONValue? {
+        switch value {
         case nil, .null?: return nil
         case .object(let o)?: return .object(o)
         case let other?:

@@ -295,7 +295,9 @@ extension JSONParser.Cursor {
 
     /// Where in `named` the member `key` is, matched on its bytes so skipped keys make no
     /// string: a key's first 8 bytes and its length tell it from almost every other.
-    func memberIndex(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> Int? {
+    ///
+    /// `mutating` only so that the cursor is not copied for the call (`keyString`).
+    mutating func memberIndex(_ key: JSONParser.ScannedString, among named: [JSONSelection.Member]) -> Int? {
         switch key {
         case .raw(let start, let end): return Self.match(bytes, start, end, named)
         case .decoded: return scratch.withUnsafeBytes { decoded in Self.match(decoded, 0, decoded.count, named) }
@@ -306,21 +308,37 @@ extension JSONParser.Cursor {
     private static func match(
         _ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ named: [JSONSelection.Member]
     ) -> Int? {
-        let count = end - start
+        // Positions are within the buffer: wrapping arithmetic, no overflow checks.
+        let count = end &- start
         var head: UInt64 = 0
-        if buffer.count - start >= 8 {
+        if buffer.count &- start >= 8 {
             head = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-            if count < 8 { head &= (1 << UInt64(count &* 8)) &- 1 }
+            if count < 8 { head &= (1 &<< UInt64(truncatingIfNeeded: count &* 8)) &- 1 }
         } else {
             for offset in 0..<count { head |= UInt64(buffer[start + offset]) << UInt64(offset &* 8) }
         }
         return named.withUnsafeBufferPointer { members in
             for i in members.indices where members[i].head == head && members[i].count == count {
-                if count <= 8 { return i }
-                let key = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-                if members[i].utf8.withUnsafeBytes({ $0.elementsEqual(key) }) { return i }
+                if count <= 8 || restMatches(buffer, start, end, members[i]) { return i }
             }
             return nil
         }
+    }
+
+    /// Whether the bytes after the first 8 of the key in `start..<end` are `member`'s; out
+    /// of line, as only a key whose head and length match gets here.
+    @inline(never)
+    private static func restMatches(
+        _ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ member: JSONSelection.Member
+    ) -> Bool {
+        let count = end - start
+        // Most keys fit in two words: compared in one more, not byte by byte.
+        if count <= 16, buffer.count - start >= 16 {
+            var tail = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+            if count < 16 { tail &= (1 << UInt64((count - 8) * 8)) - 1 }
+            return member.tail == tail
+        }
+        let key = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+        return member.utf8.withUnsafeBytes { $0.elementsEqual(key) }
     }
 }

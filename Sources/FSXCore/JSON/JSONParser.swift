@@ -291,8 +291,12 @@ public struct JSONParser {
         }
 
         /// The key as a string, and its hash for `popObject`.
+        ///
+        /// `mutating`, like `string` and `memberIndex`, though it changes nothing: a
+        /// non-mutating method called from a mutating one is given a copy of the whole cursor
+        /// (137 bytes, by `memcpy`), once per key.
         @inline(__always)
-        func keyString(_ key: ScannedString) -> (String, UInt64) {
+        mutating func keyString(_ key: ScannedString) -> (String, UInt64) {
             switch key {
             case .raw(let start, let end):
                 return (string(start, end), Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
@@ -301,11 +305,22 @@ public struct JSONParser {
             }
         }
 
-        /// FNV-1a: short keys are hashed in a few instructions a byte.
+        /// A hash of a key, 8 bytes at a time and then byte by byte (FNV-1a's basis and a
+        /// multiplicative mix). A collision only sends `popObject` to its general path.
         @inline(__always)
         static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: bytes.count)
+            var offset = 0
+            while bytes.count &- offset >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                hash = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
+                hash ^= hash &>> 29
+                offset &+= 8
+            }
+            while offset < bytes.count {
+                hash = (hash ^ UInt64(bytes[offset])) &* 0x100_0000_01b3
+                offset &+= 1
+            }
             return hash
         }
 
@@ -315,7 +330,7 @@ public struct JSONParser {
         /// directly as small strings (`JSONParser.SmallString`), which costs a few
         /// instructions where `String(decoding:as:)` validates and dispatches for a hundred.
         @inline(__always)
-        func string(_ start: Int, _ end: Int) -> String {
+        mutating func string(_ start: Int, _ end: Int) -> String {
             let count = end - start
             if count < 16, self.end - start >= 16, smallStrings {
                 var low = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
@@ -375,12 +390,18 @@ public struct JSONParser {
         /// bytes at once is what makes long values (annotations, env values, embedded
         /// documents) cheap.
         ///
-        /// `(x - 0x01..) & ~x` sets a byte's high bit where that byte of `x` is zero, and
-        /// `(x - 0x20..) & ~x` where it is below 0x20. A borrow can also mark bytes after a
-        /// marked one, never before, so the lowest mark is exact: the first special byte.
+        /// For a byte below 0x80, `x - 0x01` has its high bit set exactly when `x` is zero,
+        /// and `x - 0x20` when `x` is below 0x20; bytes from 0x80 are marked by `word`
+        /// itself, so, unlike in `escapedBytes`, no `& ~x` is needed. Only a marked byte
+        /// borrows, so a borrow can mark bytes after a marked one, never before: the lowest
+        /// mark is exact, the first special byte.
         @inline(__always)
         static func specialBytes(_ word: UInt64) -> UInt64 {
-            (escapedBytes(word) | word) & 0x8080_8080_8080_8080
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let controls = word &- ones &* 0x20
+            let quotes = (word ^ (ones &* 0x22)) &- ones
+            let backslashes = (word ^ (ones &* 0x5C)) &- ones
+            return (controls | quotes | backslashes | word) & 0x8080_8080_8080_8080
         }
 
         /// As `specialBytes`, but without non-ASCII bytes: those a writer must escape.

@@ -22,6 +22,8 @@ indirect enum JSONSelection: Sendable {
         /// The first 8 bytes of `utf8` (all of a shorter key, zero-padded) and its length,
         /// which the parser compares first.
         var head: UInt64
+        /// Bytes 8 to 15 of `utf8`, zero-padded: with `head`, all of a key of up to 16 bytes.
+        var tail: UInt64
         var count: Int
         var selection: JSONSelection
 
@@ -31,6 +33,10 @@ indirect enum JSONSelection: Sendable {
             self.hash = utf8.withUnsafeBytes { JSONParser.Cursor.hash($0) }
             self.head = 0
             for (offset, byte) in utf8.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(offset * 8) }
+            self.tail = 0
+            for (offset, byte) in utf8.dropFirst(8).prefix(8).enumerated() {
+                tail |= UInt64(byte) << UInt64(offset * 8)
+            }
             self.count = utf8.count
             self.selection = selection
         }
