@@ -47,6 +47,11 @@ let benchmarks: @Sendable () -> Void = {
         "StorageClass CREATE review, 1.3 KB, allowed", configuration: configuration(seconds: 3, iterations: 100_000),
         closure: review(storageClass, .validate, expecting: .allowed))
 
+    let deniedStorageClass = ReviewInputs.deniedStorageClassReview()
+    Benchmark(
+        "StorageClass CREATE review, 1.3 KB, denied", configuration: configuration(seconds: 3, iterations: 100_000),
+        closure: review(deniedStorageClass, .validate, expecting: .denied))
+
     let big = ReviewInputs.bigUpdateReview()
     Benchmark(
         "Job UPDATE review, 7 MiB, allowed", configuration: configuration(seconds: 10, iterations: 200),

@@ -36,6 +36,10 @@ public enum ReviewInputs {
     /// A StorageClass CREATE review for the FSx CSI driver (about 1.3 KB).
     public static func storageClassReview() -> [UInt8] { bytes("storageclass-review.json") }
 
+    /// The README's example review, compact: the seed PERSISTENT_2 class with S3 paths, denied
+    /// with three messages (the path a mistaken `kubectl apply` takes).
+    public static func deniedStorageClassReview() -> [UInt8] { bytes("storageclass-denied-review.json") }
+
     /// The configuration the Job review is decided with: both volumes it asks for exist and
     /// are in one zone, so the answer is a patch with mounts and a zone requirement.
     public static func configuration() -> WebhookConfiguration {

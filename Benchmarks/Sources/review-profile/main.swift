@@ -5,12 +5,12 @@ import ReviewInputs
 // Decides one benchmark input in a loop: the program callgrind profiles (its instruction
 // counts are repeatable on a shared machine, unlike times) and the CI smoke run executes.
 //
-//   review-profile job|storageclass|big-update [iterations]
+//   review-profile job|storageclass|storageclass-denied|big-update [iterations]
 //
 // It checks every reply has the outcome the input is built for, so a smoke run also catches
 // a benchmark that measures an error path, and prints the median and p99 wall clock.
 
-let usage = "usage: review-profile job|storageclass|big-update [iterations]"
+let usage = "usage: review-profile job|storageclass|storageclass-denied|big-update [iterations]"
 let arguments = CommandLine.arguments.dropFirst()
 guard let name = arguments.first else {
     print(usage)
@@ -31,6 +31,8 @@ case "job":
     (body, endpoint, expected) = (ReviewInputs.jobReview(), .mutate, .patched)
 case "storageclass":
     (body, endpoint, expected) = (ReviewInputs.storageClassReview(), .validate, .allowed)
+case "storageclass-denied":
+    (body, endpoint, expected) = (ReviewInputs.deniedStorageClassReview(), .validate, .denied)
 case "big-update":
     (body, endpoint, expected) = (ReviewInputs.bigUpdateReview(), .mutate, .allowed)
 default:
