@@ -8,17 +8,6 @@ import Testing
 /// specially (combining marks, a prepend character, CR LF, KELVIN SIGN).
 @Suite("StorageClass fast paths agree with the general code")
 struct StorageClassFastPathTests {
-    /// SplitMix64: a fixed seed gives the same inputs on every run and machine.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let pieces: [String] = [
         "a", "Z", "k", "K", "0", "7", "f", " ", "_", ".", ":", "/", "+", "-", "@", "=", ",", "\t", "!", "\"",
@@ -55,7 +44,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func tagsFastPathNeverHidesAProblem() {
-        var random = SeededGenerator(state: 0x5C_0001)
+        var random = SeededGenerator(seed: 0x5C_0001)
         var clean = 0
         var inputs = (0..<4000).map { _ in Self.randomTags(&random) }
         inputs += [
@@ -98,7 +87,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func securityGroupFastPathAgrees() {
-        var random = SeededGenerator(state: 0x5C_0002)
+        var random = SeededGenerator(seed: 0x5C_0002)
         var clean = 0
         for _ in 0..<4000 {
             let count = Int.random(in: 1...20, using: &random)
@@ -120,7 +109,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func awsIDAgreesWithCharacterPrefix() {
-        var random = SeededGenerator(state: 0x5C_0003)
+        var random = SeededGenerator(seed: 0x5C_0003)
         let prefixes = ["sg-", "subnet-", "fs-", "", "K", "sg\r", "\u{600}", "e\u{301}", "é"]
         var inputs: [(String, String)] = [
             ("\u{212A}0123abcd", "K"), ("K0123abcd", "K"), ("\u{600}0123abcd", "\u{600}"), ("sg\r\n0123abcd", "sg\r"),
@@ -149,7 +138,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func objectTypeSplitsLikeCharacters() {
-        var random = SeededGenerator(state: 0x5C_0004)
+        var random = SeededGenerator(seed: 0x5C_0004)
         var inputs = [
             "", "/", "v1", "storage.k8s.io/v1", "a/b/c", "/v1", "g/", "g/\u{301}v1", "\u{600}/v1", "a\r\n/b",
             "é/v1", "g\u{200D}/v1", "日本/v1",
@@ -166,7 +155,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func parameterKeysMatchTheDictionary() {
-        var random = SeededGenerator(state: 0x5C_0005)
+        var random = SeededGenerator(seed: 0x5C_0005)
         var inputs = FSxParameter.keys
         inputs += FSxParameter.keys.map { $0.uppercased() }
         inputs += FSxParameter.keys.map { String($0.dropLast()) + "x" }
@@ -208,7 +197,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func subjectIsTheInterpolatedText() {
-        var random = SeededGenerator(state: 0x5C_0006)
+        var random = SeededGenerator(seed: 0x5C_0006)
         var inputs: [(String, String, String)] = [
             ("", "", ""), ("Job", "ml", "train"), ("StorageClass", "", "fsx"), ("\u{301}", "\u{301}", "\u{301}"),
             ("Pod", "n\r", "\nx"), (String(repeating: "k", count: 40), "é", "e\u{301}"),
@@ -240,7 +229,7 @@ struct StorageClassFastPathTests {
     }
 
     @Test func hostnameOverBytesAgrees() {
-        var random = SeededGenerator(state: 0x5C_0007)
+        var random = SeededGenerator(seed: 0x5C_0007)
         var inputs = [
             "", ".", "a", "a.", ".a", "a..b", "-a.b", "a-.b", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com",
             "10.0.0.1", "a.\u{301}b", "a\u{301}.b", "é.com", "a\r\n.b", String(repeating: "a", count: 63) + ".b",
