@@ -15,13 +15,15 @@ struct ConnectionLimitTests {
 
     @Test func closesConnectionThatNeverStartsTLS() async throws {
         try await TestServer.with(adjust: { $0.timeouts.tlsHandshake = .milliseconds(300) }) { server in
+            // From before connecting: the server's deadline starts when it accepts, which on a
+            // loaded machine can be well before the client's connect call returns.
+            let start = ContinuousClock.now
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: server.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
-            let start = ContinuousClock.now
             try await channel.executeThenClose { inbound, _ in
                 for try await _ in inbound {}
             }

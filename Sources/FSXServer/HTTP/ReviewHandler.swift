@@ -95,8 +95,11 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                     // Usually the whole body arrives in one part: keep it rather than copy it.
                     body = chunk
                 } else {
-                    body.reserveCapacity(
-                        minimumWritableBytes: max(chunk.readableBytes, expectedBodySize - body.readableBytes))
+                    // Room for the rest of the declared body at once; past it (a chunked body
+                    // longer than the default), the buffer grows geometrically by itself:
+                    // reserving each part's size exactly would copy the body once per part.
+                    let rest = expectedBodySize - body.readableBytes
+                    if rest > chunk.readableBytes { body.reserveCapacity(minimumWritableBytes: rest) }
                     body.writeBuffer(&chunk)
                 }
             case .closing(let budget):
