@@ -23,8 +23,13 @@ struct CheckReport {
     var summary: Summary
 
     init(manifests: [Manifest], engine: AdmissionEngine) {
+        // Claims are judged against the StorageClasses of the same input (files, folders,
+        // stdin and List items together), as they will meet in the cluster.
+        let context = DecisionContext(objects: manifests.lazy.map(\.object))
         results = manifests.map { manifest in
-            Result(manifest: manifest, decision: engine.decide(AdmissionRequest(creating: manifest.object)))
+            Result(
+                manifest: manifest,
+                decision: engine.decide(AdmissionRequest(creating: manifest.object), context: context))
         }
         summary = Summary()
         for result in results {

@@ -29,7 +29,9 @@ struct Mutate: ParsableCommand {
         let configuration = try options.load()
         let manifests = try ManifestInput.read(inputs.paths)
         let engine = AdmissionEngine(configuration: configuration)
-        let results = manifests.map { MutationResult(manifest: $0, engine: engine) }
+        // The same decisions as `check`: claims meet the StorageClasses of the same input.
+        let context = DecisionContext(objects: manifests.lazy.map(\.object))
+        let results = manifests.map { MutationResult(manifest: $0, engine: engine, context: context) }
 
         for result in results {
             for line in result.diagnostics { Output.error("fsx-webhook: \(line)") }
@@ -52,9 +54,9 @@ struct MutationResult {
     /// Denials, a patch that does not apply, and warnings, one line each.
     var diagnostics: [String] = []
 
-    init(manifest: Manifest, engine: AdmissionEngine) {
+    init(manifest: Manifest, engine: AdmissionEngine, context: DecisionContext = .none) {
         self.manifest = manifest
-        decision = engine.decide(AdmissionRequest(creating: manifest.object))
+        decision = engine.decide(AdmissionRequest(creating: manifest.object), context: context)
         let at = "\(manifest.location): \(decision.subject)"
         for denial in decision.denials { diagnostics.append("\(at) denied: \(denial.message)") }
         for warning in decision.warnings { diagnostics.append("\(at) warning: \(warning.message)") }

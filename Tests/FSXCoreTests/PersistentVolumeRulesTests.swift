@@ -79,16 +79,10 @@ let persistentVolumeDeniedCases: [FSxPVCase] = [
         [attribute("dnsname", nil), attribute("dns\nname", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
         [.deny("pv-dnsname", dnsname)]),
     P(
-        "deniesDNSNameWithScheme", [attribute("dnsname", "https://fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
-        [.deny("pv-dnsname", dnsname)]),
-    P(
         "deniesMissingAttributes", [csi("volumeAttributes", nil)],
         [.deny("pv-dnsname", dnsname), .warn("pv-mountname-missing", mountname)]),
-    P("deniesShortHandle", [csi("volumeHandle", "fs-0123")], [.deny("pv-handle", "spec.csi.volumeHandle")]),
-    P(
-        "deniesHandleWithPath", [csi("volumeHandle", "fs-0123456789abcdef0/data")],
-        [.deny("pv-handle", "spec.csi.volumeHandle")]),
     P("deniesMissingHandle", [csi("volumeHandle", nil)], [.deny("pv-handle", "spec.csi.volumeHandle")]),
+    P("deniesEmptyHandle", [csi("volumeHandle", "")], [.deny("pv-handle", "spec.csi.volumeHandle")]),
     P("deniesLongMountName", [attribute("mountname", "abcdefghi")], [.deny("pv-mountname", mountname)]),
     P("deniesMountNameWithSlash", [attribute("mountname", "/fsx")], [.deny("pv-mountname", mountname)]),
     P("deniesReadOnlyManyAlone", [spec("accessModes", ["ReadOnlyMany"])], [.deny("pv-access", "spec.accessModes")]),
@@ -113,7 +107,32 @@ let persistentVolumeAllowedCases: [FSxPVCase] = [
         "allowsEightDigitHandle",
         [csi("volumeHandle", "fs-01234567"), attribute("dnsname", "fs-01234567.fsx.us-west-2.amazonaws.com")]),
     P("allowsChinaRegionDNSName", [attribute("dnsname", "fs-0123456789abcdef0.fsx.cn-north-1.amazonaws.com.cn")]),
+    // Peered VPCs without DNS resolution mount the file system by its IP (driver issue #357).
     P("allowsIPAddressAsDNSName", [attribute("dnsname", "10.0.12.7")]),
+    P(
+        "warnsAboutDNSNameWithScheme",
+        [attribute("dnsname", "https://fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com")],
+        [.warn("pv-dnsname", dnsname)]),
+    // The node plugin never reads the handle, so another shape mounts fine.
+    P("warnsAboutShortHandle", [csi("volumeHandle", "fs-0123")], [.warn("pv-handle", "spec.csi.volumeHandle")]),
+    P(
+        "warnsAboutHandleWithPath", [csi("volumeHandle", "fs-0123456789abcdef0/data")],
+        [.warn("pv-handle", "spec.csi.volumeHandle")]),
+    P(
+        "warnsAboutHandleThatIsAName", [csi("volumeHandle", "fsx-training-data")],
+        [.warn("pv-handle", "spec.csi.volumeHandle")]),
+    P(
+        "warnsAboutSubpathAttribute", [attribute("subpath", "/datasets")],
+        [.warn("pv-attribute-unknown", "spec.csi.volumeAttributes.subpath")]),
+    P(
+        "warnsAboutLookAlikeAttribute", [attribute("mountname", nil), attribute("mount\u{212A}", "abcdefgh")],
+        [
+            .warn("pv-mountname-missing", mountname),
+            .warn("pv-attribute-unknown", "spec.csi.volumeAttributes[\"mount\u{212A}\"]"),
+        ]),
+    P(
+        "allowsProvisionerIdentityAttribute",
+        [attribute("storage.kubernetes.io/csiProvisionerIdentity", "1700000000000-1234-fsx.csi.aws.com")]),
     P("allowsGeneratedMountName", [attribute("mountname", "a1B2_c-D")]),
     P("allowsReadOnlyManyWithReadWriteMany", [spec("accessModes", ["ReadOnlyMany", "ReadWriteMany"])]),
     P("allowsReadWriteOnce", [spec("accessModes", ["ReadWriteOnce"])]),
@@ -171,6 +190,7 @@ struct PersistentVolumeRulesTests {
         }
         for rule in [
             "pv-mountname-missing", "pv-reclaim-policy", "pv-dnsname-mismatch", "mount-options", "flock-conflict",
+            "pv-dnsname", "pv-handle", "pv-attribute-unknown",
         ] {
             #expect(warned.contains(rule), "no warning row for \(rule)")
         }
@@ -186,7 +206,7 @@ struct PersistentVolumeRulesTests {
 
     @Test func collectsEveryViolationAtOnce() {
         let violations = FSxPersistentVolumes.validate([
-            csi("volumeHandle", "fs-1"), attribute("dnsname", nil), attribute("mountname", "too-long-name"),
+            csi("volumeHandle", ""), attribute("dnsname", nil), attribute("mountname", "too-long-name"),
             spec("accessModes", ["ReadOnlyMany"]), spec("volumeMode", "Block"),
         ])
         #expect(violations.filter { $0.severity == .deny }.count == 5)

@@ -125,7 +125,9 @@ struct StorageClassBehaviourTests {
         let cases: [(String, String)] = [
             ("s3OutputPath", "did you mean s3ExportPath?"),
             ("subnetID", "did you mean subnetId?"),
-            ("throughputCapacity", "did you mean perUnitStorageThroughput?"),
+            ("throughputCapacity", "Intelligent-Tiering key that driver v1.9.0 ignores; use perUnitStorageThroughput"),
+            ("fileSystemId", "no provisioning on an existing file system"),
+            ("kms\u{212A}eyId", "U+212A is not ASCII; retype it as kmsKeyId"),
             ("securityGroupId", "did you mean securityGroupIds?"),
         ]
         for (key, hint) in cases {
@@ -206,16 +208,31 @@ struct StorageClassBehaviourTests {
         }
     }
 
-    @Test func treatsNullParametersAsEmpty() {
+    @Test func treatsNullParametersAsAStaticBindingClass() {
         let violations = StorageClassValidator.validate(
             ["provisioner": "fsx.csi.aws.com", "parameters": nil], unknownParameters: .warn)
-        #expect(
-            FSxExpected.of(violations)
-                == [
-                    .deny("sg-format", "parameters.securityGroupIds"),
-                    .deny("subnet-required", "parameters.subnetId"),
-                    .warn("lustre-version-default", "parameters.fileSystemTypeVersion"),
-                ])
+        #expect(FSxExpected.of(violations) == [.warn("static-binding-class", "parameters")])
+    }
+
+    /// A class holding only `fileSystemId` is denied, and the denial says why the existing
+    /// file system cannot be used and what to write instead.
+    @Test func explainsExistingFileSystemClasses() {
+        let violations = StorageClassValidator.validate(
+            ["provisioner": "fsx.csi.aws.com", "parameters": ["fileSystemId": "fs-0123456789abcdef0"]],
+            unknownParameters: .warn)
+        let subnet = violations.first { $0.rule == "subnet-required" }
+        #expect(subnet?.message.contains("driver v1.9.0 cannot provision on an existing file system") == true)
+        #expect(subnet?.message.contains("static PersistentVolume") == true)
+    }
+
+    /// A look-alike of a real key is judged as unknown under `unknownParameters: deny`, and
+    /// never as the key it resembles: a Kelvin-sign `kmsKeyId` on SCRATCH_2 does not trip
+    /// kms-persistent.
+    @Test func deniesLookAlikeKeysWhenConfiguredTo() {
+        let violations = FSxStorageClasses.validate(
+            FSxStorageClasses.scratch2 + [.set("kms\u{212A}eyId", "arn:aws:kms:us-west-2:111122223333:key/x")],
+            policy: .deny)
+        #expect(FSxExpected.of(violations) == [.deny("unknown-parameter", "parameters[\"kms\u{212A}eyId\"]")])
     }
 
     @Test func quotesKeysThatWouldBreakAWarning() {

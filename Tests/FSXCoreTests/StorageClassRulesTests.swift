@@ -37,6 +37,8 @@ enum FSxEdit: Sendable {
     case remove(String)
     /// A top-level field of the StorageClass (`allowVolumeExpansion`, `mountOptions`, ...).
     case top(String, JSONValue)
+    /// Removes a top-level field (`parameters`, for a static-binding class).
+    case removeTop(String)
 }
 
 enum FSxStorageClasses {
@@ -61,13 +63,22 @@ enum FSxStorageClasses {
             switch edit {
             case .set(let key, let value): parameters[key] = value
             case .remove(let key): parameters[key] = nil
-            case .top: break
+            case .top, .removeTop: break
             }
         }
         root["parameters"] = .object(parameters)
-        for case .top(let key, let value) in edits { root[key] = value }
+        for edit in edits {
+            switch edit {
+            case .top(let key, let value): root[key] = value
+            case .removeTop(let key): root[key] = nil
+            case .set, .remove: break
+            }
+        }
         return .object(root)
     }
+
+    /// Removes every parameter of the base class.
+    static let noBaseParameters: [FSxEdit] = baseParameters.map { .remove($0.0) }
 
     static let scratch1: [FSxEdit] = [.set("deploymentType", "SCRATCH_1"), .remove("perUnitStorageThroughput")]
     static let scratch2: [FSxEdit] = [.set("deploymentType", "SCRATCH_2"), .remove("perUnitStorageThroughput")]
@@ -358,14 +369,39 @@ let storageClassDeniedCases: [FSxRuleCase] = [
         [deny("extra-tags", "extraTags"), deny("extra-tags", "extraTags")]),
     // csi-reserved
     C(
-        "deniesUnknownReservedKey", [set("csi.storage.k8s.io/pvc/name", "claim")],
+        "deniesProvisionerAddedClaimName", [set("csi.storage.k8s.io/pvc/name", "claim")],
         [deny("csi-reserved", "csi.storage.k8s.io/pvc/name")]),
+    C(
+        "deniesProvisionerAddedNamespaceAndVolumeName",
+        [set("csi.storage.k8s.io/pvc/namespace", "ml"), set("csi.storage.k8s.io/pv/name", "pv-1")],
+        [deny("csi-reserved", "csi.storage.k8s.io/pvc/namespace"), deny("csi-reserved", "csi.storage.k8s.io/pv/name")]),
     C(
         "deniesMisspeltReservedKey", [set("csi.storage.k8s.io/fs-type", "lustre")],
         [deny("csi-reserved", "csi.storage.k8s.io/fs-type")]),
     C(
+        "deniesReservedKeyOfAnotherFamily", [set("csi.storage.k8s.io/node-resize-secret-name", "s")],
+        [deny("csi-reserved", "csi.storage.k8s.io/node-resize-secret-name")]),
+    // fstype-dup
+    C(
         "deniesBothFSTypeKeys", [set("fstype", "lustre"), set("csi.storage.k8s.io/fstype", "lustre")],
-        [deny("csi-reserved", "fstype")]),
+        [deny("fstype-dup", "csi.storage.k8s.io/fstype")]),
+    C(
+        "deniesFSTypeKeysInTwoCases", [set("fsType", "lustre"), set("FSTYPE", "lustre")],
+        [deny("fstype-dup", "FSTYPE")]),
+    // Any parameter declares a provisioning class: every deny rule applies. Driver v1.9.0
+    // cannot provision on an existing file system and creates a new one, which needs subnetId.
+    C(
+        "deniesClassWithOnlyFileSystemId", SC.noBaseParameters + [set("fileSystemId", "fs-0123456789abcdef0")],
+        [
+            deny("subnet-required", "subnetId"), deny("sg-format", "securityGroupIds"),
+            warn("unknown-parameter", "fileSystemId"), warn("lustre-version-default", "fileSystemTypeVersion"),
+        ]),
+    C(
+        "deniesClassWithOnlyFSType", SC.noBaseParameters + [set("csi.storage.k8s.io/fstype", "lustre")],
+        [
+            deny("subnet-required", "subnetId"), deny("sg-format", "securityGroupIds"),
+            warn("lustre-version-default", "fileSystemTypeVersion"),
+        ]),
     // parameter-type / field-type
     C(
         "deniesUnquotedNumber", [set("perUnitStorageThroughput", 250)],
@@ -478,6 +514,63 @@ let storageClassAllowedCases: [FSxRuleCase] = [
             set("csi.storage.k8s.io/node-expand-secret-namespace", "ns"),
         ]),
     C("allowsDeprecatedFSTypeAlone", [set("fstype", "lustre")]),
+    C("allowsDeprecatedFSTypeInAnyCase", [set("fsType", "lustre")]),
+    C(
+        "allowsEveryExternalProvisionerSecretKey",
+        [
+            set("csi.storage.k8s.io/node-expand-secret-name", "s"),
+            set("csi.storage.k8s.io/node-expand-secret-namespace", "ns"),
+            set("csi.storage.k8s.io/controller-modify-secret-name", "s"),
+            set("csi.storage.k8s.io/controller-modify-secret-namespace", "ns"),
+            set("csi.storage.k8s.io/secret-name", "s"), set("csi.storage.k8s.io/secret-namespace", "ns"),
+        ]),
+    // Static-binding classes: no parameters at all (absent, null or empty).
+    C(
+        "allowsStaticBindingClassWithoutParameters", [.removeTop("parameters")],
+        [.warn("static-binding-class", "parameters")]),
+    C(
+        "allowsStaticBindingClassWithNullParameters", [.top("parameters", nil)],
+        [.warn("static-binding-class", "parameters")]),
+    C(
+        "allowsStaticBindingClassWithEmptyParameters", [.top("parameters", [:])],
+        [.warn("static-binding-class", "parameters")]),
+    C(
+        "allowsStaticBindingClassWithMountOptionsAndExpansion",
+        [.removeTop("parameters"), .top("mountOptions", ["flock"]), .top("allowVolumeExpansion", true)],
+        [.warn("static-binding-class", "parameters")]),
+    C(
+        "warnsAboutMountOptionsOfStaticBindingClass", [.removeTop("parameters"), .top("mountOptions", ["flok"])],
+        [.warn("static-binding-class", "parameters"), .warn("mount-options", "mountOptions[0]")]),
+    // Keys compare by bytes: a look-alike is an unknown key, never read as the real one.
+    C(
+        "warnsAboutKelvinSignKmsKey",
+        SC.scratch2 + [set("kms\u{212A}eyId", "arn:aws:kms:us-west-2:111122223333:key/1234abcd")],
+        [.warn("unknown-parameter", "parameters[\"kms\u{212A}eyId\"]")]),
+    C(
+        "warnsAboutKelvinSignKmsKeyBesideRealOne",
+        [
+            set("kmsKeyId", "arn:aws:kms:us-west-2:111122223333:key/1234abcd"),
+            set("kms\u{212A}eyId", "arn:aws:kms:us-west-2:111122223333:key/1234abcd"),
+        ],
+        [.warn("unknown-parameter", "parameters[\"kms\u{212A}eyId\"]")]),
+    C(
+        "warnsAboutLookAlikeDeploymentValue", [set("deploymentType", "PERSISTENT_2"), set("\u{212A}ey", "v")],
+        [.warn("unknown-parameter", "parameters[\"\u{212A}ey\"]")]),
+    // Keys of newer AWS features and unmerged driver branches: unknown to driver v1.9.0.
+    C(
+        "warnsAboutIntelligentTieringKeys",
+        [set("throughputCapacity", "1200"), set("dataReadCacheSizingMode", "PROPORTIONAL_TO_THROUGHPUT_CAPACITY")],
+        [warn("unknown-parameter", "throughputCapacity"), warn("unknown-parameter", "dataReadCacheSizingMode")]),
+    C(
+        "warnsAboutExistingFileSystemKeys",
+        [
+            set("fileSystemId", "fs-0123456789abcdef0"), set("dnsname", "fs-0123456789abcdef0.fsx.aws"),
+            set("basedir", "/"),
+        ],
+        [
+            warn("unknown-parameter", "fileSystemId"), warn("unknown-parameter", "dnsname"),
+            warn("unknown-parameter", "basedir"),
+        ]),
     C(
         "warnsAboutMisspeltExportPath", [set("s3OutputPath", "s3://mldata")],
         [warn("unknown-parameter", "s3OutputPath")]),
@@ -532,11 +625,11 @@ struct StorageClassRulesTests {
             "throughput-scratch", "throughput-required", "throughput-values", "drive-cache", "compression-enum",
             "lustre-version", "s3-on-p2", "s3-path", "s3-needs-import", "s3-same-bucket", "autoimport-enum",
             "kms-persistent", "backup-retention", "copy-tags", "time-formats", "number-format", "bool-format",
-            "metadata", "efa", "extra-tags", "csi-reserved", "parameter-type", "field-type",
+            "metadata", "efa", "extra-tags", "csi-reserved", "fstype-dup", "parameter-type", "field-type",
         ]
         let warnRules: [String] = [
             "unknown-parameter", "backup-start-ignored", "metadata-iops-ignored", "lustre-version-default",
-            "scratch1-expansion", "kms-alias", "mount-options", "flock-conflict", "sg-count",
+            "scratch1-expansion", "kms-alias", "mount-options", "flock-conflict", "sg-count", "static-binding-class",
         ]
         let denied = Set(storageClassDeniedCases.flatMap { $0.expected.filter { $0.severity == .deny }.map(\.rule) })
         let warned = Set(storageClassAllowedCases.flatMap { $0.expected.filter { $0.severity == .warn }.map(\.rule) })

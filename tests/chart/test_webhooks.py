@@ -87,7 +87,7 @@ def test_per_webhook_values_override_the_shared_ones():
     assert by_name[f"workloads.mutate.{domain}"]["timeoutSeconds"] == 8
 
 
-def test_validating_webhook_covers_storageclasses_and_persistentvolumes_on_create_and_update():
+def test_validating_webhook_covers_storageclasses_persistentvolumes_and_volumeattributesclasses():
     cfg = RELEASES["helm"].one("ValidatingWebhookConfiguration")
     rules = {}
     for hook in cfg["webhooks"]:
@@ -98,13 +98,29 @@ def test_validating_webhook_covers_storageclasses_and_persistentvolumes_on_creat
         for rule in hook["rules"]:
             for res in rule["resources"]:
                 rules[res] = rule
-    assert set(rules) == {"storageclasses", "persistentvolumes"}
+    assert set(rules) == {"storageclasses", "persistentvolumes", "volumeattributesclasses"}
     assert rules["storageclasses"]["apiGroups"] == ["storage.k8s.io"]
     assert rules["persistentvolumes"]["apiGroups"] == [""]
-    for rule in rules.values():
-        assert rule["apiVersions"] == ["v1"]
+    assert rules["volumeattributesclasses"]["apiGroups"] == ["storage.k8s.io"]
+    # GA in 1.34, served as v1beta1 (v1alpha1 before 1.31) on older clusters.
+    assert rules["volumeattributesclasses"]["apiVersions"] == ["v1", "v1beta1", "v1alpha1"]
+    for resource, rule in rules.items():
+        if resource != "volumeattributesclasses":
+            assert rule["apiVersions"] == ["v1"]
         assert sorted(rule["operations"]) == ["CREATE", "UPDATE"]
         assert rule["scope"] == "Cluster"
+    by_name = {hook["name"]: hook for hook in cfg["webhooks"]}
+    vac = [hook for name, hook in by_name.items() if name.startswith("volumeattributesclasses.validate.")]
+    assert len(vac) == 1
+    # The check only warns: an outage must not block other drivers' classes.
+    assert vac[0]["failurePolicy"] == "Ignore"
+    assert vac[0]["clientConfig"]["service"]["path"] == "/validate"
+
+
+def test_volumeattributesclasses_webhook_can_be_turned_off():
+    rel = release({"validating": {"volumeAttributesClasses": {"enabled": False}}})
+    cfg = rel.one("ValidatingWebhookConfiguration")
+    assert [h["name"].split(".")[0] for h in cfg["webhooks"]] == ["storageclasses", "persistentvolumes"]
 
 
 @pytest.mark.parametrize("case", ["helm", "cert-manager", "secret", "custom"])
@@ -167,6 +183,6 @@ def test_webhooks_can_be_switched_off():
     rel = release({"mutating": {"workloads": {"jobs": {"enabled": False}}}, "validating": {"persistentVolumes": {"enabled": False}}})
     assert rel.all("MutatingWebhookConfiguration") == []
     [cfg] = rel.all("ValidatingWebhookConfiguration")
-    assert [h["rules"][0]["resources"] for h in cfg["webhooks"]] == [["storageclasses"]]
+    assert [h["rules"][0]["resources"] for h in cfg["webhooks"]] == [["storageclasses"], ["volumeattributesclasses"]]
     rel = release({"validating": {"enabled": False}, "mutating": {"enabled": False}})
     assert rel.all("ValidatingWebhookConfiguration") == [] and rel.all("MutatingWebhookConfiguration") == []

@@ -14,12 +14,13 @@ public struct AdmissionEngine: Sendable {
 
     public let configuration: WebhookConfiguration
 
-    /// The endpoint the Helm chart routes an object of this kind to: StorageClasses and
-    /// PersistentVolumes to the validating webhook, workloads to the mutating one. The CLI's
-    /// `review` uses it as its default so it prints what the cluster would get.
+    /// The endpoint the Helm chart routes an object of this kind to: StorageClasses,
+    /// PersistentVolumes and VolumeAttributesClasses to the validating webhook, workloads to
+    /// the mutating one. The CLI's `review` uses it as its default so it prints what the
+    /// cluster would get.
     public static func defaultEndpoint(forKind kind: String) -> Endpoint {
         switch kind {
-        case "StorageClass", "PersistentVolume": return .validate
+        case "StorageClass", "PersistentVolume", "VolumeAttributesClass": return .validate
         default: return .mutate
         }
     }
@@ -32,10 +33,13 @@ public struct AdmissionEngine: Sendable {
     ///
     /// - StorageClass with provisioner `fsx.csi.aws.com`: the rules of `fsx-rules.md`.
     /// - PersistentVolume with `spec.csi.driver: fsx.csi.aws.com`: the static-PV rules.
+    /// - VolumeAttributesClass with `driverName: fsx.csi.aws.com`: a warning (no ModifyVolume).
+    /// - PersistentVolumeClaim whose FSx StorageClass is in `context` (the CLI's input): the
+    ///   claim rules.
     /// - An opted-in workload of a `WorkloadKind.builtIn` kind (Job, CronJob, JobSet, Kubeflow
     ///   and Ray jobs, Pod) on CREATE: volumes, mounts and placement.
     /// - Anything else, and DELETE/CONNECT: allowed, untouched.
-    public func decide(_ request: AdmissionRequest) -> Decision {
+    public func decide(_ request: AdmissionRequest, context: DecisionContext = .none) -> Decision {
         guard let object = request.object else {
             return .allowed(Self.subject(kind: request.kind, namespace: request.namespace, name: request.name))
         }
@@ -52,6 +56,15 @@ public struct AdmissionEngine: Sendable {
             return validated(request, subject: subject) { object in
                 PersistentVolumeValidator.validate(object)
             }
+        case .volumeAttributesClass:
+            return validated(request, subject: subject) { object in
+                VolumeAttributesClassValidator.validate(object)
+            }
+        case .persistentVolumeClaim:
+            guard let storageClass = context.storageClass(forClaim: object) else { return .allowed(subject) }
+            return validated(request, subject: subject) { object in
+                PersistentVolumeClaimValidator.validate(object, storageClass: storageClass)
+            }
         case .workload(let kind):
             let result = WorkloadMutator.mutate(object, kind: kind, configuration: configuration)
             return Decision(subject: subject, violations: result.violations, patch: result.patch)
@@ -66,6 +79,9 @@ public struct AdmissionEngine: Sendable {
     enum Route: Equatable {
         case storageClass
         case persistentVolume
+        case volumeAttributesClass
+        /// Judged only against a StorageClass of the same input (`DecisionContext`).
+        case persistentVolumeClaim
         case workload(WorkloadKind)
         /// Allowed as it is; only its name is read.
         case untouched
@@ -74,6 +90,8 @@ public struct AdmissionEngine: Sendable {
             switch (type.group, type.kind) {
             case ("storage.k8s.io", "StorageClass"): self = .storageClass
             case ("", "PersistentVolume"): self = .persistentVolume
+            case ("storage.k8s.io", "VolumeAttributesClass"): self = .volumeAttributesClass
+            case ("", "PersistentVolumeClaim"): self = .persistentVolumeClaim
             default:
                 // Pod templates are immutable after creation, so workloads are mutated on
                 // CREATE only.
@@ -88,7 +106,7 @@ public struct AdmissionEngine: Sendable {
         /// What `decide` reads of `object` on this route.
         var objectReads: JSONSelection {
             switch self {
-            case .storageClass, .persistentVolume:
+            case .storageClass, .persistentVolume, .volumeAttributesClass, .persistentVolumeClaim:
                 // The validators read parameters, metadata and more; these objects are small.
                 return .everything
             case .workload(let kind):
@@ -103,7 +121,7 @@ public struct AdmissionEngine: Sendable {
         /// problems from old ones.
         var readsOldObject: Bool {
             switch self {
-            case .storageClass, .persistentVolume: return true
+            case .storageClass, .persistentVolume, .volumeAttributesClass, .persistentVolumeClaim: return true
             case .workload, .untouched: return false
             }
         }

@@ -85,35 +85,14 @@ public struct ObjectType: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads `apiVersion` (`group/version`, or `version` for the core group) and `kind`.
     public init(of object: JSONValue) {
-        var apiVersion = object["apiVersion"]?.stringValue ?? ""
-        // In ASCII text '/' is a `Character` of its own, so the first '/' byte is the first
-        // "/" `Character`; elsewhere grapheme breaking may join it to its neighbours.
-        let parts: (group: String, version: String)?? = apiVersion.withUTF8 { bytes in
-            var slash = -1
-            for (index, byte) in bytes.enumerated() {
-                if byte >= 0x80 { return nil }
-                if byte == UInt8(ascii: "/"), slash < 0 { slash = index }
-            }
-            guard slash >= 0 else { return .some(nil) }
-            return (
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[..<slash]), as: UTF8.self),
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]), as: UTF8.self)
-            )
-        }
-        switch parts {
-        case .some(.some(let parts)):
-            (group, version) = parts
-        case .some(nil):
+        // Split at the first '/' byte, as the apiserver's Go code does (schema.ParseGroupVersion).
+        let apiVersion = object["apiVersion"]?.stringValue ?? ""
+        if let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) {
+            group = String(Substring(apiVersion.utf8[..<slash]))
+            version = String(Substring(apiVersion.utf8[apiVersion.utf8.index(after: slash)...]))
+        } else {
             group = ""
             version = apiVersion
-        case nil:
-            if let slash = apiVersion.firstIndex(of: "/") {
-                group = String(apiVersion[..<slash])
-                version = String(apiVersion[apiVersion.index(after: slash)...])
-            } else {
-                group = ""
-                version = apiVersion
-            }
         }
         kind = object["kind"]?.stringValue ?? ""
     }

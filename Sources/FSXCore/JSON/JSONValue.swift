@@ -101,7 +101,7 @@ extension JSONValue: Equatable {
             // Same value written differently (1 vs 1.0 vs 1e0).
             guard let x = Double(a), let y = Double(b) else { return false }
             return x == y
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return a.bytesEqual(b)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)): return a == b
         default: return false
@@ -126,7 +126,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 ///
 /// Kubernetes objects have few keys per level, so a linear scan beats hashing and keeps the
 /// source order for output. A duplicate key in the source keeps the last value, as Go's
-/// `encoding/json` (and so the apiserver) does.
+/// `encoding/json` (and so the apiserver) does. Keys are compared byte for byte, as Go
+/// compares them: "kms\u{212A}eyId" (KELVIN SIGN) and "kmsKeyId" are two keys, although
+/// Swift's `==` calls them equal.
 public struct JSONObject: Sendable, Equatable {
     public struct Member: Sendable, Equatable {
         public var key: String
@@ -151,19 +153,30 @@ public struct JSONObject: Sendable, Equatable {
         }
         // Hashing for big objects: the linear scan would make a hostile body with many
         // thousands of keys quadratic.
-        var positions: [String: Int] = [:]
+        var positions: [ByteKey: Int] = [:]
         positions.reserveCapacity(members.count)
         var unique: [Member] = []
         unique.reserveCapacity(members.count)
         for member in members {
-            if let position = positions[member.key] {
+            if let position = positions[ByteKey(member.key)] {
                 unique[position].value = member.value
             } else {
-                positions[member.key] = unique.count
+                positions[ByteKey(member.key)] = unique.count
                 unique.append(member)
             }
         }
         self.members = unique
+    }
+
+    /// A key hashed and compared by its bytes (`String`'s own `Hashable` is by canonical
+    /// equivalence).
+    struct ByteKey: Hashable {
+        var key: String
+        init(_ key: String) { self.key = key }
+        static func == (a: ByteKey, b: ByteKey) -> Bool { a.key.bytesEqual(b.key) }
+        func hash(into hasher: inout Hasher) {
+            for byte in key.utf8 { hasher.combine(byte) }
+        }
     }
 
     /// Takes `members` as they are; the caller knows no key repeats.
@@ -177,11 +190,11 @@ public struct JSONObject: Sendable, Equatable {
 
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            for member in members where member.key.bytesEqual(key) { return member.value }
             return nil
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = members.firstIndex(where: { $0.key.bytesEqual(key) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))
@@ -194,14 +207,14 @@ public struct JSONObject: Sendable, Equatable {
         // Keys are unique, so equal objects with the keys in the same order (a value and its
         // round trip) compare pairwise; otherwise through a hash index of `rhs`, not a scan
         // per member, which made comparing a 20,000-key object take seconds.
-        if lhs.members.indices.allSatisfy({ lhs.members[$0].key == rhs.members[$0].key }) {
+        if lhs.members.indices.allSatisfy({ lhs.members[$0].key.bytesEqual(rhs.members[$0].key) }) {
             return lhs.members.indices.allSatisfy { lhs.members[$0].value == rhs.members[$0].value }
         }
-        var positions: [String: Int] = [:]
+        var positions: [ByteKey: Int] = [:]
         positions.reserveCapacity(rhs.members.count)
-        for (position, member) in rhs.members.enumerated() { positions[member.key] = position }
+        for (position, member) in rhs.members.enumerated() { positions[ByteKey(member.key)] = position }
         for member in lhs.members {
-            guard let position = positions[member.key], rhs.members[position].value == member.value else {
+            guard let position = positions[ByteKey(member.key)], rhs.members[position].value == member.value else {
                 return false
             }
         }

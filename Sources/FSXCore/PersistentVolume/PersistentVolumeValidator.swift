@@ -17,7 +17,9 @@ public enum PersistentVolumeValidator {
     /// Returns `[]` unless `spec.csi.driver` is `fsx.csi.aws.com`. Never traps on
     /// unexpected JSON types: a value of the wrong type is itself reported.
     public static func validate(_ persistentVolume: JSONValue) -> [Violation] {
-        guard let spec = persistentVolume["spec"], let csi = spec["csi"], csi["driver"]?.stringValue == driver else {
+        guard let spec = persistentVolume["spec"], let csi = spec["csi"], let name = csi["driver"]?.stringValue,
+            name.bytesEqual(driver)
+        else {
             return []
         }
         var violations: [Violation] = []
@@ -32,24 +34,35 @@ public enum PersistentVolumeValidator {
         return violations
     }
 
-    /// Returns the handle when it is a valid file system ID.
+    /// Returns the handle when it is a file system ID.
+    ///
+    /// The node plugin mounts `<dnsname>@tcp:/<mountname>` and never reads the handle, so only
+    /// a missing or empty one (which the apiserver refuses anyway) is denied; a handle that is
+    /// not an `fs-` ID works for mounting, but deleting the volume or reading its ID later
+    /// would go wrong, so it is a warning.
     static func checkHandle(_ value: JSONValue?, into violations: inout [Violation]) -> String? {
-        guard case .string(let handle)? = value else {
+        guard case .string(let handle)? = value, !handle.isEmpty else {
             let found = value.map { "is \(StorageClassValidator.describe($0))" } ?? "is missing"
+            let shown = value?.stringValue != nil ? "is empty" : found
             violations.append(
                 .deny(
                     "pv-handle", handleField,
-                    "\(handleField): \(found); set it to the file system ID, like fs-0123456789abcdef0"))
+                    "\(handleField): \(shown); set it to the file system ID, like fs-0123456789abcdef0"))
             return nil
         }
         if Patterns.isAWSID(handle, prefix: "fs-") { return handle }
         violations.append(
-            .deny(
+            .warn(
                 "pv-handle", handleField,
-                "\(handleField): \(Violation.quote(handle)) is not a file system ID (fs- and 8 to 17 lowercase hex "
-                    + "digits); use the FileSystemId from aws fsx describe-file-systems"))
+                "\(handleField): \(Violation.quote(handle, limit: 24)) is not a file system ID; use its FileSystemId"))
         return nil
     }
+
+    /// The attributes the node plugin of driver v1.9.0 reads (`pkg/driver/node.go`).
+    static let knownAttributes = ["dnsname", "mountname"]
+    /// Attribute keys that other components write into a PV: the external-provisioner adds
+    /// this one to every dynamically provisioned volume.
+    static let foreignAttributePrefixes = ["storage.kubernetes.io/", "csi.storage.k8s.io/"]
 
     static func checkAttributes(_ value: JSONValue?, handle: String?, into violations: inout [Violation]) {
         let attributes: JSONObject
@@ -66,24 +79,32 @@ public enum PersistentVolumeValidator {
                         + "write volumeAttributes: {dnsname: ..., mountname: ...}"))
             return
         }
+        let dnsname = attribute("dnsname", in: attributes)
+        let mountname = attribute("mountname", in: attributes)
+        // Misspellings named in the messages below, not reported a second time as unknown.
+        var renamed: [String] = []
 
-        switch attributes["dnsname"] {
+        switch dnsname {
         case .string(let name)? where !name.isEmpty:
             if !isHostname(name) {
+                // Custom resolvers and peered VPCs use other names and the file system's IP; a
+                // name of another shape is probably wrong but not surely so.
                 violations.append(
-                    .deny(
+                    .warn(
                         "pv-dnsname", dnsnameField,
-                        "\(dnsnameField): \(Violation.quote(name)) is not a host name; use the file system's DNSName, "
-                            + "like fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com"))
-            } else if let handle, let named = fileSystemID(inDNSName: name), named != handle {
+                        "\(dnsnameField): \(Violation.quote(name, limit: 32)) is not a host name or IPv4 address; "
+                            + "check it"))
+            } else if let handle, let named = fileSystemID(inDNSName: name), !named.bytesEqual(handle) {
                 violations.append(
                     .warn(
                         "pv-dnsname-mismatch", dnsnameField,
                         "\(dnsnameField): names \(named), but volumeHandle is \(handle); check both"))
             }
         case .string?, nil, .null?:
+            let misspelt = misspelt("dnsname", in: attributes)
+            if let misspelt { renamed.append(misspelt) }
             let hint =
-                misspelt("dnsname", in: attributes).map { "rename \(shown($0)) to dnsname" }
+                misspelt.map { "rename \(shown($0)) to dnsname" }
                 ?? "add dnsname: fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com (the file system's DNSName)"
             violations.append(
                 .deny(
@@ -93,7 +114,7 @@ public enum PersistentVolumeValidator {
             violations.append(typeViolation(dnsnameField, other))
         }
 
-        switch attributes["mountname"] {
+        switch mountname {
         case .string(let name)? where !name.isEmpty:
             if !isMountName(name) {
                 violations.append(
@@ -104,9 +125,9 @@ public enum PersistentVolumeValidator {
             }
         case .string?, nil, .null?:
             // The driver then mounts /fsx, which is right only for SCRATCH_1 file systems.
-            let hint =
-                misspelt("mountname", in: attributes).map { "rename \(shown($0)) to mountname" }
-                ?? "set the file system's MountName"
+            let misspelt = misspelt("mountname", in: attributes)
+            if let misspelt { renamed.append(misspelt) }
+            let hint = misspelt.map { "rename \(shown($0)) to mountname" } ?? "set the file system's MountName"
             violations.append(
                 .warn(
                     "pv-mountname-missing", mountnameField,
@@ -114,6 +135,39 @@ public enum PersistentVolumeValidator {
         case let other?:
             violations.append(typeViolation(mountnameField, other))
         }
+
+        // Other keys: the driver ignores them (`subpath` comes from an unmerged branch) and
+        // mounts the file system's root.
+        var unknown = 0
+        for key in attributes.keys {
+            if knownAttributes.containsBytes(of: key) || renamed.containsBytes(of: key)
+                || foreignAttributePrefixes.contains(where: { key.bytesHavePrefix($0) })
+            {
+                continue
+            }
+            unknown += 1
+            guard unknown <= Violation.reportedPerList else { continue }
+            let field =
+                key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") })
+                ? "\(attributesField).\(key)" : "\(attributesField)[\(Violation.quote(key))]"
+            violations.append(
+                .warn(
+                    "pv-attribute-unknown", field,
+                    "\(field): ignored by driver v1.9.0, which mounts the file system's root; remove it"))
+        }
+        if unknown > Violation.reportedPerList {
+            violations.append(
+                .warn(
+                    "pv-attribute-unknown", attributesField,
+                    "\(attributesField): \(unknown - Violation.reportedPerList) more keys the driver ignores; remove them"
+                ))
+        }
+    }
+
+    /// The value of the attribute whose key has exactly the bytes of `name` (the node
+    /// plugin's Go map lookup), first match.
+    static func attribute(_ name: String, in attributes: JSONObject) -> JSONValue? {
+        attributes.members.first { $0.key.bytesEqual(name) }?.value
     }
 
     static func checkAccess(_ spec: JSONValue, into violations: inout [Violation]) {
@@ -131,7 +185,7 @@ public enum PersistentVolumeValidator {
                 }
                 strings.append(text)
             }
-            if !strings.isEmpty, strings.allSatisfy({ $0 == "ReadOnlyMany" }) {
+            if !strings.isEmpty, strings.allSatisfy({ $0.bytesEqual("ReadOnlyMany") }) {
                 violations.append(
                     .deny(
                         "pv-access", "spec.accessModes",
@@ -143,7 +197,7 @@ public enum PersistentVolumeValidator {
         }
 
         switch spec["volumeMode"] {
-        case .string("Block")?:
+        case .string(let mode)? where mode.bytesEqual("Block"):
             violations.append(
                 .deny(
                     "pv-access", "spec.volumeMode",
@@ -158,20 +212,19 @@ public enum PersistentVolumeValidator {
 
     static func checkReclaimPolicy(_ value: JSONValue?, into violations: inout [Violation]) {
         guard case .string(let policy)? = value else { return }
-        switch policy {
-        case "Delete":
+        // AWS's DeleteFileSystem skips the final backup unless asked (SkipFinalBackup defaults
+        // to true), and the driver does not ask.
+        if policy.bytesEqual("Delete") {
             violations.append(
                 .warn(
                     "pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy",
-                    "spec.persistentVolumeReclaimPolicy: Delete deletes the FSx file system with the claim; use Retain")
-            )
-        case "Recycle":
+                    "spec.persistentVolumeReclaimPolicy: Delete deletes the file system with its claim, with no final "
+                        + "backup; use Retain"))
+        } else if policy.bytesEqual("Recycle") {
             violations.append(
                 .warn(
                     "pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy",
                     "spec.persistentVolumeReclaimPolicy: Recycle is not supported for CSI volumes; use Retain"))
-        default:
-            break
         }
     }
 
@@ -183,7 +236,7 @@ public enum PersistentVolumeValidator {
 
     /// A key of `attributes` that is probably a misspelling of `wanted` ("dnsName", "dns_name").
     static func misspelt(_ wanted: String, in attributes: JSONObject) -> String? {
-        for key in attributes.keys where key != wanted {
+        for key in attributes.keys where !key.bytesEqual(wanted) {
             if Suggestion.nearest(to: key, among: [wanted]) != nil { return key }
         }
         return nil
@@ -207,8 +260,6 @@ public enum PersistentVolumeValidator {
 
     /// A DNS host name (labels of letters, digits and '-', not at either end) or an IPv4 address.
     static func isHostname(_ name: String) -> Bool {
-        // Over bytes: a name that passes is ASCII without CR, so splitting its bytes at '.' is
-        // splitting its `Character`s; and a byte outside the allowed set fails either way.
         guard name.utf8.count <= 253 else { return false }
         var name = name
         return name.withUTF8 { bytes in
@@ -232,8 +283,9 @@ public enum PersistentVolumeValidator {
 
     /// The `fs-…` ID at the start of an FSx DNS name, when it has one.
     static func fileSystemID(inDNSName name: String) -> String? {
-        guard let dot = name.firstIndex(of: ".") else { return nil }
-        let first = String(name[..<dot])
-        return Patterns.isAWSID(first, prefix: "fs-") ? first : nil
+        guard let first = name.splitBytes(UInt8(ascii: ".")).first, Patterns.isAWSID(first, prefix: "fs-") else {
+            return nil
+        }
+        return String(first)
     }
 }

@@ -28,20 +28,14 @@ enum FSxParameter: Int, CaseIterable, Sendable {
     /// The dotted field path used in violations.
     var field: String { Self.fields[rawValue] }
 
+    /// The parameter whose key has exactly the bytes of `key`, as the driver's Go map lookup
+    /// finds it: a key with a look-alike character ("kms\u{212A}eyId") is no parameter.
     init?(key: String) {
-        if let found = Self.candidate(forKey: key), Self.keys[found.rawValue] == key {
-            self = found
-            return
-        }
-        // String equality is canonical equivalence, so a non-ASCII key can still equal one of
-        // the keys ("kms\u{212A}eyId" with KELVIN SIGN equals "kmsKeyId"); an ASCII key that
-        // missed is surely none of them.
-        if key.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
-        guard let found = Self.byKey[key] else { return nil }
+        guard let found = Self.candidate(forKey: key), Self.keys[found.rawValue].bytesEqual(key) else { return nil }
         self = found
     }
 
-    /// The only key an ASCII `key` can be, by its length and third byte (which tell all keys
+    /// The only key `key` can be, by its byte length and third byte (which tell all keys
     /// apart); one comparison then decides, where a dictionary lookup hashes the whole key.
     private static func candidate(forKey key: String) -> FSxParameter? {
         let utf8 = key.utf8
@@ -82,9 +76,6 @@ enum FSxParameter: Int, CaseIterable, Sendable {
     ]
 
     static let fields: [String] = keys.map { "parameters.\($0)" }
-
-    static let byKey: [String: FSxParameter] = Dictionary(
-        uniqueKeysWithValues: allCases.map { (keys[$0.rawValue], $0) })
 }
 
 /// `deploymentType`; absent (or empty, which the driver does not send) means SCRATCH_1.
@@ -95,6 +86,12 @@ enum DeploymentType: String, CaseIterable, Sendable {
     case persistent2 = "PERSISTENT_2"
 
     var isPersistent: Bool { self == .persistent1 || self == .persistent2 }
+
+    /// The type whose name has exactly these bytes (the driver compares Go strings).
+    init?(bytesOf text: some StringProtocol) {
+        guard let found = Self.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
+        self = found
+    }
 }
 
 /// `storageType`; absent means SSD. INTELLIGENT_TIERING exists in AWS but is not a case:
@@ -102,6 +99,12 @@ enum DeploymentType: String, CaseIterable, Sendable {
 enum StorageType: String, CaseIterable, Sendable {
     case ssd = "SSD"
     case hdd = "HDD"
+
+    /// The type whose name has exactly these bytes (the driver compares Go strings).
+    init?(bytesOf text: some StringProtocol) {
+        guard let found = Self.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
+        self = found
+    }
 }
 
 /// Value sets of the enum-like parameters, as AWS's API model lists them.
@@ -113,8 +116,8 @@ enum FSxValues {
     static let metadataModes = ["AUTOMATIC", "USER_PROVISIONED"]
 
     /// Go's `strconv.ParseBool` forms, which the driver uses for boolean parameters.
-    static let trueForms: Set<String> = ["1", "t", "T", "TRUE", "true", "True"]
-    static let falseForms: Set<String> = ["0", "f", "F", "FALSE", "false", "False"]
+    static let trueForms = ["1", "t", "T", "TRUE", "true", "True"]
+    static let falseForms = ["0", "f", "F", "FALSE", "false", "False"]
 
     /// MB/s/TiB offered per deployment and storage type.
     static func throughputs(_ deployment: DeploymentType, _ storage: StorageType) -> [Int32] {
@@ -132,8 +135,9 @@ enum FSxValues {
         return iops >= 12000 && iops <= 192_000 && iops % 12000 == 0
     }
 
-    /// Keys the external-provisioner itself consumes under `csi.storage.k8s.io/`; any other
-    /// key with that prefix makes it fail every provisioning of the class.
+    /// Keys the external-provisioner (v6) itself consumes under `csi.storage.k8s.io/`
+    /// (`pkg/controller/controller.go`, `removePrefixedParameters`); any other key with that
+    /// prefix makes it fail every provisioning of the class.
     static let reservedSuffixes: [String] = [
         "fstype",
         "secret-name", "secret-namespace",
@@ -143,24 +147,43 @@ enum FSxValues {
         "node-publish-secret-name", "node-publish-secret-namespace",
         "controller-expand-secret-name", "controller-expand-secret-namespace",
         "node-expand-secret-name", "node-expand-secret-namespace",
+        "controller-modify-secret-name", "controller-modify-secret-namespace",
     ]
     static let reservedPrefix = "csi.storage.k8s.io/"
+    /// The one reserved key that names an fstype.
+    static let prefixedFSTypeKey = "csi.storage.k8s.io/fstype"
+
+    /// Reserved keys the external-provisioner adds to each CreateVolume call itself (with
+    /// `--extra-create-metadata`); written in a class they are unknown reserved keys to it.
+    static let provisionerAddedSuffixes: [String] = ["pvc/name", "pvc/namespace", "pv/name"]
 
     /// Deprecated external-provisioner keys: still read by it, passed on to the driver, which
-    /// ignores them. Known, so not reported as typos.
-    static let deprecatedProvisionerKeys: Set<String> = [
-        "fstype",
+    /// ignores them. Known, so not reported as typos. (Every key whose lower case is `fstype`
+    /// is known as well: the external-provisioner reads them all as the fstype.)
+    static let deprecatedProvisionerKeys: [String] = [
         "csiProvisionerSecretName", "csiProvisionerSecretNamespace",
         "csiControllerPublishSecretName", "csiControllerPublishSecretNamespace",
         "csiNodeStageSecretName", "csiNodeStageSecretNamespace",
         "csiNodePublishSecretName", "csiNodePublishSecretNamespace",
     ]
 
+    /// Keys of Amazon FSx Intelligent-Tiering file systems that an unmerged driver branch
+    /// reads (aws-fsx-csi-driver PR #483, closed unmerged; issue #459). Driver v1.9.0 ignores
+    /// them; they are unknown keys with a message that says so.
+    static let intelligentTieringKeys: [String] = [
+        "throughputCapacity", "dataReadCacheSizingMode", "dataReadCacheSizeGiB", "readCacheSizingMode",
+        "skipFinalBackup",
+    ]
+
+    /// Keys for provisioning on an existing file system or a sub-directory of one, from
+    /// unmerged driver branches. Driver v1.9.0 ignores them and creates a new file system for
+    /// every claim; the way to use an existing one is a static PersistentVolume.
+    static let existingFileSystemKeys: [String] = ["fileSystemId", "dnsname", "mountname", "basedir"]
+
     /// Names people reach for that are too far from the real key for an edit-distance match.
-    static let aliases: [String: FSxParameter] = [
+    static let aliases: KeyValuePairs<String, FSxParameter> = [
         "s3OutputPath": .s3ExportPath,
         "outputPath": .s3ExportPath,
-        "throughputCapacity": .perUnitStorageThroughput,
         "throughput": .perUnitStorageThroughput,
         "storageThroughput": .perUnitStorageThroughput,
         "perUnitThroughput": .perUnitStorageThroughput,
@@ -173,4 +196,9 @@ enum FSxValues {
         "securityGroups": .securityGroupIds,
         "compression": .dataCompressionType,
     ]
+
+    /// The parameter an alias in `aliases` stands for, matched byte for byte.
+    static func alias(_ key: String) -> FSxParameter? {
+        aliases.first { $0.key.bytesEqual(key) }?.value
+    }
 }

@@ -5,6 +5,8 @@
 /// Unknown options are warnings, not denials: newer Lustre clients may know more options.
 enum LustreMountOptions {
     /// Lustre client options (mount.lustre(8)) and filesystem-independent mount(8) options.
+    /// (Set lookups compare by canonical equivalence, which equals byte comparison here: no
+    /// option holds K, ';' or '`', the only ASCII characters with non-ASCII equivalents.)
     static let known: Set<String> = [
         // Lustre client
         "flock", "localflock", "noflock", "lazystatfs", "nolazystatfs", "user_xattr", "nouser_xattr",
@@ -57,9 +59,9 @@ enum LustreMountOptions {
             }
             // One entry may carry several options, as in "flock,noatime": mount joins them anyway.
             var reported = false
-            for option in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let name = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                if lockingModes.contains(where: { $0 == name }), !locking.contains(where: { $0 == name }) {
+            for option in text.splitBytes(UInt8(ascii: ",")) {
+                let name = option.utf8.firstIndex(of: UInt8(ascii: "=")).map { Substring(option.utf8[..<$0]) } ?? option
+                if lockingModes.containsBytes(of: name), !locking.containsBytes(of: name) {
                     locking.append(String(name))
                 }
                 if reported || isKnown(option, name: name) { continue }
@@ -93,7 +95,7 @@ enum LustreMountOptions {
 
     static func isKnown(_ option: Substring, name: Substring) -> Bool {
         // x-* and X-* are for userspace helpers (x-systemd.*) and never reach the filesystem.
-        if name.hasPrefix("x-") || name.hasPrefix("X-") { return true }
+        if name.bytesHavePrefix("x-") || name.bytesHavePrefix("X-") { return true }
         if name.endIndex == option.endIndex { return known.contains(String(name)) }
         return knownWithValue.contains(String(name))
     }

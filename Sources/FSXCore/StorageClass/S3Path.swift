@@ -53,16 +53,17 @@ struct S3Path: Equatable {
     static let maximumLength = 4357
 
     static func parse(_ text: String) -> Result<S3Path, Problem> {
-        guard text.hasPrefix(scheme) else { return .failure(.scheme) }
+        guard text.bytesHavePrefix(scheme) else { return .failure(.scheme) }
         if text.utf8.count > maximumLength { return .failure(.tooLong) }
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v < 0x20 || v == 0x7F || v == 0x85 || v == 0x2028 || v == 0x2029 { return .failure(.controlCharacter) }
         }
-        let rest = text.dropFirst(scheme.count)
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let bucket = rest[..<slash]
-        let prefix = slash == rest.endIndex ? rest[slash...] : rest[rest.index(after: slash)...]
+        // Split on bytes: '/' is ASCII, so the parts are whole scalars.
+        let rest = text.utf8.dropFirst(scheme.utf8.count)
+        let slash = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+        let bucket = Substring(rest[..<slash])
+        let prefix = Substring(slash == rest.endIndex ? rest[slash...] : rest[rest.index(after: slash)...])
         if let problem = bucketProblem(bucket) { return .failure(problem) }
         return .success(S3Path(bucket: bucket, prefix: prefix))
     }
@@ -84,8 +85,8 @@ struct S3Path: Equatable {
         func alphanumeric(_ b: UInt8) -> Bool { Patterns.isDigit(b) || (b >= 0x61 && b <= 0x7A) }
         if !alphanumeric(bytes.first!) || !alphanumeric(bytes.last!) { return .bucketEdge }
         if isIPv4(bucket) { return .ipAddress }
-        if bucket.hasPrefix("xn--") || bucket.hasPrefix("sthree-") || bucket.hasSuffix("-s3alias")
-            || bucket.hasSuffix("--ol-s3")
+        if bucket.bytesHavePrefix("xn--") || bucket.bytesHavePrefix("sthree-") || bucket.bytesHaveSuffix("-s3alias")
+            || bucket.bytesHaveSuffix("--ol-s3")
         {
             return .reservedName
         }
@@ -94,7 +95,7 @@ struct S3Path: Equatable {
 
     /// Four dot-separated groups of 1–3 digits, the shape S3 refuses as a bucket name.
     static func isIPv4(_ text: Substring) -> Bool {
-        let groups = text.split(separator: ".", omittingEmptySubsequences: false)
+        let groups = text.splitBytes(UInt8(ascii: "."))
         return groups.count == 4
             && groups.allSatisfy { !$0.isEmpty && $0.utf8.count <= 3 && $0.utf8.allSatisfy(Patterns.isDigit) }
     }

@@ -7,14 +7,16 @@
 struct StorageClassParameters {
     /// The map read; `slots` point into it.
     private var members: [JSONObject.Member] = []
-    /// Per `FSxParameter.rawValue`, a `UInt32`: 1 + the index in `members` of the key's string
-    /// value, 0 when there is none. A tuple rather than an array of strings: reading a class
-    /// then allocates, retains and releases nothing per key.
-    private var slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    /// Keys given with a value that is not a JSON string, one bit per `FSxParameter.rawValue`
-    /// (a bit set rather than an array: no allocation per class).
-    private var unreadable: UInt32 = 0
+    /// Per `FSxParameter.rawValue`: the index in `members` of the key's string value,
+    /// `Self.absent`, or `Self.unreadable` when its value is not a string. One small array
+    /// per class, indexed (and bounds-checked) by the parameter.
+    private var slots = [Int32](repeating: absent, count: FSxParameter.allCases.count)
+    private static let absent: Int32 = -1
+    private static let unreadable: Int32 = -2
+
+    /// The first key that asks for provisioning on an existing file system (`fileSystemId`,
+    /// ...), which driver v1.9.0 ignores; messages about what a new file system needs say so.
+    private(set) var existingFileSystemKey: String?
 
     /// Resolved `deploymentType`: the default when absent, `nil` when invalid or unreadable,
     /// so rules that depend on it stay quiet instead of cascading.
@@ -35,8 +37,8 @@ struct StorageClassParameters {
     ) {
         self.init()
         members = object.members
-        var hasLegacyFSType = false
-        var hasPrefixedFSType = false
+        // Every key naming an fstype: keys whose lower case is "fstype" and the prefixed one.
+        var fstypeKeys: [String] = []
         // Past `Violation.reportedPerList` unknown or reserved keys, the rest are counted in
         // one line each: every line costs a suggestion search.
         var unknownKeys = 0
@@ -44,26 +46,31 @@ struct StorageClassParameters {
         for index in members.indices {
             let key = members[index].key
             let known = FSxParameter(key: key)
-            if case .string = members[index].value {
-                if let known { setSlot(known, index + 1) }
-            } else {
-                if let known { unreadable |= 1 << known.rawValue }
-                violations.append(Self.typeViolation(key: key, value: members[index].value))
-            }
+            let isString: Bool
+            if case .string = members[index].value { isString = true } else { isString = false }
+            if let known { slots[known.rawValue] = isString ? Int32(index) : Self.unreadable }
+            if !isString { violations.append(Self.typeViolation(key: key, value: members[index].value)) }
             if known != nil { continue }
-            if key.hasPrefix(FSxValues.reservedPrefix) {
-                let suffix = key.dropFirst(FSxValues.reservedPrefix.utf8.count)
-                if suffix == "fstype" { hasPrefixedFSType = true }
-                if !FSxValues.reservedSuffixes.contains(where: { $0 == suffix }) {
-                    reservedKeys += 1
-                    if reservedKeys <= Violation.reportedPerList {
-                        violations.append(Self.reservedViolation(key: key, suffix: String(suffix)))
-                    }
+            if key.bytesHavePrefix(FSxValues.reservedPrefix) {
+                let suffix = Substring(key.utf8.dropFirst(FSxValues.reservedPrefix.utf8.count))
+                if key.bytesEqual(FSxValues.prefixedFSTypeKey) { fstypeKeys.append(key) }
+                if FSxValues.reservedSuffixes.containsBytes(of: suffix) { continue }
+                reservedKeys += 1
+                if reservedKeys <= Violation.reportedPerList {
+                    violations.append(Self.reservedViolation(key: key, suffix: String(suffix)))
                 }
                 continue
             }
-            if key == "fstype" { hasLegacyFSType = true }
-            if FSxValues.deprecatedProvisionerKeys.contains(key) { continue }
+            // The external-provisioner reads every key whose lower case is "fstype" (Go's
+            // strings.ToLower) as the deprecated fstype key.
+            if key.asciiCaseInsensitiveEquals("fstype") {
+                fstypeKeys.append(key)
+                continue
+            }
+            if FSxValues.deprecatedProvisionerKeys.containsBytes(of: key) { continue }
+            if existingFileSystemKey == nil, FSxValues.existingFileSystemKeys.containsBytes(of: key) {
+                existingFileSystemKey = key
+            }
             unknownKeys += 1
             if unknownKeys <= Violation.reportedPerList {
                 violations.append(Self.unknownViolation(key: key, policy: unknownParameters))
@@ -89,35 +96,32 @@ struct StorageClassParameters {
                         "\(more); this webhook is configured to refuse unknown keys; remove them"))
             }
         }
-        if hasLegacyFSType && hasPrefixedFSType {
+        if fstypeKeys.count > 1 {
+            let field = Self.field(forKey: fstypeKeys[1])
+            let names = fstypeKeys.prefix(Violation.reportedPerList).map { Self.shown($0) }.joined(separator: ", ")
             violations.append(
                 .deny(
-                    "csi-reserved", "parameters.fstype",
-                    "parameters.fstype: is set together with csi.storage.k8s.io/fstype, which the external-provisioner "
-                        + "refuses for every claim; remove fstype (deprecated) and keep csi.storage.k8s.io/fstype"))
+                    "fstype-dup", field,
+                    "\(field): \(names) each name the fstype; the external-provisioner refuses every claim of a "
+                        + "class with more than one; keep only \(FSxValues.prefixedFSTypeKey)"))
         }
-        deployment = resolve(.deploymentType, default: .scratch1)
-        storage = resolve(.storageType, default: .ssd)
+        deployment = resolve(.deploymentType, default: .scratch1) { DeploymentType(bytesOf: $0) }
+        storage = resolve(.storageType, default: .ssd) { StorageType(bytesOf: $0) }
     }
 
-    private func resolve<E: RawRepresentable>(_ parameter: FSxParameter, default value: E) -> E?
-    where E.RawValue == String {
+    /// The value as `parse` reads it; `value` when absent or empty (the driver's default);
+    /// `nil` when unreadable or not a value `parse` knows.
+    private func resolve<E>(_ parameter: FSxParameter, default value: E, _ parse: (String) -> E?) -> E? {
         if isUnreadable(parameter) { return nil }
         guard let text = setting(parameter) else { return value }
-        return E(rawValue: text)
+        return parse(text)
     }
 
     /// The string value, possibly empty; `nil` when absent or unreadable.
     subscript(_ parameter: FSxParameter) -> String? {
-        let slot = withUnsafeBytes(of: slots) { $0.load(fromByteOffset: parameter.rawValue * 4, as: UInt32.self) }
-        guard slot != 0, case .string(let text) = members[Int(slot) - 1].value else { return nil }
+        let slot = slots[parameter.rawValue]
+        guard slot >= 0, case .string(let text) = members[Int(slot)].value else { return nil }
         return text
-    }
-
-    private mutating func setSlot(_ parameter: FSxParameter, _ slot: Int) {
-        withUnsafeMutableBytes(of: &slots) {
-            $0.storeBytes(of: UInt32(slot), toByteOffset: parameter.rawValue * 4, as: UInt32.self)
-        }
     }
 
     /// The value when it is a non-empty string: what the driver forwards for string options
@@ -128,7 +132,7 @@ struct StorageClassParameters {
     }
 
     /// Given with a non-string value (already reported as `parameter-type`).
-    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable & (1 << parameter.rawValue) != 0 }
+    func isUnreadable(_ parameter: FSxParameter) -> Bool { slots[parameter.rawValue] == Self.unreadable }
 
     /// Given in a way the driver acts on: a non-empty string, or an unreadable value (which
     /// counts as given so that "required" rules do not pile onto the type error).
@@ -178,7 +182,7 @@ struct StorageClassParameters {
         case .array:
             shown = "a list"
             fix =
-                key == "securityGroupIds" || key == "extraTags"
+                key.bytesEqual("securityGroupIds") || key.bytesEqual("extraTags")
                 ? "quote it as one comma-separated string" : "quote it as one string"
         case .object:
             shown = "a map"
@@ -195,6 +199,12 @@ struct StorageClassParameters {
 
     static func reservedViolation(key: String, suffix: String) -> Violation {
         let field = field(forKey: key)
+        if FSxValues.provisionerAddedSuffixes.containsBytes(of: suffix) {
+            return .deny(
+                "csi-reserved", field,
+                "\(field): is added by the external-provisioner itself to each volume request and is refused in a "
+                    + "class, so every claim of this class fails to provision; remove it")
+        }
         let hint =
             Suggestion.nearest(to: suffix, among: FSxValues.reservedSuffixes)
             .map { "did you mean \(FSxValues.reservedPrefix)\($0)? otherwise remove it" } ?? "remove it"
@@ -204,19 +214,52 @@ struct StorageClassParameters {
                 + "of this class fails to provision; \(hint)")
     }
 
+    /// A key the driver does not read. Keys from newer AWS features and unmerged driver
+    /// branches, and look-alikes of real keys, get a message that says what they are; all are
+    /// unknown keys to driver v1.9.0 and so follow `validation.unknownParameters`.
     static func unknownViolation(key: String, policy: WebhookConfiguration.UnknownParameterPolicy) -> Violation {
         let field = field(forKey: key)
-        let suggestion = FSxValues.aliases[key]?.key ?? Suggestion.nearest(to: key, among: FSxParameter.keys)
+        // What the key is (for warnings, short: kubectl shows each warning on one line) and
+        // what to do about it.
+        let what: String
+        let fix: String
+        if FSxValues.intelligentTieringKeys.containsBytes(of: key) {
+            what = "an Intelligent-Tiering key that driver v1.9.0 ignores"
+            fix = key.bytesEqual("throughputCapacity") ? "use perUnitStorageThroughput" : "remove it"
+        } else if FSxValues.existingFileSystemKeys.containsBytes(of: key) {
+            if key.bytesEqual("basedir") {
+                what = "ignored by driver v1.9.0 (no sub-directory provisioning)"
+                fix = "each claim creates a new file system"
+            } else {
+                what = "ignored by driver v1.9.0 (no provisioning on an existing file system)"
+                fix = "use a static PV"
+            }
+        } else {
+            let suggestion =
+                FSxValues.alias(key)?.key ?? Suggestion.nearest(to: key, among: FSxParameter.keys)
+            if let suggestion, let odd = key.unicodeScalars.first(where: { !$0.isASCII }) {
+                // Looks like a real key but is not its bytes ("kms\u{212A}eyId", KELVIN SIGN).
+                what = "unknown key: U+\(String(odd.value, radix: 16, uppercase: true)) is not ASCII"
+                fix = "retype it as \(suggestion)"
+            } else {
+                what = "unknown key, ignored by the FSx driver"
+                fix = suggestion.map { "did you mean \($0)?" } ?? "remove it"
+            }
+        }
         switch policy {
         case .warn:
-            let hint = suggestion.map { "did you mean \($0)?" } ?? "remove it"
-            return .warn("unknown-parameter", field, "\(field): unknown key, ignored by the FSx driver; \(hint)")
+            return .warn("unknown-parameter", field, "\(field): \(what); \(fix)")
         case .deny:
-            let hint = suggestion.map { "did you mean \($0)? otherwise remove it" } ?? "remove it"
             return .deny(
                 "unknown-parameter", field,
-                "\(field): unknown key; the FSx driver would ignore it and this webhook is configured to refuse "
-                    + "unknown keys (validation.unknownParameters: deny); \(hint)")
+                "\(field): \(what); this webhook is configured to refuse keys the driver does not read "
+                    + "(validation.unknownParameters: deny); \(fix == "remove it" ? fix : "\(fix), or remove it")")
         }
+    }
+
+    /// A user's key as shown in a message: bare when plain, quoted when it holds characters
+    /// that would garble the line.
+    static func shown(_ key: String) -> String {
+        key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") } ? key : Violation.quote(key)
     }
 }

@@ -14,7 +14,7 @@ extension StorageClassValidator {
                         "is accepted only on PERSISTENT_1 and PERSISTENT_2 (this class has "
                             + "\(parameters.deploymentText)); remove it or use a PERSISTENT type"))
             }
-            if key.hasPrefix("alias/") || key.contains(":alias/") {
+            if key.bytesHavePrefix("alias/") || key.bytesContain(":alias/") {
                 violations.append(
                     warn(
                         "kms-alias", .kmsKeyId, nil, "is an alias, not confirmed to work for FSx; use the key ID or ARN"

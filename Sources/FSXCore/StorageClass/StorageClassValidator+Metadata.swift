@@ -20,18 +20,18 @@ extension StorageClassValidator {
                     warn(
                         "metadata-iops-ignored", .metadataIops, nil,
                         "ignored: the driver drops it without metadataConfigurationMode: USER_PROVISIONED"))
-            } else if mode == "AUTOMATIC" {
+            } else if mode?.bytesEqual("AUTOMATIC") == true {
                 violations.append(
                     deny(
                         "metadata", .metadataIops, String(iops),
                         "is refused with metadataConfigurationMode AUTOMATIC, where AWS picks the IOPS; "
                             + "remove it or use USER_PROVISIONED"))
-            } else if mode == "USER_PROVISIONED", !FSxValues.isValidMetadataIops(iops) {
+            } else if mode?.bytesEqual("USER_PROVISIONED") == true, !FSxValues.isValidMetadataIops(iops) {
                 violations.append(
                     deny("metadata", .metadataIops, String(iops), "is not an IOPS level AWS offers; use \(levels)"))
             }
         case .absent:
-            if mode == "USER_PROVISIONED" {
+            if mode?.bytesEqual("USER_PROVISIONED") == true {
                 violations.append(
                     deny(
                         "metadata", .metadataIops, nil,

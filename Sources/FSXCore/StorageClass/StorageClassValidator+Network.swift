@@ -15,20 +15,29 @@ extension StorageClassValidator {
     static func checkSubnet(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
         if parameters.isUnreadable(.subnetId) { return }
         guard let subnet = parameters.setting(.subnetId) else {
-            violations.append(
-                deny(
-                    "subnet-required", .subnetId, nil,
+            let text: String
+            if let key = parameters.existingFileSystemKey {
+                // The class names an existing file system, which released drivers cannot use.
+                text =
+                    "is missing; driver v1.9.0 cannot provision on an existing file system (it ignores \(key)): "
+                    + "a claim of this class creates a new file system, which needs subnetId and securityGroupIds; "
+                    + "to use the existing one, write a static PersistentVolume (volumeHandle, dnsname, mountname) "
+                    + "and a class without parameters"
+            } else {
+                text =
                     "is missing, so no file system can be created; add subnetId: subnet-0123456789abcdef0 "
-                        + "(a subnet your nodes can reach)"))
+                    + "(a subnet your nodes can reach)"
+            }
+            violations.append(deny("subnet-required", .subnetId, nil, text))
             return
         }
         if Patterns.isAWSID(subnet, prefix: "subnet-") { return }
         let text: String
-        if subnet.contains(",") {
+        if subnet.containsByte(UInt8(ascii: ",")) {
             text =
                 "is a list, but an FSx for Lustre file system lives in exactly one subnet; "
                 + "keep a single subnet ID (in the zone where the pods run)"
-        } else if subnet.contains(" "), Patterns.isAWSID(String(subnet.filter { $0 != " " }), prefix: "subnet-") {
+        } else if subnet.containsByte(UInt8(ascii: " ")), Patterns.isAWSID(withoutSpaces(subnet), prefix: "subnet-") {
             text = "contains spaces, which the driver sends to AWS as they are; remove them"
         } else {
             text =
@@ -48,17 +57,13 @@ extension StorageClassValidator {
                         + "add securityGroupIds: sg-0123456789abcdef0 (comma-separated for several)"))
             return
         }
-        // The driver splits on "," and trims nothing, so each item must be exact.
-        if let count = cleanSecurityGroupCount(list) {
-            checkSecurityGroupCount(count, anyBad: false, into: &violations)
-            return
-        }
+        // The driver splits on "," bytes and trims nothing, so each item must be exact.
         var count = 0
         var firstBad: Substring?
         var badCount = 0
-        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+        for item in list.splitBytes(UInt8(ascii: ",")) {
             count += 1
-            if !Patterns.isAWSID(String(item), prefix: "sg-") {
+            if !Patterns.isAWSID(item, prefix: "sg-") {
                 badCount += 1
                 if firstBad == nil { firstBad = item }
             }
@@ -68,7 +73,7 @@ extension StorageClassValidator {
             let text: String
             if bad.isEmpty {
                 text = "has an empty item\(more) (a stray comma); remove it"
-            } else if bad.contains(" "), Patterns.isAWSID(String(bad.filter { $0 != " " }), prefix: "sg-") {
+            } else if bad.containsByte(UInt8(ascii: " ")), Patterns.isAWSID(withoutSpaces(bad), prefix: "sg-") {
                 text =
                     "has spaces around \(Violation.quote(String(bad)))\(more), which the driver does not trim; "
                     + "write the IDs comma-separated without spaces"
@@ -84,24 +89,9 @@ extension StorageClassValidator {
         checkSecurityGroupCount(count, anyBad: firstBad != nil, into: &violations)
     }
 
-    /// The number of items of `list` when every one is a security group ID, decided over its
-    /// bytes; `nil` when some item is not (or not decided here). Such a list is ASCII without
-    /// CR, so its bytes are its `Character`s and the split equals the driver's.
-    static func cleanSecurityGroupCount(_ list: String) -> Int? {
-        var list = list
-        return list.withUTF8 { bytes in
-            var count = 0
-            var start = 0
-            while true {
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
-                guard Patterns.isASCIIAWSID(UnsafeBufferPointer(rebasing: bytes[start..<end]), prefix: "sg-")
-                else { return nil }
-                count += 1
-                if end == bytes.count { return count }
-                start = end + 1
-            }
-        }
+    /// `text` with its space bytes removed, to tell "an ID with stray spaces" apart.
+    static func withoutSpaces(_ text: some StringProtocol) -> String {
+        String(decoding: text.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
     }
 
     static func checkSecurityGroupCount(_ count: Int, anyBad: Bool, into violations: inout [Violation]) {

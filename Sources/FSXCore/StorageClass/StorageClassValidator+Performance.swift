@@ -13,7 +13,7 @@ extension StorageClassValidator {
 
         if let value = parameters.setting(.storageType), storage == nil {
             let text =
-                value == "INTELLIGENT_TIERING"
+                value.bytesEqual("INTELLIGENT_TIERING")
                 ? "exists in AWS, but aws-fsx-csi-driver cannot create it (it sends a storage capacity and no "
                     + "throughputCapacity, which that class requires); use SSD or HDD, or create the file system "
                     + "outside Kubernetes and mount it with a static PersistentVolume"
@@ -145,12 +145,12 @@ extension StorageClassValidator {
                 != nil,
             parameters.deployment == .persistent2
         else { return }
-        if version == "2.10" {
+        if version.bytesEqual("2.10") {
             violations.append(
                 deny(
                     "lustre-version", .fileSystemTypeVersion, version,
                     "is not available on PERSISTENT_2, which starts at Lustre 2.12; use \"2.15\""))
-        } else if version == "2.12", parameters.hasMetadataConfiguration {
+        } else if version.bytesEqual("2.12"), parameters.hasMetadataConfiguration {
             violations.append(
                 deny(
                     "lustre-version", .fileSystemTypeVersion, version,

@@ -29,7 +29,7 @@ extension StorageClassValidator {
             let exportPath = checkPath(.s3ExportPath, text, into: &violations)
             if !hasImport {
                 violations.append(needsImport(.s3ExportPath, text))
-            } else if let importPath, let exportPath, importPath.bucket != exportPath.bucket {
+            } else if let importPath, let exportPath, !importPath.bucket.bytesEqual(exportPath.bucket) {
                 violations.append(
                     deny(
                         "s3-same-bucket", .s3ExportPath, text,

@@ -17,32 +17,36 @@ public enum StorageClassValidator {
     public static func validate(
         _ storageClass: JSONValue, unknownParameters: WebhookConfiguration.UnknownParameterPolicy
     ) -> [Violation] {
-        // The fields read, found in one pass over the members (first match, as the subscript).
+        // The fields read, found in one pass over the members (first match, as the subscript),
+        // compared byte for byte as the apiserver's Go decoder matches field names.
         guard case .object(let object) = storageClass else { return [] }
         var provisionerValue: JSONValue?
         var parametersValue: JSONValue?
         var expansionValue: JSONValue?
         var mountOptionsValue: JSONValue?
         for member in object.members {
-            // Lengths first, so most keys need no string comparison. Sound because String
-            // equality is canonical equivalence and no other text is equivalent to these names
-            // (only K, ';' and '`' have non-ASCII equivalents).
             switch member.key.utf8.count {
-            case 11: if provisionerValue == nil, member.key == "provisioner" { provisionerValue = member.value }
-            case 10: if parametersValue == nil, member.key == "parameters" { parametersValue = member.value }
+            case 11:
+                if provisionerValue == nil, member.key.bytesEqual("provisioner") { provisionerValue = member.value }
+            case 10: if parametersValue == nil, member.key.bytesEqual("parameters") { parametersValue = member.value }
             case 20:
-                if expansionValue == nil, member.key == "allowVolumeExpansion" { expansionValue = member.value }
-            case 12: if mountOptionsValue == nil, member.key == "mountOptions" { mountOptionsValue = member.value }
+                if expansionValue == nil, member.key.bytesEqual("allowVolumeExpansion") {
+                    expansionValue = member.value
+                }
+            case 12:
+                if mountOptionsValue == nil, member.key.bytesEqual("mountOptions") { mountOptionsValue = member.value }
             default: break
             }
         }
-        guard provisionerValue?.stringValue == provisioner else { return [] }
+        guard let name = provisionerValue?.stringValue, name.bytesEqual(provisioner) else { return [] }
         var violations: [Violation] = []
 
         var parameters: StorageClassParameters?
         switch parametersValue {
         case nil, .null?:
-            parameters = StorageClassParameters()
+            violations.append(staticBindingWarning)
+        case .object(let object)? where object.isEmpty:
+            violations.append(staticBindingWarning)
         case .object(let object)?:
             parameters = StorageClassParameters(
                 reading: object, unknownParameters: unknownParameters, into: &violations)
@@ -67,6 +71,15 @@ public enum StorageClassValidator {
         LustreMountOptions.check(mountOptionsValue, field: "mountOptions", into: &violations)
         return violations
     }
+
+    /// A class without parameters is a static-binding class: Kubernetes binds its claims to
+    /// pre-created PersistentVolumes of the same `storageClassName` without calling the driver
+    /// (the driver's static_provisioning example, the AWS Kubeflow distribution). It works, so
+    /// it is allowed; the one thing to say is that it cannot provision, since the driver needs
+    /// `subnetId` and `securityGroupIds` to create a file system. No parameter rule applies.
+    static let staticBindingWarning = Violation.warn(
+        "static-binding-class", "parameters",
+        "parameters: none, so claims bind only to pre-created PVs; one without a PV stays Pending (no subnetId)")
 
     // MARK: - Shared helpers
 
@@ -101,7 +114,7 @@ public enum StorageClassValidator {
         into violations: inout [Violation]
     ) -> String? {
         guard let value = parameters.setting(parameter) else { return nil }
-        if allowed.contains(value) { return value }
+        if allowed.containsBytes(of: value) { return value }
         violations.append(deny(rule, parameter, value, enumText(parameter, value, allowed)))
         return nil
     }
@@ -156,13 +169,8 @@ public enum StorageClassValidator {
     ) -> Reading<Bool> {
         if parameters.isUnreadable(parameter) { return .invalid }
         guard let text = parameters[parameter] else { return .absent }
-        // A switch over the literals compares small strings by their bits; the sets
-        // (`FSxValues.trueForms`, `falseForms`) would hash.
-        switch text {
-        case "1", "t", "T", "TRUE", "true", "True": return .value(true)
-        case "0", "f", "F", "FALSE", "false", "False": return .value(false)
-        default: break
-        }
+        if FSxValues.trueForms.containsBytes(of: text) { return .value(true) }
+        if FSxValues.falseForms.containsBytes(of: text) { return .value(false) }
         violations.append(
             deny(
                 "bool-format", parameter, text,

@@ -2,12 +2,12 @@ import Testing
 
 @testable import FSXCore
 
-/// The byte-level fast paths of the StorageClass validators and `ObjectType` against the
-/// `Character`-based code they short-cut, on seeded random text that mixes valid shapes,
+/// Keys, values and lists are compared and split byte for byte, as the driver's Go code
+/// does: checked against byte-level references on seeded random text that mixes valid shapes,
 /// ASCII punctuation and non-ASCII that grapheme breaking or canonical equivalence treats
 /// specially (combining marks, a prepend character, CR LF, KELVIN SIGN).
-@Suite("StorageClass fast paths agree with the general code")
-struct StorageClassFastPathTests {
+@Suite("StorageClass rules compare bytes, as the driver does")
+struct StorageClassByteComparisonTests {
 
     static let pieces: [String] = [
         "a", "Z", "k", "K", "0", "7", "f", " ", "_", ".", ":", "/", "+", "-", "@", "=", ",", "\t", "!", "\"",
@@ -43,101 +43,86 @@ struct StorageClassFastPathTests {
         return items.joined(separator: ",")
     }
 
-    @Test func tagsFastPathNeverHidesAProblem() {
-        var random = SeededGenerator(seed: 0x5C_0001)
-        var clean = 0
-        var inputs = (0..<4000).map { _ in Self.randomTags(&random) }
-        inputs += [
-            "a=b", "aws:x=1", "AWS:x=1", "awsx=1", "aw=1", "CSIVolumeName=x", "csivolumename=x", "a=b,a=c", "a=b,A=c",
-            "=b", "a=", "a==b", "a=b=c", "a=b,", ",a=b", "a b=c d", "a\r\nb=c", "a=b\r", "é=1", "e\u{301}=1,é=2",
-            "kelvin\u{212A}=1", "a" + String(repeating: "k", count: 127) + "=v",
-            String(repeating: "k", count: 129) + "=v",
-            "k=" + String(repeating: "v", count: 256), "k=" + String(repeating: "v", count: 257),
-            (0..<49).map { "k\($0)=v" }.joined(separator: ","), (0..<50).map { "k\($0)=v" }.joined(separator: ","),
-        ]
-        for tags in inputs where !tags.isEmpty {
-            var general: [Violation] = []
-            StorageClassValidator.checkTags(tags, into: &general)
-            if StorageClassValidator.areCleanASCIITags(tags) {
-                clean += 1
-                #expect(general.isEmpty, "fast path passed \(tags.debugDescription)")
-            }
-        }
-        // The corpus reaches the fast path often enough to mean something.
-        #expect(clean > 500)
+    @Test func tagsAreSplitAtCommaBytes() {
+        // Go's strings.Split cuts at the ',' byte even when a combining mark follows it, which
+        // makes ",\u{301}" one `Character`: the second tag starts with the mark, a character
+        // AWS tags do not allow, and is not glued to the first.
+        var violations: [Violation] = []
+        StorageClassValidator.checkTags("team=ml,\u{301}x=y", into: &violations)
+        #expect(violations.count == 1)
+        #expect(violations.first?.message.contains("characters AWS tags do not allow") == true)
+        // Keys compare by bytes: "e\u{301}" and "é" are two keys to AWS, not a duplicate.
+        violations = []
+        StorageClassValidator.checkTags("e\u{301}=1,\u{E9}=2", into: &violations)
+        #expect(!violations.contains { $0.message.contains("twice") })
+        violations = []
+        StorageClassValidator.checkTags("team=ml,team=data", into: &violations)
+        #expect(violations.contains { $0.message.contains("twice") })
     }
 
-    /// The split and ID check of `checkSecurityGroups` as they were before the fast path.
-    static func referenceSecurityGroups(_ list: String) -> (count: Int, bad: Int) {
-        var count = 0
-        var bad = 0
-        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
-            count += 1
-            if !referenceIsAWSID(String(item), prefix: "sg-") { bad += 1 }
-        }
-        return (count, bad)
+    @Test func tagDuplicatesAreFoundAmongManyTags() {
+        var violations: [Violation] = []
+        let tags = (0..<48).map { "k\($0)=v" } + ["k3=again"]
+        StorageClassValidator.checkTags(tags.joined(separator: ","), into: &violations)
+        #expect(violations.map(\.message).contains { $0.contains("twice") })
+        violations = []
+        // A hostile list: counted once, not compared pairwise.
+        StorageClassValidator.checkTags(
+            Array(repeating: "a=b", count: 200_000).joined(separator: ","), into: &violations)
+        #expect(violations.contains { $0.message.contains("200000 tags") })
     }
 
-    /// `Patterns.isAWSID` as it was: `Character` prefix, then bytes.
+    /// `Patterns.isAWSID` by its definition, over bytes.
     static func referenceIsAWSID(_ s: String, prefix: String, minDigits: Int = 8, maxDigits: Int = 17) -> Bool {
-        guard s.hasPrefix(prefix) else { return false }
-        let rest = s.utf8.dropFirst(prefix.utf8.count)
+        let bytes = Array(s.utf8)
+        let prefixBytes = Array(prefix.utf8)
+        guard bytes.starts(with: prefixBytes) else { return false }
+        let rest = bytes.dropFirst(prefixBytes.count)
         guard rest.count >= minDigits, rest.count <= maxDigits else { return false }
-        return rest.allSatisfy { Patterns.isLowerHex($0) }
+        return rest.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    @Test func securityGroupFastPathAgrees() {
-        var random = SeededGenerator(seed: 0x5C_0002)
-        var clean = 0
-        for _ in 0..<4000 {
-            let count = Int.random(in: 1...20, using: &random)
-            let list = (0..<count).map { _ in
-                Int.random(in: 0..<6, using: &random) == 0
-                    ? Self.randomText(&random, maxPieces: 3)
-                    : "sg-" + String(UInt64.random(in: 0...UInt64.max, using: &random), radix: 16)
-            }.joined(separator: ",")
-            guard !list.isEmpty else { continue }
-            let reference = Self.referenceSecurityGroups(list)
-            if let fast = StorageClassValidator.cleanSecurityGroupCount(list) {
-                clean += 1
-                #expect(reference.bad == 0 && fast == reference.count, "\(list.debugDescription)")
-            } else {
-                #expect(reference.bad > 0, "\(list.debugDescription)")
-            }
-        }
-        #expect(clean > 500)
+    @Test func securityGroupsSplitAtCommaBytes() {
+        var violations: [Violation] = []
+        let read = StorageClassParameters(
+            reading: JSONObject([
+                .init(key: "securityGroupIds", value: "sg-0123456789abcdef0,\u{301}sg-0123456789abcdef0")
+            ]),
+            unknownParameters: .warn, into: &violations)
+        StorageClassValidator.checkSecurityGroups(read, into: &violations)
+        #expect(FSxExpected.of(violations) == [.deny("sg-format", "parameters.securityGroupIds")])
+        #expect(violations.first?.message.contains("\u{301}sg-") == true)
     }
 
-    @Test func awsIDAgreesWithCharacterPrefix() {
+    @Test func awsIDsAreCheckedOverBytes() {
         var random = SeededGenerator(seed: 0x5C_0003)
-        let prefixes = ["sg-", "subnet-", "fs-", "", "K", "sg\r", "\u{600}", "e\u{301}", "é"]
-        var inputs: [(String, String)] = [
-            ("\u{212A}0123abcd", "K"), ("K0123abcd", "K"), ("\u{600}0123abcd", "\u{600}"), ("sg\r\n0123abcd", "sg\r"),
-            ("sg\r0123abcd", "sg\r"), ("é0123abcd", "e\u{301}"), ("e\u{301}0123abcd", "é"),
+        var inputs: [String] = [
+            "sg-0123abcd", "sg-0123ABCD", "sg\r\n0123abcd", "sg-0123abcd\u{301}", "\u{212A}0123abcd", "sg-",
+            "sg-0123456789abcdef01", "sg-0123456789abcdef012",
         ]
         for _ in 0..<4000 {
-            let prefix = prefixes.randomElement(using: &random)!
             let digits = String(repeating: "0a", count: Int.random(in: 0...10, using: &random))
-            let s =
+            inputs.append(
                 Bool.random(using: &random)
-                ? prefix + String(digits.prefix(Int.random(in: 0...20, using: &random)))
-                : Self.randomText(&random, maxPieces: 4)
-            inputs.append((s, prefix))
+                    ? "sg-" + String(digits.prefix(Int.random(in: 0...20, using: &random)))
+                    : Self.randomText(&random, maxPieces: 4))
         }
-        for (s, prefix) in inputs {
+        for s in inputs {
             #expect(
-                Patterns.isAWSID(s, prefix: prefix) == Self.referenceIsAWSID(s, prefix: prefix),
-                "\(s.debugDescription) \(prefix.debugDescription)")
+                Patterns.isAWSID(s, prefix: "sg-") == Self.referenceIsAWSID(s, prefix: "sg-"), "\(s.debugDescription)")
         }
     }
 
-    /// `ObjectType(of:)` as it was: the first "/" `Character`.
+    /// `ObjectType(of:)` by definition: split at the first '/' byte, as Go's ParseGroupVersion.
     static func referenceType(_ apiVersion: String) -> (group: String, version: String) {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return ("", apiVersion) }
-        return (String(apiVersion[..<slash]), String(apiVersion[apiVersion.index(after: slash)...]))
+        let bytes = Array(apiVersion.utf8)
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return ("", apiVersion) }
+        return (
+            String(decoding: bytes[..<slash], as: UTF8.self), String(decoding: bytes[(slash + 1)...], as: UTF8.self)
+        )
     }
 
-    @Test func objectTypeSplitsLikeCharacters() {
+    @Test func objectTypeSplitsAtTheFirstSlashByte() {
         var random = SeededGenerator(seed: 0x5C_0004)
         var inputs = [
             "", "/", "v1", "storage.k8s.io/v1", "a/b/c", "/v1", "g/", "g/\u{301}v1", "\u{600}/v1", "a\r\n/b",
@@ -154,7 +139,7 @@ struct StorageClassFastPathTests {
         }
     }
 
-    @Test func parameterKeysMatchTheDictionary() {
+    @Test func parameterKeysMatchByBytes() {
         var random = SeededGenerator(seed: 0x5C_0005)
         var inputs = FSxParameter.keys
         inputs += FSxParameter.keys.map { $0.uppercased() }
@@ -172,8 +157,12 @@ struct StorageClassFastPathTests {
             inputs.append(Self.randomText(&random))
         }
         for key in inputs {
-            #expect(FSxParameter(key: key) == FSxParameter.byKey[key], "\(key.debugDescription)")
+            let reference = FSxParameter.allCases.first { Array($0.key.utf8) == Array(key.utf8) }
+            #expect(FSxParameter(key: key) == reference, "\(key.debugDescription)")
         }
+        // The look-alike is canonically equivalent to the real key, and still not it.
+        #expect("kms\u{212A}eyId" == "kmsKeyId")
+        #expect(FSxParameter(key: "kms\u{212A}eyId") == nil)
     }
 
     @Test func booleansAreGoParseBoolForms() {
@@ -185,7 +174,7 @@ struct StorageClassFastPathTests {
             return StorageClassValidator.boolean(.efaEnabled, read, into: &violations)
         }
         let others = ["", "yes", "no", "tRUE", "True ", "01", "\u{301}", "t\u{301}"]
-        for text in FSxValues.trueForms.sorted() + FSxValues.falseForms.sorted() + others {
+        for text in FSxValues.trueForms + FSxValues.falseForms + others {
             let expected: Bool? =
                 FSxValues.trueForms.contains(text) ? true : FSxValues.falseForms.contains(text) ? false : nil
             switch parameters(text) {
@@ -215,11 +204,12 @@ struct StorageClassFastPathTests {
         }
     }
 
-    /// `PersistentVolumeValidator.isHostname` as it was: split into `Character`s at ".".
+    /// `PersistentVolumeValidator.isHostname` by its definition: labels between '.' bytes.
     static func referenceIsHostname(_ name: String) -> Bool {
         guard name.utf8.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            let bytes = label.utf8
+        return Array(name.utf8).split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy {
+            label in
+            let bytes = label
             guard !bytes.isEmpty, bytes.count <= 63, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
             else { return false }
             return bytes.allSatisfy { b in
@@ -228,7 +218,7 @@ struct StorageClassFastPathTests {
         }
     }
 
-    @Test func hostnameOverBytesAgrees() {
+    @Test func hostnamesAreCheckedOverBytes() {
         var random = SeededGenerator(seed: 0x5C_0007)
         var inputs = [
             "", ".", "a", "a.", ".a", "a..b", "-a.b", "a-.b", "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com",
@@ -249,8 +239,9 @@ struct StorageClassFastPathTests {
         }
     }
 
-    /// The length shortcuts for keys (`FSxParameter(key:)`, the top-level fields of a class)
-    /// rely on this: only these scalars are canonically equivalent to ASCII text.
+    /// Why `==` on `String` is not the driver's comparison, and why the few `Set<String>`
+    /// lookups kept (mount options) are still exact: only these scalars are canonically
+    /// equivalent to ASCII text, and no mount option holds K, ';' or '`'.
     @Test func onlyThreeScalarsEqualASCII() {
         // Character hashing is by canonical equivalence, so one lookup per scalar suffices.
         let ascii = Set((0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) })
@@ -262,15 +253,22 @@ struct StorageClassFastPathTests {
         #expect(found == [0x37E, 0x1FEF, 0x212A])
     }
 
-    /// The bit set of unreadable keys and the value slots have room for every parameter.
-    @Test func everyParameterHasAnUnreadableBitAndASlot() {
-        #expect(FSxParameter.allCases.count <= UInt32.bitWidth)
+    /// Every parameter has its own slot, for a string value and for an unreadable one.
+    @Test func everyParameterHasASlot() {
         var violations: [Violation] = []
         let members = FSxParameter.allCases.map { JSONObject.Member(key: $0.key, value: .string("v\($0.rawValue)")) }
         let read = StorageClassParameters(
             reading: JSONObject(members), unknownParameters: .warn, into: &violations)
         for parameter in FSxParameter.allCases {
             #expect(read[parameter] == "v\(parameter.rawValue)")
+            #expect(!read.isUnreadable(parameter))
+        }
+        let unreadable = StorageClassParameters(
+            reading: JSONObject(FSxParameter.allCases.map { JSONObject.Member(key: $0.key, value: 1) }),
+            unknownParameters: .warn, into: &violations)
+        for parameter in FSxParameter.allCases {
+            #expect(unreadable[parameter] == nil)
+            #expect(unreadable.isUnreadable(parameter))
         }
     }
 }

@@ -1,0 +1,20 @@
+/// Judges VolumeAttributesClasses (`storage.k8s.io`) that name aws-fsx-csi-driver.
+///
+/// A VolumeAttributesClass asks the driver to change a volume's attributes through the CSI
+/// ModifyVolume call, which driver v1.9.0 does not offer: the external-provisioner then
+/// refuses every claim that names the class ("CSI driver does not support
+/// VolumeAttributesClass"). Creating the class breaks nothing yet, so it is a warning.
+public enum VolumeAttributesClassValidator {
+    static let field = "driverName"
+
+    public static func validate(_ volumeAttributesClass: JSONValue) -> [Violation] {
+        guard let name = volumeAttributesClass[field]?.stringValue, name.bytesEqual(StorageClassValidator.provisioner)
+        else { return [] }
+        return [
+            .warn(
+                "vac-unsupported", field,
+                "driverName: fsx.csi.aws.com has no ModifyVolume, so every claim that names this class fails; remove it"
+            )
+        ]
+    }
+}
