@@ -149,21 +149,6 @@ def render(index: dict[str, Any]) -> str:
     ]
     for rule, fact in index["facts"].items():
         out.append(f"| `{rule}` | {_cell(fact)} |")
-    not_in_docs = index["ruleIdsNotInDocs"]
-    out += [
-        "",
-        "## Rule ids not in docs/rules.md yet",
-        "",
-        "Named by the FSx rules: " + ", ".join(f"`{r}`" for r in not_in_docs["named"]) + ".",
-        "",
-        "Proposed names for warnings the rules describe without naming them:",
-        "",
-    ]
-    for rule, what in not_in_docs["provisional"].items():
-        out.append(f"- `{rule}`: {_cell(what)}")
-    out += ["", "Emitted by the binary but not documented:", ""]
-    for rule, what in not_in_docs["undocumented"].items():
-        out.append(f"- `{rule}`: {_cell(what)}")
     out.append("")
     return "\n".join(out)
 
