@@ -25,8 +25,13 @@ public struct AdmissionEngine: Sendable {
         }
     }
 
+    /// The file systems of the configured `fileSystemId` volumes: asked for every workload,
+    /// since which volumes one selects is read later; they are few and always cached.
+    let fileSystemLookups: AWSLookups
+
     public init(configuration: WebhookConfiguration = .default) {
         self.configuration = configuration
+        fileSystemLookups = AWSLookups(fileSystemIds: configuration.volumes.compactMap(\.fileSystemId))
     }
 
     /// Judges one request.
@@ -39,7 +44,13 @@ public struct AdmissionEngine: Sendable {
     /// - An opted-in workload of a `WorkloadKind.builtIn` kind (Job, CronJob, JobSet, Kubeflow
     ///   and Ray jobs, Pod) on CREATE: volumes, mounts and placement.
     /// - Anything else, and DELETE/CONNECT: allowed, untouched.
-    public func decide(_ request: AdmissionRequest, context: DecisionContext = .none) -> Decision {
+    ///
+    /// With an `aws:` section, `facts` are what the edge gathered for `awsLookups(for:)`
+    /// (`nil`: nothing could be gathered): StorageClasses get the `aws-` rules on CREATE, and
+    /// `fileSystemId` volumes their zone. The decision reads them; it never asks AWS.
+    public func decide(
+        _ request: AdmissionRequest, context: DecisionContext = .none, facts: AWSFacts? = nil
+    ) -> Decision {
         guard let object = request.object else {
             return .allowed(Self.subject(kind: request.kind, namespace: request.namespace, name: request.name))
         }
@@ -49,8 +60,9 @@ public struct AdmissionEngine: Sendable {
 
         switch Route(type, operation: request.operation) {
         case .storageClass:
+            let aws = request.operation == .create ? awsFacts(facts) : nil
             return validated(request, subject: subject) { object in
-                StorageClassValidator.validate(object, unknownParameters: configuration.unknownParameters)
+                StorageClassValidator.validate(object, unknownParameters: configuration.unknownParameters, aws: aws)
             }
         case .persistentVolume:
             return validated(request, subject: subject) { object in
@@ -66,11 +78,35 @@ public struct AdmissionEngine: Sendable {
                 PersistentVolumeClaimValidator.validate(object, storageClass: storageClass)
             }
         case .workload(let kind):
-            let result = WorkloadMutator.mutate(object, kind: kind, configuration: configuration)
+            let result = WorkloadMutator.mutate(
+                object, kind: kind, configuration: configuration, facts: configuration.aws == nil ? nil : facts)
             return Decision(subject: subject, violations: result.violations, patch: result.patch)
         case .untouched:
             return .allowed(subject)
         }
+    }
+
+    /// The AWS facts a request needs before `decide`, for the edge to gather first (within
+    /// the lookup budget): the subnet and security groups of a StorageClass being created,
+    /// the file systems of the configured `fileSystemId` volumes for a workload being created.
+    /// Empty without an `aws:` section.
+    public func awsLookups(for request: AdmissionRequest) -> AWSLookups {
+        guard configuration.aws != nil, request.operation == .create, let object = request.object else { return .none }
+        var type = ObjectType(of: object)
+        if type.kind.isEmpty { type = ObjectType(group: request.group, version: request.version, kind: request.kind) }
+        switch Route(type, operation: request.operation) {
+        case .storageClass: return StorageClassValidator.awsLookups(object)
+        case .workload: return fileSystemLookups
+        default: return .none
+        }
+    }
+
+
+    /// The facts the `aws-` rules run on: none without an `aws:` section; empty facts that say
+    /// why when the edge gathered nothing.
+    func awsFacts(_ facts: AWSFacts?) -> AWSFacts? {
+        guard let settings = configuration.aws else { return nil }
+        return facts ?? AWSFacts(region: settings.region ?? "the region", reason: "no AWS facts were gathered")
     }
 
     /// Where `decide` sends an object, and so what it reads of the request: the server's
@@ -175,9 +211,9 @@ public struct AdmissionEngine: Sendable {
 
     /// Decides an already decoded request and encodes the response.
     public func review(
-        _ request: AdmissionRequest, version: AdmissionReview.Version, endpoint: Endpoint
+        _ request: AdmissionRequest, version: AdmissionReview.Version, endpoint: Endpoint, facts: AWSFacts? = nil
     ) -> ReviewReply {
-        var decision = decide(request)
+        var decision = decide(request, facts: facts)
         if endpoint == .validate { decision.patch = [] }
         return ReviewReply(request: request, decision: decision, version: version, includePatch: endpoint == .mutate)
     }

@@ -1,6 +1,7 @@
 extension WebhookConfiguration {
-    static let topLevelKeys = ["volumes", "defaultVolumes", "zones", "placement", "zoneLabel", "validation"]
-    static let volumeKeys = ["claimName", "mountPath", "readOnly", "subnetId", "zone"]
+    static let topLevelKeys = ["volumes", "defaultVolumes", "zones", "placement", "zoneLabel", "validation", "aws"]
+    static let volumeKeys = ["claimName", "mountPath", "readOnly", "subnetId", "zone", "fileSystemId"]
+    static let awsKeys = ["region", "endpointURL", "cacheTTL", "lookupBudget"]
     static let validationKeys = ["unknownParameters"]
 
     /// Reads and checks a configuration document (the YAML file, already parsed).
@@ -49,6 +50,9 @@ extension WebhookConfiguration {
             }
         }
 
+        var aws: AWSSettings?
+        if let value = root["aws"] { aws = try Self.awsSettings(value) }
+
         var zones: [String: String] = [:]
         if let value = root["zones"], !value.isNull {
             guard let map = value.objectValue else {
@@ -78,7 +82,8 @@ extension WebhookConfiguration {
             }
             var mountPaths: [String: String] = [:]
             for member in map.members {
-                let volume = try Self.volume(named: member.key, member.value, zones: zones, placement: placement)
+                let volume = try Self.volume(
+                    named: member.key, member.value, zones: zones, placement: placement, aws: aws != nil)
                 if let other = mountPaths[volume.mountPath] {
                     throw ConfigurationError(
                         key: "volumes.\(member.key).mountPath",
@@ -113,11 +118,11 @@ extension WebhookConfiguration {
 
         self.init(
             volumes: volumes, defaultVolumes: defaultVolumes, zones: zones, placement: placement,
-            zoneLabel: zoneLabel, unknownParameters: unknownParameters)
+            zoneLabel: zoneLabel, unknownParameters: unknownParameters, aws: aws)
     }
 
     static func volume(
-        named name: String, _ value: JSONValue, zones: [String: String], placement: Placement
+        named name: String, _ value: JSONValue, zones: [String: String], placement: Placement, aws: Bool = false
     ) throws(ConfigurationError) -> Volume {
         let at = "volumes.\(name)"
         guard Patterns.isDNSLabel(name) else {
@@ -188,6 +193,28 @@ extension WebhookConfiguration {
             zone = given
         }
 
+        if let value = settings["fileSystemId"], !value.isNull {
+            let fileSystemId = try string(value, key: "\(at).fileSystemId")
+            guard Patterns.isAWSID(fileSystemId, prefix: "fs-") else {
+                throw ConfigurationError(
+                    key: "\(at).fileSystemId", problem: "\(JSONWriter.quoted(fileSystemId)) is not a file system ID",
+                    fix: "use the form fs-0123456789abcdef0")
+            }
+            if settings["zone"].map({ !$0.isNull }) == true || subnetId != nil {
+                throw ConfigurationError(
+                    key: "\(at).fileSystemId",
+                    problem: "is given with \(subnetId != nil ? "subnetId" : "zone"), but the zone of \(fileSystemId) comes from AWS",
+                    fix: "keep fileSystemId alone, or remove it and keep \(subnetId != nil ? "subnetId" : "zone")")
+            }
+            guard aws else {
+                throw ConfigurationError(
+                    key: "\(at).fileSystemId", problem: "needs AWS to find the file system's zone, but there is no aws: section",
+                    fix: "add aws: {region: us-west-2} (read-only EC2 and FSx access), or give zone: instead")
+            }
+            return Volume(
+                name: name, claimName: claimName, mountPath: mountPath, readOnly: readOnly, fileSystemId: fileSystemId)
+        }
+
         if let subnetId {
             if let mapped = zones[subnetId] {
                 if let zone, zone != mapped {
@@ -210,6 +237,115 @@ extension WebhookConfiguration {
         }
         return Volume(
             name: name, claimName: claimName, mountPath: mountPath, readOnly: readOnly, subnetId: subnetId, zone: zone)
+    }
+
+    static func awsSettings(_ value: JSONValue) throws(ConfigurationError) -> AWSSettings {
+        var settings = AWSSettings()
+        // `aws:` with nothing under it turns the checks on with the defaults.
+        if value.isNull { return settings }
+        guard let section = value.objectValue else {
+            throw ConfigurationError(
+                key: "aws", problem: "must be a mapping, found a \(value.typeName)",
+                fix: "write aws: {region: us-west-2, lookupBudget: 500ms}")
+        }
+        try rejectUnknownKeys(section, allowed: awsKeys, at: "aws")
+        if let value = section["region"], !value.isNull {
+            let region = try string(value, key: "aws.region")
+            guard isRegion(region) else {
+                throw ConfigurationError(
+                    key: "aws.region", problem: "\(JSONWriter.quoted(region)) is not an AWS region name",
+                    fix: "use a region such as us-west-2, or leave it out to use AWS_REGION or the instance's region")
+            }
+            settings.region = region
+        }
+        if let value = section["endpointURL"], !value.isNull {
+            let url = try string(value, key: "aws.endpointURL")
+            if !url.isEmpty {
+                guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.utf8.count > 8,
+                    !url.utf8.contains(where: { $0 <= 0x20 })
+                else {
+                    throw ConfigurationError(
+                        key: "aws.endpointURL", problem: "\(JSONWriter.quoted(url)) is not an http(s) URL",
+                        fix: "write the endpoint as https://host[:port], or leave it empty for AWS's own endpoints")
+                }
+                settings.endpointURL = url
+            }
+        }
+        if let value = section["cacheTTL"], !value.isNull {
+            // Below 10 s the background refresh would ask AWS all the time; above a day,
+            // a deleted subnet would be trusted far too long.
+            settings.cacheTTL = try duration(
+                value, key: "aws.cacheTTL", example: "10m", range: .seconds(10) ... .seconds(86_400))
+        }
+        if let value = section["lookupBudget"], !value.isNull {
+            // The apiserver gives a webhook 10 s by default (the chart sets less); the budget
+            // must leave time to decide and answer, and 0 would never ask AWS at all.
+            settings.lookupBudget = try duration(
+                value, key: "aws.lookupBudget", example: "500ms", range: .milliseconds(10) ... .seconds(5))
+        }
+        return settings
+    }
+
+    /// `us-west-2`, `ap-southeast-1`, `us-gov-west-1`, `eu-isoe-west-1`: letters in
+    /// dash-separated groups, then a number.
+    static func isRegion(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let number = parts.last, !number.isEmpty, number.count <= 2,
+            number.utf8.allSatisfy(Patterns.isDigit)
+        else { return false }
+        return parts.dropLast().allSatisfy { part in
+            !part.isEmpty && part.utf8.count <= 12 && part.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
+        }
+    }
+
+    /// A duration written with units, as Kubernetes and Go write them: `500ms`, `30s`, `10m`,
+    /// `1h`, `1m30s`. A bare number is refused: seconds or milliseconds would be a guess.
+    static func duration(
+        _ value: JSONValue, key: String, example: String, range: ClosedRange<Duration>
+    ) throws(ConfigurationError) -> Duration {
+        let text = value.stringValue ?? ""
+        guard let parsed = parseDuration(text) else {
+            let shown = value.stringValue.map { JSONWriter.quoted($0) } ?? "a \(value.typeName)"
+            throw ConfigurationError(
+                key: key, problem: "\(shown) is not a duration with a unit",
+                fix: "write a number and a unit (ms, s, m, h), such as \(example)")
+        }
+        guard range.contains(parsed) else {
+            throw ConfigurationError(
+                key: key, problem: "\(JSONWriter.quoted(text)) is out of range",
+                fix: "use a duration from \(describe(range.lowerBound)) to \(describe(range.upperBound))")
+        }
+        return parsed
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        var total = Duration.zero
+        var bytes = text.utf8[...]
+        guard !bytes.isEmpty else { return nil }
+        while !bytes.isEmpty {
+            let digits = bytes.prefix(while: Patterns.isDigit)
+            guard !digits.isEmpty, digits.count <= 9 else { return nil }
+            let number = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
+            bytes = bytes.dropFirst(digits.count)
+            let unit = bytes.prefix { !Patterns.isDigit($0) }
+            bytes = bytes.dropFirst(unit.count)
+            switch String(decoding: unit, as: UTF8.self) {
+            case "ms": total += .milliseconds(number)
+            case "s": total += .seconds(number)
+            case "m": total += .seconds(number * 60)
+            case "h": total += .seconds(number * 3600)
+            default: return nil
+            }
+        }
+        return total
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
+        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return "\(milliseconds)ms"
     }
 
     static func rejectUnknownKeys(_ object: JSONObject, allowed: [String], at prefix: String) throws(ConfigurationError)

@@ -31,13 +31,17 @@ public struct WebhookConfiguration: Sendable, Equatable {
         /// The file system's subnet, when given.
         public var subnetId: String?
         /// The file system's availability zone: given directly or resolved through `zones`.
-        /// `nil` only when the configuration's placement is `none`.
+        /// `nil` when the configuration's placement is `none`, or when the zone comes from AWS
+        /// (`fileSystemId`).
         public var zone: String?
+        /// The FSx file system, whose zone AWS tells (its subnet's zone), when given.
+        public var fileSystemId: String?
 
         public init(
             name: String, claimName: String, mountPath: String, readOnly: Bool = false,
-            subnetId: String? = nil, zone: String? = nil
+            subnetId: String? = nil, zone: String? = nil, fileSystemId: String? = nil
         ) {
+            self.fileSystemId = fileSystemId
             self.name = name
             self.claimName = claimName
             self.mountPath = mountPath
@@ -57,6 +61,9 @@ public struct WebhookConfiguration: Sendable, Equatable {
     /// The node label that carries the zone.
     public var zoneLabel: String
     public var unknownParameters: UnknownParameterPolicy
+    /// The `aws:` section: when set, StorageClasses are also checked against AWS and
+    /// `fileSystemId` volumes find their zone there. `nil`: nothing calls AWS.
+    public var aws: AWSSettings?
 
     public init(
         volumes: [Volume] = [],
@@ -64,8 +71,10 @@ public struct WebhookConfiguration: Sendable, Equatable {
         zones: [String: String] = [:],
         placement: Placement = .required,
         zoneLabel: String = "topology.kubernetes.io/zone",
-        unknownParameters: UnknownParameterPolicy = .warn
+        unknownParameters: UnknownParameterPolicy = .warn,
+        aws: AWSSettings? = nil
     ) {
+        self.aws = aws
         self.volumes = volumes.sorted { $0.name < $1.name }
         self.defaultVolumes = defaultVolumes
         self.zones = zones
@@ -73,6 +82,31 @@ public struct WebhookConfiguration: Sendable, Equatable {
         self.zoneLabel = zoneLabel
         self.unknownParameters = unknownParameters
     }
+
+    /// The `aws:` section of the configuration.
+    public struct AWSSettings: Sendable, Equatable {
+        /// `nil`: `AWS_REGION`, else the instance's region (IMDSv2).
+        public var region: String?
+        /// One endpoint for every service (VPC endpoints, tests); `nil` for AWS's own.
+        public var endpointURL: String?
+        /// How long facts are used before they are asked again (in the background).
+        public var cacheTTL: Duration
+        /// The most one admission waits for AWS before it decides with what it has.
+        public var lookupBudget: Duration
+
+        public init(
+            region: String? = nil, endpointURL: String? = nil, cacheTTL: Duration = .seconds(600),
+            lookupBudget: Duration = .milliseconds(500)
+        ) {
+            self.region = region
+            self.endpointURL = endpointURL
+            self.cacheTTL = cacheTTL
+            self.lookupBudget = lookupBudget
+        }
+    }
+
+    /// Volumes whose zone AWS tells (`fileSystemId`), sorted by name.
+    public var fileSystemVolumes: [Volume] { volumes.filter { $0.fileSystemId != nil } }
 
     /// Validate only: no volumes, required placement for when volumes are added later.
     public static let `default` = WebhookConfiguration()

@@ -1,7 +1,8 @@
 /// `subnetId` and `securityGroupIds`.
 ///
-/// The webhook cannot ask AWS whether the security groups allow Lustre traffic (TCP 988 and
-/// 1018–1023), so it says nothing about that rather than warn on every class.
+/// Without AWS facts the webhook cannot see whether the security groups allow Lustre traffic
+/// (TCP 988 and 1018–1023), so it says nothing about that rather than warn on every class;
+/// with an `aws:` section, `AWSNetworkRules` checks it against what EC2 reports.
 extension StorageClassValidator {
     /// Security groups per file system AWS allows by default, and the most any quota allows.
     static let defaultSecurityGroupQuota = 5
@@ -108,5 +109,37 @@ extension StorageClassValidator {
                     "\(count) security groups exceed AWS's default quota of \(defaultSecurityGroupQuota); "
                         + "works only if it was raised"))
         }
+    }
+
+    /// The `aws-` rules, on a class whose network parameters are well-formed: an ID that
+    /// is not one was reported by the format rules, and AWS could say nothing more of it.
+    static func checkAWS(_ parameters: StorageClassParameters, facts: AWSFacts, into violations: inout [Violation]) {
+        guard let subnet = parameters.setting(.subnetId), Patterns.isAWSID(subnet, prefix: "subnet-"),
+            let list = parameters.setting(.securityGroupIds)
+        else { return }
+        let groups = list.splitBytes(UInt8(ascii: ","))
+        guard groups.count <= maximumSecurityGroups, groups.allSatisfy({ Patterns.isAWSID($0, prefix: "sg-") })
+        else { return }
+        var seen = Set<Substring>()
+        let unique = groups.filter { seen.insert($0).inserted }.map(String.init)
+        let efa = parameters.setting(.efaEnabled).map { FSxValues.trueForms.containsBytes(of: $0) } ?? false
+        AWSNetworkRules.check(
+            subnetId: subnet, securityGroupIds: unique, efaEnabled: efa, facts: facts, into: &violations)
+    }
+
+    /// What the `aws-` rules need to know of a class, for the edge to gather before deciding;
+    /// empty when they would not run.
+    static func awsLookups(_ storageClass: JSONValue) -> AWSLookups {
+        guard let provisionerName = storageClass["provisioner"]?.stringValue, provisionerName.bytesEqual(provisioner),
+            let parameters = storageClass["parameters"]?.objectValue,
+            let subnet = parameters["subnetId"]?.stringValue, Patterns.isAWSID(subnet, prefix: "subnet-"),
+            let list = parameters["securityGroupIds"]?.stringValue
+        else { return .none }
+        let groups = list.splitBytes(UInt8(ascii: ","))
+        guard groups.count <= maximumSecurityGroups, groups.allSatisfy({ Patterns.isAWSID($0, prefix: "sg-") })
+        else { return .none }
+        var seen = Set<Substring>()
+        return AWSLookups(
+            subnetIds: [subnet], securityGroupIds: groups.filter { seen.insert($0).inserted }.map(String.init))
     }
 }

@@ -14,8 +14,11 @@ public enum StorageClassValidator {
     /// JSON types: a value of the wrong type is itself reported.
     /// - Parameter unknownParameters: whether keys the driver does not read are warnings or
     ///   denials (`validation.unknownParameters` in the configuration file).
+    /// - Parameter aws: the AWS facts gathered for this class when the configuration has an
+    ///   `aws:` section (the `aws-` rules then run on them); `nil` runs no AWS rule.
     public static func validate(
-        _ storageClass: JSONValue, unknownParameters: WebhookConfiguration.UnknownParameterPolicy
+        _ storageClass: JSONValue, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
+        aws: AWSFacts? = nil
     ) -> [Violation] {
         // The fields read, found in one pass over the members (first match, as the subscript),
         // compared byte for byte as the apiserver's Go decoder matches field names.
@@ -66,6 +69,7 @@ public enum StorageClassValidator {
             checkBackup(parameters, into: &violations)
             checkMetadata(parameters, into: &violations)
             checkTags(parameters, into: &violations)
+            if let aws { checkAWS(parameters, facts: aws, into: &violations) }
         }
         checkExpansion(expansionValue, deployment: parameters?.deployment, into: &violations)
         LustreMountOptions.check(mountOptionsValue, field: "mountOptions", into: &violations)

@@ -25,8 +25,10 @@ public enum WorkloadMutator {
     }
 
     /// Mutates `object` as a workload of `kind`, whose pod specs are at `kind.locations`.
+    /// - Parameter facts: with an `aws:` section, what AWS said of the `fileSystemId`
+    ///   volumes (their zones); `nil` when nothing could be asked.
     public static func mutate(
-        _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration
+        _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration, facts: AWSFacts? = nil
     ) -> (violations: [Violation], patch: [PatchOperation]) {
         var findings = WorkloadFindings(object: object, kind: kind.kind)
         // Decided before the options are read: a controlled object is its owner's business,
@@ -35,9 +37,10 @@ public enum WorkloadMutator {
         if kind.skipsControlledObjects, hasController(object, findings: &ownerFindings) {
             return ([], [])
         }
-        guard let options = WorkloadOptions.read(object, configuration: configuration, findings: &findings) else {
+        guard var options = WorkloadOptions.read(object, configuration: configuration, findings: &findings) else {
             return (findings.violations, [])
         }
+        if configuration.aws != nil { options.resolveZones(facts) }
         findings.merge(ownerFindings)
 
         var pods: [PodSpecMutation] = []

@@ -11,6 +11,8 @@ struct WorkloadOptions {
     var placement: WebhookConfiguration.Placement
     /// Whether `placement` came from the annotation rather than the configuration.
     var placementFromAnnotation: Bool
+    /// Why the zone of a `fileSystemId` volume is still unknown after `resolveZones`.
+    var awsReason: String? = nil
 
     static let injectLabel = "fsx-webhook/inject"
     static let volumesAnnotation = "fsx-webhook/volumes"
@@ -268,5 +270,26 @@ struct WorkloadOptions {
         while let first = text.first, first.isWhitespace { text.removeFirst() }
         while let last = text.last, last.isWhitespace { text.removeLast() }
         return text
+    }
+}
+
+extension WorkloadOptions {
+    /// Gives each selected `fileSystemId` volume the zone AWS told; the ones left without a
+    /// zone get `awsReason`, for the `aws-zone-unknown` message.
+    mutating func resolveZones(_ facts: AWSFacts?) {
+        for index in volumes.indices where volumes[index].zone == nil {
+            guard let id = volumes[index].fileSystemId else { continue }
+            guard let facts else {
+                awsReason = "AWS was not asked"
+                continue
+            }
+            if let zone = facts.zone(ofFileSystem: id) {
+                volumes[index].zone = zone
+            } else if case .absent = facts.fileSystem(id) {
+                awsReason = "file system \(id) does not exist in \(facts.region)"
+            } else {
+                awsReason = facts.reason ?? "AWS did not answer within the lookup budget"
+            }
+        }
     }
 }

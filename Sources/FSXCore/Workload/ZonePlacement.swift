@@ -65,6 +65,11 @@ struct ZonePlacement {
         guard options.placement != .none, !options.volumes.isEmpty else { return nil }
         let origin = options.placementFromAnnotation ? "asks for" : "gets the configured"
         let field = options.placementFromAnnotation ? WorkloadOptions.placementPointer : WorkloadOptions.volumesPointer
+        let undiscovered = options.volumes.filter { $0.zone == nil && $0.fileSystemId != nil }
+        if !undiscovered.isEmpty {
+            reportUnknownZones(undiscovered, options: options, findings: &findings)
+            return nil
+        }
         var zoneless = false
         for volume in options.volumes where volume.zone == nil {
             zoneless = true
@@ -92,6 +97,27 @@ struct ZonePlacement {
         }
         return ZonePlacement(
             zone: first, placement: options.placement, zoneLabel: configuration.zoneLabel, volumes: options.volumes)
+    }
+
+    /// Volumes whose zone AWS has not told (not asked yet, unreachable, or no such file
+    /// system): `required` cannot place the pods, so the workload is refused until AWS
+    /// answers; `preferred` lets it run anywhere, and says so.
+    static func reportUnknownZones(
+        _ volumes: [WebhookConfiguration.Volume], options: WorkloadOptions, findings: inout WorkloadFindings
+    ) {
+        let field = options.placementFromAnnotation ? WorkloadOptions.placementPointer : WorkloadOptions.volumesPointer
+        let listing = volumes.map { "\($0.name) (\($0.fileSystemId ?? ""))" }.joined(separator: ", ")
+        let why = options.awsReason ?? "AWS did not answer within the lookup budget"
+        if options.placement == .required {
+            findings.deny(
+                .awsZoneUnknown, field,
+                "\(findings.subject) needs placement required, but the zone of FSx volume \(listing) is unknown: \(why); "
+                    + "retry in a moment, or set \(WorkloadOptions.placementAnnotation): preferred")
+        } else {
+            findings.warn(
+                .awsZoneUnknown, field,
+                "zone of FSx volume \(listing) unknown (\(why)); volumes added without zone placement")
+        }
     }
 
     /// Adds the affinity `site` lacks, or reports why it cannot be placed.
