@@ -39,10 +39,24 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The AWS edge: SigV4, the credentials chain, EC2/FSx/STS calls and the facts cache.
+        .target(
+            name: "FSXAWS",
+            dependencies: [
+                "FSXCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "FSXServer",
             dependencies: [
                 "FSXCore",
+                "FSXAWS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -64,6 +78,7 @@ let package = Package(
             name: "FSXWebhookCLI",
             dependencies: [
                 "FSXCore",
+                "FSXAWS",
                 "FSXManifests",
                 "FSXServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -73,6 +88,17 @@ let package = Package(
         .testTarget(
             name: "FSXCoreTests",
             dependencies: ["FSXCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FSXAWSTests",
+            dependencies: [
+                "FSXAWS",
+                "FSXCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -97,6 +97,13 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw Self.failure("fsx-webhook serve: \(error.message)")
         }
+        // The server's gathering of AWS facts (the two-pass review on the event loop) is not
+        // built yet: refusing the section beats denying every fileSystemId Job as unplaceable.
+        if admission.aws != nil {
+            throw Self.failure(
+                "fsx-webhook serve: aws: the server does not ask AWS yet (only the decision rules exist); "
+                    + "remove the aws: section and fileSystemId volumes from the server's configuration")
+        }
 
         var server = ServerConfiguration(
             tls: tlsCertFile.map { certificate in

@@ -102,11 +102,11 @@ public struct AdmissionEngine: Sendable {
     }
 
 
-    /// The facts the `aws-` rules run on: none without an `aws:` section; empty facts that say
-    /// why when the edge gathered nothing.
+    /// The facts the `aws-` rules run on: none without an `aws:` section, and none when the
+    /// edge did not ask AWS (the CLI without `--aws` stays offline and says nothing of AWS).
+    /// An edge that asked and got no answer passes facts whose `reason` says why.
     func awsFacts(_ facts: AWSFacts?) -> AWSFacts? {
-        guard let settings = configuration.aws else { return nil }
-        return facts ?? AWSFacts(region: settings.region ?? "the region", reason: "no AWS facts were gathered")
+        configuration.aws == nil ? nil : facts
     }
 
     /// Where `decide` sends an object, and so what it reads of the request: the server's
