@@ -106,7 +106,8 @@ public final class AWSClient: Sendable {
     ) async throws(Failure) -> XMLElement {
         var form = [("Action", action), ("Version", "2016-11-15"), ("Filter.1.Name", filter)]
         for (index, id) in ids.enumerated() { form.append(("Filter.1.Value.\(index + 1)", id)) }
-        let body = Array(form.map { "\(SigV4Signer.encode($0.0))=\(SigV4Signer.encode($0.1))" }.joined(separator: "&").utf8)
+        let body = Array(
+            form.map { "\(SigV4Signer.encode($0.0))=\(SigV4Signer.encode($0.1))" }.joined(separator: "&").utf8)
         let (status, answer) = try await send(
             .ec2, body: body, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
             deadline: deadline)
@@ -191,7 +192,8 @@ public final class AWSClient: Sendable {
                 outcome = throttled ? .throttled : status >= 500 ? .serverError : status >= 400 ? .error : .ok
                 observer?.awsRequestFinished(service: service, outcome: outcome)
                 if outcome == .ok || outcome == .error { return (status, answer) }
-                lastProblem = throttled ? "throttled by \(service.rawValue)" : "\(service.rawValue) answered HTTP \(status)"
+                lastProblem =
+                    throttled ? "throttled by \(service.rawValue)" : "\(service.rawValue) answered HTTP \(status)"
             } catch {
                 observer?.awsRequestFinished(service: service, outcome: .unreachable)
                 lastProblem = "\(service.rawValue) unreachable (\(error.description))"
@@ -203,7 +205,8 @@ public final class AWSClient: Sendable {
                 throw Failure("\(lastProblem), \(attempt) attempt\(attempt == 1 ? "" : "s") within the budget")
             }
             logger.debug(
-                "retrying AWS call", metadata: ["service": "\(service.rawValue)", "attempt": "\(attempt)", "why": "\(lastProblem)"])
+                "retrying AWS call",
+                metadata: ["service": "\(service.rawValue)", "attempt": "\(attempt)", "why": "\(lastProblem)"])
             try? await Task.sleep(for: pause)
         }
     }
@@ -229,7 +232,9 @@ public final class AWSClient: Sendable {
 
     /// One HTTP exchange bounded by `deadline`; the body is capped at 4 MiB (the largest
     /// answer for the IDs one class names is a few KiB).
-    func execute(_ request: HTTPClientRequest, deadline: ContinuousClock.Instant) async throws(Failure) -> (Int, [UInt8]) {
+    func execute(
+        _ request: HTTPClientRequest, deadline: ContinuousClock.Instant
+    ) async throws(Failure) -> (Int, [UInt8]) {
         let left = deadline - ContinuousClock.now
         guard left > .zero else { throw Failure("deadline passed") }
         let milliseconds = max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
@@ -247,7 +252,10 @@ public final class AWSClient: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ n: Int?) -> String {
+            let v = n ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         return "\(c.year ?? 1970)\(two(c.month))\(two(c.day))T\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
     }
 }

@@ -108,7 +108,9 @@ public final class AWSFactsCache: AWSFactsSource, Sendable {
             try await gather(lookups, deadline: ContinuousClock.now + timeout, onlyMissing: false)
             return true
         } catch {
-            logger.warning("AWS facts for the configured volumes not loaded at start", metadata: ["reason": "\(error.description)"])
+            logger.warning(
+                "AWS facts for the configured volumes not loaded at start", metadata: ["reason": "\(error.description)"]
+            )
             return false
         }
     }
@@ -127,7 +129,9 @@ public final class AWSFactsCache: AWSFactsSource, Sendable {
             do {
                 try await gather(lookups, deadline: ContinuousClock.now + .seconds(30), onlyMissing: false)
             } catch {
-                logger.warning("AWS facts refresh failed; the cached facts stay in use", metadata: ["reason": "\(error.description)"])
+                logger.warning(
+                    "AWS facts refresh failed; the cached facts stay in use",
+                    metadata: ["reason": "\(error.description)"])
             }
         }
     }

@@ -43,9 +43,12 @@ public final class CredentialsProvider: Sendable {
         } else {
             stsEndpoint = "https://sts.\(region).amazonaws.com\(region.hasPrefix("cn-") ? ".cn" : "")"
         }
-        if environment["AWS_ACCESS_KEY_ID"]?.isEmpty == false && environment["AWS_SECRET_ACCESS_KEY"]?.isEmpty == false {
+        if environment["AWS_ACCESS_KEY_ID"]?.isEmpty == false && environment["AWS_SECRET_ACCESS_KEY"]?.isEmpty == false
+        {
             source = .environment
-        } else if environment["AWS_WEB_IDENTITY_TOKEN_FILE"]?.isEmpty == false && environment["AWS_ROLE_ARN"]?.isEmpty == false {
+        } else if environment["AWS_WEB_IDENTITY_TOKEN_FILE"]?.isEmpty == false
+            && environment["AWS_ROLE_ARN"]?.isEmpty == false
+        {
             source = .webIdentity
         } else if environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"]?.isEmpty == false {
             source = .podIdentity
@@ -88,7 +91,8 @@ public final class CredentialsProvider: Sendable {
         }
         let session = environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "fsx-webhook"
         let form = [
-            ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", environment["AWS_ROLE_ARN"]!),
+            ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"),
+            ("RoleArn", environment["AWS_ROLE_ARN"]!),
             ("RoleSessionName", session), ("WebIdentityToken", token.trimmingWhitespace),
         ]
         var request = HTTPClientRequest(url: stsEndpoint + "/")
@@ -129,8 +133,9 @@ public final class CredentialsProvider: Sendable {
     }
 
     /// IMDSv2: a session token by PUT, then the role's credentials.
-    func instanceMetadataCredentials(deadline: ContinuousClock.Instant) async throws(AWSClient.Failure) -> AWSCredentials
-    {
+    func instanceMetadataCredentials(
+        deadline: ContinuousClock.Instant
+    ) async throws(AWSClient.Failure) -> AWSCredentials {
         let base = Self.metadataEndpoint(environment)
         let token = try await Self.metadataToken(base: base, http: http, deadline: deadline)
         var roleRequest = HTTPClientRequest(url: base + "/latest/meta-data/iam/security-credentials/")
@@ -187,7 +192,10 @@ public final class CredentialsProvider: Sendable {
         do {
             let answer = try await Self.exchange(request, http: http, deadline: deadline)
             if let service {
-                observer?.awsRequestFinished(service: service, outcome: answer.0 < 400 ? .ok : answer.0 == 429 ? .throttled : answer.0 >= 500 ? .serverError : .error)
+                observer?.awsRequestFinished(
+                    service: service,
+                    outcome: answer.0 < 400
+                        ? .ok : answer.0 == 429 ? .throttled : answer.0 >= 500 ? .serverError : .error)
             }
             return answer
         } catch {

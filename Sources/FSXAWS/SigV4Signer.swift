@@ -60,7 +60,8 @@ public struct SigV4Signer: Sendable {
         let (canonical, signedHeaders) = canonicalRequest(request, adding: added)
         let day = String(amzDate.prefix(8))
         let scope = "\(day)/\(region)/\(service)/aws4_request"
-        let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.hex(SHA256.hash(data: Array(canonical.utf8))))"
+        let stringToSign =
+            "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.hex(SHA256.hash(data: Array(canonical.utf8))))"
         var key = SymmetricKey(data: Array(("AWS4" + credentials.secretAccessKey).utf8))
         for part in [day, region, service, "aws4_request"] {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
@@ -108,7 +109,8 @@ public struct SigV4Signer: Sendable {
     func canonicalQuery(_ query: [(String, String)]) -> String {
         query.map { (Self.encode($0.0), Self.encode($0.1)) }
             .sorted { a, b in
-                a.0 == b.0 ? Array(a.1.utf8).lexicographicallyPrecedes(Array(b.1.utf8))
+                a.0 == b.0
+                    ? Array(a.1.utf8).lexicographicallyPrecedes(Array(b.1.utf8))
                     : Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8))
             }
             .map { "\($0.0)=\($0.1)" }

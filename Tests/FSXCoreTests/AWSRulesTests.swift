@@ -10,7 +10,9 @@ struct AWSRulesTests {
     static let other = "sg-0fedcba9876543210"
     static let vpcBlock = IPv4Block("10.0.0.0/16")!
 
-    static func facts(ingress: [AWSFacts.Permission], egress: [AWSFacts.Permission] = [], groupVPC: String = "vpc-0abc1234")
+    static func facts(
+        ingress: [AWSFacts.Permission], egress: [AWSFacts.Permission] = [], groupVPC: String = "vpc-0abc1234"
+    )
         -> AWSFacts
     {
         var facts = AWSFacts(region: "us-west-2")
@@ -70,7 +72,9 @@ struct AWSRulesTests {
         unknown.reason = "throttled by ec2"
         let all = AWSFacts.Permission(ipProtocol: "-1", groupIds: [group])
         return [
-            Case(name: "allows 988 and 1018-1023 from itself", object: storageClass(), facts: facts(ingress: lustre), expected: []),
+            Case(
+                name: "allows 988 and 1018-1023 from itself", object: storageClass(), facts: facts(ingress: lustre),
+                expected: []),
             Case(
                 name: "allows 988 only from the VPC CIDR (1018 warns)", object: storageClass(),
                 facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 988, toPort: 988, ipRanges: [vpcBlock])]),
@@ -88,7 +92,9 @@ struct AWSRulesTests {
                 expected: [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
             Case(
                 name: "denies 988 from a narrower CIDR than the subnet", object: storageClass(),
-                facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 988, toPort: 1023, ipRanges: [IPv4Block("10.0.1.0/28")!])]),
+                facts: facts(ingress: [
+                    .init(ipProtocol: "tcp", fromPort: 988, toPort: 1023, ipRanges: [IPv4Block("10.0.1.0/28")!])
+                ]),
                 expected: [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
             Case(
                 name: "denies 988 over UDP only", object: storageClass(),
@@ -102,7 +108,8 @@ struct AWSRulesTests {
                 expected: [.deny("aws-sg-unknown", groupsField)]),
             Case(
                 name: "denies a group of another VPC", object: storageClass(),
-                facts: facts(ingress: lustre, groupVPC: "vpc-0def5678"), expected: [.deny("aws-sg-unknown", groupsField)]),
+                facts: facts(ingress: lustre, groupVPC: "vpc-0def5678"),
+                expected: [.deny("aws-sg-unknown", groupsField)]),
             Case(
                 name: "warns when AWS could not be asked", object: storageClass(), facts: unknown,
                 expected: [.warn("aws-unverified", groupsField)]),
@@ -111,7 +118,8 @@ struct AWSRulesTests {
                 facts: facts(ingress: lustre + [all], egress: [all]), expected: []),
             Case(
                 name: "EFA denied without all outbound traffic to the group", object: storageClass(efa: true),
-                facts: facts(ingress: lustre + [all], egress: [.init(ipProtocol: "-1", ipRanges: [IPv4Block("0.0.0.0/0")!])]),
+                facts: facts(
+                    ingress: lustre + [all], egress: [.init(ipProtocol: "-1", ipRanges: [IPv4Block("0.0.0.0/0")!])]),
                 expected: [.deny("aws-sg-efa", groupsField)]),
         ]
     }()
@@ -127,7 +135,8 @@ struct AWSRulesTests {
     }
 
     @Test func lookupsNameTheSubnetAndGroups() {
-        let lookups = StorageClassValidator.awsLookups(Self.storageClass(groups: "\(Self.group),\(Self.other),\(Self.group)"))
+        let lookups = StorageClassValidator.awsLookups(
+            Self.storageClass(groups: "\(Self.group),\(Self.other),\(Self.group)"))
         #expect(lookups == AWSLookups(subnetIds: [Self.subnet], securityGroupIds: [Self.group, Self.other]))
         #expect(StorageClassValidator.awsLookups(Self.storageClass(groups: "sg-bad")) == .none)
     }
@@ -137,7 +146,9 @@ struct AWSRulesTests {
         #expect(!IPv4Block("10.0.1.0/24")!.contains(IPv4Block("10.0.0.0/16")!))
         #expect(IPv4Block("0.0.0.0/0")!.contains(IPv4Block("192.168.1.1/32")!))
         #expect(IPv4Block("10.0.0.7/16")?.description == "10.0.0.0/16")
-        for bad in ["10.0.0.0", "10.0.0.0/33", "256.0.0.0/8", "01.0.0.0/8", "::/0", ""] { #expect(IPv4Block(bad) == nil) }
+        for bad in ["10.0.0.0", "10.0.0.0/33", "256.0.0.0/8", "01.0.0.0/8", "::/0", ""] {
+            #expect(IPv4Block(bad) == nil)
+        }
     }
 
     // MARK: - Configuration and zone discovery
@@ -150,7 +161,8 @@ struct AWSRulesTests {
 
     @Test func readsTheAWSSection() throws {
         let configuration = try WebhookConfiguration(json: Self.configYAMLLike)
-        #expect(configuration.aws == .init(region: "us-west-2", cacheTTL: .seconds(600), lookupBudget: .milliseconds(500)))
+        #expect(
+            configuration.aws == .init(region: "us-west-2", cacheTTL: .seconds(600), lookupBudget: .milliseconds(500)))
         #expect(configuration.volume(named: "data")?.fileSystemId == "fs-0123456789abcdef0")
     }
 

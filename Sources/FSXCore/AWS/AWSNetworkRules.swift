@@ -106,7 +106,8 @@ enum AWSNetworkRules {
             !allowsInbound($0, groups: groups, classGroups: classGroups, subnet: subnet)
         }
         if !missing.isEmpty {
-            let ports = missing.count == lustrePorts.count ? "1018-1023" : missing.map(String.init).joined(separator: ",")
+            let ports =
+                missing.count == lustrePorts.count ? "1018-1023" : missing.map(String.init).joined(separator: ",")
             violations.append(
                 .warn(
                     .awsSGLustre1018, groupsField,

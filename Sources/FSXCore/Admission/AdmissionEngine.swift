@@ -101,7 +101,6 @@ public struct AdmissionEngine: Sendable {
         }
     }
 
-
     /// The facts the `aws-` rules run on: none without an `aws:` section, and none when the
     /// edge did not ask AWS (the CLI without `--aws` stays offline and says nothing of AWS).
     /// An edge that asked and got no answer passes facts whose `reason` says why.

@@ -203,12 +203,14 @@ extension WebhookConfiguration {
             if settings["zone"].map({ !$0.isNull }) == true || subnetId != nil {
                 throw ConfigurationError(
                     key: "\(at).fileSystemId",
-                    problem: "is given with \(subnetId != nil ? "subnetId" : "zone"), but the zone of \(fileSystemId) comes from AWS",
+                    problem:
+                        "is given with \(subnetId != nil ? "subnetId" : "zone"), but the zone of \(fileSystemId) comes from AWS",
                     fix: "keep fileSystemId alone, or remove it and keep \(subnetId != nil ? "subnetId" : "zone")")
             }
             guard aws else {
                 throw ConfigurationError(
-                    key: "\(at).fileSystemId", problem: "needs AWS to find the file system's zone, but there is no aws: section",
+                    key: "\(at).fileSystemId",
+                    problem: "needs AWS to find the file system's zone, but there is no aws: section",
                     fix: "add aws: {region: us-west-2} (read-only EC2 and FSx access), or give zone: instead")
             }
             return Volume(
