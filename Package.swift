@@ -81,6 +81,7 @@ let package = Package(
                 "FSXAWS",
                 "FSXManifests",
                 "FSXServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

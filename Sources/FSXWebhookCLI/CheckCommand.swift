@@ -1,8 +1,9 @@
 import ArgumentParser
 import FSXCore
+import FSXManifests
 
 /// `fsx-webhook check`: one verdict per object, as the webhook would give it.
-struct Check: ParsableCommand {
+struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Judge manifests as the webhook would: allowed, allowed with warnings, or denied.",
         discussion: """
@@ -26,12 +27,24 @@ struct Check: ParsableCommand {
     @Flag(help: "Exit 1 when any object has warnings, not only when one is denied.")
     var strict = false
 
+    @Flag(
+        help: "Ask AWS (read-only, the configuration's aws: section) about subnets, security groups and file systems.")
+    var aws = false
+
     @OptionGroup var inputs: ManifestPaths
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
         let manifests = try ManifestInput.read(inputs.paths)
-        let report = CheckReport(manifests: manifests, engine: AdmissionEngine(configuration: configuration))
+        let engine = AdmissionEngine(configuration: configuration)
+        var facts: AWSFacts?
+        if aws {
+            let lookups = manifests.reduce(AWSLookups.none) {
+                $0.union(engine.awsLookups(for: AdmissionRequest(creating: $1.object)))
+            }
+            facts = try await CLIAWSFacts.gather(lookups, configuration: configuration)
+        }
+        let report = CheckReport(manifests: manifests, engine: engine, facts: facts)
         switch output {
         case .text: Output.write(CheckTextFormat.render(report))
         case .json: Output.write(CheckJSONFormat.render(report))

@@ -22,14 +22,14 @@ struct CheckReport {
     var results: [Result]
     var summary: Summary
 
-    init(manifests: [Manifest], engine: AdmissionEngine) {
+    init(manifests: [Manifest], engine: AdmissionEngine, facts: AWSFacts? = nil) {
         // Claims are judged against the StorageClasses of the same input (files, folders,
         // stdin and List items together), as they will meet in the cluster.
         let context = DecisionContext(objects: manifests.lazy.map(\.object))
         results = manifests.map { manifest in
             Result(
                 manifest: manifest,
-                decision: engine.decide(AdmissionRequest(creating: manifest.object), context: context))
+                decision: engine.decide(AdmissionRequest(creating: manifest.object), context: context, facts: facts))
         }
         summary = Summary()
         for result in results {
