@@ -58,6 +58,23 @@ struct Serve: AsyncParsableCommand {
         help: "Connections open at once on the webhook port; new ones above it are closed on accept.")
     var maxConnections = 2048
 
+    @Flag(
+        name: .customLong("http2"),
+        help: "Offer HTTP/2 in ALPN. Off by default: the apiserver calls webhooks over HTTP/1.1.")
+    var http2 = false
+
+    @Option(
+        name: .customLong("body-memory-limit"),
+        help: ArgumentHelp(
+            "MiB of request bodies buffered at once over all connections; past it new requests get 503 (h2: REFUSED_STREAM).",
+            valueName: "MIB"))
+    var bodyMemoryLimit = BodyMemoryBudget.defaultLimit >> 20
+
+    @Option(
+        name: .customLong("client-ca-file"),
+        help: "Require client certificates signed by this PEM CA (mTLS); re-read with the serving certificate.")
+    var clientCAFile: String?
+
     @Option(
         name: .customLong("dev-ca-file"),
         help: "Where the development CA is written. Default: $TMPDIR/fsx-webhook-dev-ca.pem.")
@@ -80,6 +97,15 @@ struct Serve: AsyncParsableCommand {
         }
         guard maxConnections > 0 else {
             throw ValidationError("--max-connections must be a positive number, got \(maxConnections)")
+        }
+        // 10 MiB: three quarters of it, what one request may hold, still fits a 7 MiB review.
+        guard (10...65536).contains(bodyMemoryLimit) else {
+            throw ValidationError(
+                "--body-memory-limit must be between 10 and 65536 MiB (one 7 MiB review must fit in three quarters of it), got \(bodyMemoryLimit)"
+            )
+        }
+        if let clientCAFile, clientCAFile.isEmpty {
+            throw ValidationError("--client-ca-file must name a PEM file of the CA that signs client certificates")
         }
         guard certReloadInterval > 0 else {
             throw ValidationError("--cert-reload-interval must be a positive number of seconds")
@@ -110,6 +136,9 @@ struct Serve: AsyncParsableCommand {
         server.operationsPort = metricsPort
         server.certificateReloadInterval = .milliseconds(Int64(certReloadInterval * 1000))
         server.maximumConnections = maxConnections
+        server.http2 = http2
+        server.bodyMemoryLimit = bodyMemoryLimit << 20
+        server.clientCAPath = clientCAFile
         // Each connection holds a file descriptor: use all the container allows.
         if let limit = FileDescriptorLimit.raiseSoftLimitToHardLimit() {
             logger.debug("open-file limit", metadata: ["soft": "\(limit.soft)", "hard": "\(limit.hard)"])

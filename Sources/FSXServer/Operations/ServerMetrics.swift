@@ -37,6 +37,8 @@ public final class ServerMetrics: Sendable {
     private let certificateExpiry = ManagedAtomic<Int>(0)
     private let openConnections = ManagedAtomic<Int>(0)
     private let refusedConnections = ManagedAtomic<Int>(0)
+    /// Refusals by the server's limits, and the body memory in use.
+    public let protection = ProtectionMetrics()
 
     public init() {
         let paths = Path.allCases.count
@@ -157,6 +159,7 @@ public final class ServerMetrics: Sendable {
             "# HELP fsx_webhook_certificate_expiry_timestamp_seconds notAfter of the serving certificate in use, in Unix seconds.\n"
         out += "# TYPE fsx_webhook_certificate_expiry_timestamp_seconds gauge\n"
         out += "fsx_webhook_certificate_expiry_timestamp_seconds \(certificateExpiry.load(ordering: .relaxed))\n"
+        out += protection.exposition()
         return out
     }
 }
