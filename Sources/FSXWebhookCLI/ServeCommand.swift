@@ -98,10 +98,11 @@ struct Serve: AsyncParsableCommand {
         guard maxConnections > 0 else {
             throw ValidationError("--max-connections must be a positive number, got \(maxConnections)")
         }
-        // 10 MiB: three quarters of it, what one request may hold, still fits a 7 MiB review.
-        guard (10...65536).contains(bodyMemoryLimit) else {
+        // 11 MiB: three quarters of it, what one request may hold, still fits the 8 MiB
+        // buffer of a 7 MiB review.
+        guard (11...65536).contains(bodyMemoryLimit) else {
             throw ValidationError(
-                "--body-memory-limit must be between 10 and 65536 MiB (one 7 MiB review must fit in three quarters of it), got \(bodyMemoryLimit)"
+                "--body-memory-limit must be between 11 and 65536 MiB (one 7 MiB review must fit in three quarters of it), got \(bodyMemoryLimit)"
             )
         }
         if let clientCAFile, clientCAFile.isEmpty {
@@ -139,6 +140,14 @@ struct Serve: AsyncParsableCommand {
         server.http2 = http2
         server.bodyMemoryLimit = bodyMemoryLimit << 20
         server.clientCAPath = clientCAFile
+        #if canImport(Glibc)
+            // Request bodies are large, short-lived buffers. glibc raises its mmap threshold
+            // each time such a buffer is freed, after which they come from the heap and
+            // freed memory stays resident: under 100 concurrent 7 MiB uploads the process
+            // peaked 60 % above what the body budget allowed. A fixed 1 MiB threshold keeps
+            // every body buffer in its own mapping, returned to the system when freed.
+            _ = glibcMallopt(glibcMMapThreshold, 1 << 20)
+        #endif
         // Each connection holds a file descriptor: use all the container allows.
         if let limit = FileDescriptorLimit.raiseSoftLimitToHardLimit() {
             logger.debug("open-file limit", metadata: ["soft": "\(limit.soft)", "hard": "\(limit.hard)"])
@@ -168,3 +177,11 @@ struct Serve: AsyncParsableCommand {
         return result
     }
 }
+
+#if canImport(Glibc)
+    /// glibc's `mallopt(3)`; its header (malloc.h) is not part of the Glibc module.
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    /// `M_MMAP_THRESHOLD` in malloc.h.
+    private let glibcMMapThreshold: Int32 = -3
+#endif

@@ -33,6 +33,9 @@ BAD_VALUES = [
     ("config with an unknown key", {"config": {"volume": {}}}, ["/config", "volume"]),
     ("config volume without claimName and a relative mountPath", {"config": {"volumes": {"data": {"mountPath": "data"}}}}, ["/config/volumes/data", "claimName", "mountPath"]),
     ("config with an unknown placement", {"config": {"placement": "always"}}, ["/config/placement", "required", "preferred", "none"]),
+    ("body memory limit below what one 7 MiB review needs", {"server": {"bodyMemoryLimitMiB": 10}}, ["/server/bodyMemoryLimitMiB", "minimum"]),
+    ("http2 as a string", {"server": {"http2": "yes"}}, ["/server/http2", "boolean"]),
+    ("client CA with a misspelt key", {"server": {"clientCA": {"secret": "ca"}}}, ["/server/clientCA", "secret"]),
     ("cert-manager duration that is not a Go duration", {"tls": {"mode": "cert-manager", "certManager": {"duration": "90 days"}}}, ["/tls/certManager/duration"]),
 ]
 
@@ -60,6 +63,7 @@ GOOD_VALUES = [
     ("cert-manager with a ClusterIssuer", {"tls": {"mode": "cert-manager", "certManager": {"issuerRef": {"name": "ca", "kind": "ClusterIssuer"}}}}),
     ("a new workload kind", {"mutating": {"workloads": {"notebooks": {"enabled": True, "apiGroup": "kubeflow.org", "apiVersion": "v1", "resource": "notebooks"}}}}),
     ("PDB as a percentage", {"podDisruptionBudget": {"minAvailable": "50%"}}),
+    ("HTTP/2, a larger body budget and mTLS", {"server": {"http2": True, "bodyMemoryLimitMiB": 512, "clientCA": {"secretName": "apiserver-client-ca"}}}),
 ]
 
 

@@ -50,6 +50,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var reservation = BodyReservation()
     /// The declared length of the body being collected, or the limit for a chunked one.
     private var expectedBodySize = 0
+    private var bodyLengthDeclared = false
     private var deadline: Scheduled<Void>?
 
     init(
@@ -112,11 +113,13 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                     }
                     body = chunk
                 } else {
-                    // The buffer doubles (up to the declared length), reserved before it
-                    // grows: a client must send half of what it makes the server hold, and
-                    // a large review is copied a handful of times, not once per part.
+                    // Room for the rest of the declared body at once (one allocation, one
+                    // copy); a chunked body doubles its buffer. Either way the capacity is
+                    // reserved before it is allocated, rounded as ByteBuffer rounds it
+                    // (to a power of two), so the budget counts what memory holds.
                     if needed > reservation.bytes {
-                        let capacity = max(needed, min(2 * reservation.bytes, expectedBodySize))
+                        let wanted = bodyLengthDeclared ? expectedBodySize : max(needed, 2 * reservation.bytes)
+                        let capacity = Self.allocationSize(max(needed, wanted))
                         guard reservation.grow(to: capacity, in: budget) else {
                             return refuseForMemory(exchange, context: context)
                         }
@@ -179,6 +182,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             // large review is copied into one buffer without regrowing it.
             dropBody()
             expectedBodySize = min(contentLength ?? router.maximumBodySize, router.maximumBodySize)
+            bodyLengthDeclared = contentLength != nil
             state = .receiving(exchange, endpoint)
         case .refuse(var response):
             if !isHTTP2Stream, Self.expectsContinue(head) {
@@ -189,6 +193,11 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(response, to: exchange, context: context)
             state = response.closeConnection ? .closing(discardBudget: router.maximumBodySize) : .discarding(exchange)
         }
+    }
+
+    /// The capacity ByteBuffer allocates for `bytes`: the next power of two.
+    private static func allocationSize(_ bytes: Int) -> Int {
+        bytes <= 1 ? 1 : 1 << (Int.bitWidth - (bytes - 1).leadingZeroBitCount)
     }
 
     /// Gives the body's memory back to the budget.
@@ -267,6 +276,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         } else {
+            if isHTTP2Stream { written.futureResult.cascade(to: writeDeadline(context: context)) }
             written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
         }
         log(response, exchange: exchange, elapsed: elapsed)

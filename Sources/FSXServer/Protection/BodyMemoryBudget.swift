@@ -19,9 +19,14 @@ public final class BodyMemoryBudget: Sendable {
 
     /// The most bytes buffered at once.
     public let limit: Int
-    /// The most one request may hold: three quarters of the budget, so a single body can
-    /// never take all of it and small reviews still get through beside it.
+    /// The most one request may hold, and the most large bodies may hold together: three
+    /// quarters of the budget. The last quarter is kept for the first
+    /// `smallBodyAllowance` bytes of every request, so the apiserver's reviews (a few KiB)
+    /// are still answered while large uploads have taken all they may.
     public let perRequestLimit: Int
+    /// A request is "small" while it holds at most this much: 64 KiB, several times the
+    /// largest realistic Job review (12 KiB), a hundredth of the 7 MiB body limit.
+    public static let smallBodyAllowance = 64 * 1024
     /// Also the `fsx_webhook_body_memory_bytes` gauge, so the two cannot disagree.
     private let used: ManagedAtomic<Int>
 
@@ -34,11 +39,12 @@ public final class BodyMemoryBudget: Sendable {
     /// Bytes reserved now, over all requests.
     public var inUse: Int { used.load(ordering: .relaxed) }
 
-    /// Takes `bytes` from the budget if they fit; `false` leaves the budget unchanged.
-    func reserve(_ bytes: Int) -> Bool {
+    /// Takes `bytes` from the budget if they fit under `ceiling`; `false` leaves the
+    /// budget unchanged.
+    func reserve(_ bytes: Int, ceiling: Int) -> Bool {
         var current = used.load(ordering: .relaxed)
         while true {
-            guard current + bytes <= limit else { return false }
+            guard current + bytes <= ceiling else { return false }
             let (exchanged, original) = used.weakCompareExchange(
                 expected: current, desired: current + bytes, ordering: .relaxed)
             if exchanged { return true }
@@ -62,7 +68,8 @@ struct BodyReservation {
     /// that is more than one request may hold or than the budget has left.
     mutating func grow(to total: Int, in budget: BodyMemoryBudget) -> Bool {
         guard total > bytes else { return true }
-        guard total <= budget.perRequestLimit, budget.reserve(total - bytes) else { return false }
+        let ceiling = total > BodyMemoryBudget.smallBodyAllowance ? budget.perRequestLimit : budget.limit
+        guard total <= budget.perRequestLimit, budget.reserve(total - bytes, ceiling: ceiling) else { return false }
         bytes = total
         return true
     }

@@ -30,7 +30,8 @@ public final class ProtectionMetrics: Sendable {
         for reason in RefusalReason.allCases {
             out += "fsx_webhook_refusals_total{reason=\"\(reason.label)\"} \(refusalCount(reason))\n"
         }
-        out += "# HELP fsx_webhook_body_memory_bytes Bytes of request bodies buffered now (--body-memory-limit bounds it).\n"
+        out +=
+            "# HELP fsx_webhook_body_memory_bytes Bytes of request bodies buffered now (--body-memory-limit bounds it).\n"
         out += "# TYPE fsx_webhook_body_memory_bytes gauge\n"
         out += "fsx_webhook_body_memory_bytes \(bufferedBodyByteCount)\n"
         return out
