@@ -10,7 +10,7 @@ struct FSXWebhook: ParsableCommand {
             CI before anything reaches a cluster.
             """,
         version: "fsx-webhook \(FSXWebhookVersion.current)",
-        subcommands: [Serve.self, Check.self, Mutate.self, Review.self, VersionCommand.self]
+        subcommands: [Serve.self, Check.self, Mutate.self, Review.self, TestCommand.self, VersionCommand.self]
     )
 }
 
