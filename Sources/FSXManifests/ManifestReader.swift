@@ -134,7 +134,9 @@ public struct ManifestReader {
     /// JSON when the text starts like JSON (numbers kept exactly as written), YAML otherwise.
     /// Flow-style YAML also starts with `{`, so a JSON failure falls back to YAML, and the JSON
     /// error is the one reported when both fail.
-    static func parseDocuments(_ text: String, recordingPositions: Bool = false) throws(ManifestError)
+    static func parseDocuments(
+        _ text: String, recordingPositions: Bool = false
+    ) throws(ManifestError)
         -> [YAMLDocument]
     {
         let trimmed = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }

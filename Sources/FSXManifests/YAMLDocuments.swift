@@ -35,7 +35,9 @@ public enum YAMLDocuments {
     /// Every non-empty document in `text`, with its position in the stream, and with the
     /// positions of its parts when `recordingPositions` (the SARIF output needs them; the
     /// other outputs skip the cost).
-    public static func documents(_ text: String, recordingPositions: Bool = false) throws(ManifestError)
+    public static func documents(
+        _ text: String, recordingPositions: Bool = false
+    ) throws(ManifestError)
         -> [YAMLDocument]
     {
         do {

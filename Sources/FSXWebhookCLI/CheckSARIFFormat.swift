@@ -68,7 +68,10 @@ enum CheckSARIFFormat {
                         "region": ["startLine": .int(position.line), "startColumn": .int(position.column)],
                     ],
                     "logicalLocations": [
-                        ["fullyQualifiedName": .string(logicalName(manifest, field: violation.field)), "kind": "member"]
+                        [
+                            "fullyQualifiedName": .string(logicalName(manifest, field: violation.field)),
+                            "kind": "member",
+                        ]
                     ],
                 ]
             ],

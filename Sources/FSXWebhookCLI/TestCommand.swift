@@ -1,7 +1,7 @@
-import Foundation
 import ArgumentParser
 import FSXCore
 import FSXManifests
+import Foundation
 
 /// `fsx-webhook test`: runs the suites (`fsx-webhook-test.yaml`) under the paths.
 struct TestCommand: ParsableCommand {

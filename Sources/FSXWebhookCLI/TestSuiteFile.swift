@@ -80,7 +80,8 @@ struct TestSuiteFile: Equatable {
             resources.append(resolve(text, in: directory))
         }
         guard let expectList = root["expect"]?.arrayValue, !expectList.isEmpty else {
-            throw fail("expect", "must list expectations; write expect: [{kind: StorageClass, name: ..., outcome: denied}]")
+            throw fail(
+                "expect", "must list expectations; write expect: [{kind: StorageClass, name: ..., outcome: denied}]")
         }
         var expectations: [Expectation] = []
         for (index, entry) in expectList.enumerated() {
@@ -115,7 +116,8 @@ struct TestSuiteFile: Equatable {
             let hint = Suggestion.nearest(to: outcomeText, among: outcomes).map { "did you mean \($0)? " } ?? ""
             throw fail(
                 "\(key).outcome",
-                "\(Violation.quote(outcomeText)) is not an outcome; \(hint)use one of: \(outcomes.joined(separator: ", "))")
+                "\(Violation.quote(outcomeText)) is not an outcome; \(hint)use one of: \(outcomes.joined(separator: ", "))"
+            )
         }
         var rules: [RuleID] = []
         switch object["rules"] {
@@ -127,7 +129,8 @@ struct TestSuiteFile: Equatable {
                 }
                 guard RuleCatalog.contains(RuleID(rawValue: id)) else {
                     let hint = RuleCatalog.nearest(to: id).map { "did you mean \($0)? " } ?? ""
-                    throw fail("\(key).rules[\(index)]", "\(Violation.quote(id)) is not a rule id; \(hint)see docs/rules.md")
+                    throw fail(
+                        "\(key).rules[\(index)]", "\(Violation.quote(id)) is not a rule id; \(hint)see docs/rules.md")
                 }
                 rules.append(RuleID(rawValue: id))
             }

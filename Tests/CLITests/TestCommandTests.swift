@@ -47,17 +47,20 @@ struct TestCommandTests {
         #expect(run.exitCode == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
-        #expect(lines[0] == "FAIL  t: StorageClass fsx-two-subnets: outcome: expected allowed, got denied (subnet-format)")
+        #expect(
+            lines[0] == "FAIL  t: StorageClass fsx-two-subnets: outcome: expected allowed, got denied (subnet-format)")
         #expect(
             lines[1]
-                == "FAIL  t: StorageClass fsx-typo: rules: expected sg-count among its violations, got unknown-parameter")
+                == "FAIL  t: StorageClass fsx-typo: rules: expected sg-count among its violations, got unknown-parameter"
+        )
         #expect(lines[2] == "FAIL  t: StorageClass fsx-not-there: not found in the resources")
         #expect(lines[3] == "PASS  t: StorageClass fsx-hdd-persistent2 denied")
         #expect(lines[4] == "1 passed, 3 failed")
     }
 
     @Test func patchedObjectIsComparedAsAValue() throws {
-        let expected = try String(contentsOfFile: CLIRunner.example("tests/expected/training-job.yaml"), encoding: .utf8)
+        let expected = try String(
+            contentsOfFile: CLIRunner.example("tests/expected/training-job.yaml"), encoding: .utf8)
         let folder = try Self.suite(
             Self.header(resources: CLIRunner.example("manifests/training-job.yaml")) + """
                 expect:
@@ -83,7 +86,10 @@ struct TestCommandTests {
 
     @Test(arguments: [
         ("apiVersion: v1\nkind: Test\nresources: [a.yaml]\nexpect: []\n", "apiVersion: must be fsx-webhook/v1alpha1"),
-        ("kind: Test\napiVersion: fsx-webhook/v1alpha1\nresource: [a.yaml]\n", "resource: is not a key of a test suite; did you mean resources?"),
+        (
+            "kind: Test\napiVersion: fsx-webhook/v1alpha1\nresource: [a.yaml]\n",
+            "resource: is not a key of a test suite; did you mean resources?"
+        ),
         (
             "apiVersion: fsx-webhook/v1alpha1\nkind: Test\nresources: [a.yaml]\nexpect: [{kind: StorageClass, name: a, outcome: denyed}]\n",
             "expect[0].outcome: \"denyed\" is not an outcome; did you mean denied?"

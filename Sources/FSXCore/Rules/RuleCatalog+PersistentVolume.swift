@@ -4,11 +4,15 @@ extension RuleCatalog {
         RuleDescription(
             "pv-handle", .persistentVolume, .deny,
             summary: "The PersistentVolume's volumeHandle is missing or not a file system ID",
-            details: "`volumeHandle` is set and not empty (denied); a handle that is not a file system ID (`fs-` and 8–17 hex digits) is a warning: mounting works, since the node plugin never reads it."),
+            details:
+                "`volumeHandle` is set and not empty (denied); a handle that is not a file system ID (`fs-` and 8–17 hex digits) is a warning: mounting works, since the node plugin never reads it."
+        ),
         RuleDescription(
             "pv-dnsname", .persistentVolume, .deny,
             summary: "volumeAttributes.dnsname is missing or not a host name",
-            details: "`volumeAttributes.dnsname` is set and not empty (denied); a name that is neither a host name nor an IPv4 address is a warning (peered VPCs without DNS resolution use the file system's IP)."),
+            details:
+                "`volumeAttributes.dnsname` is set and not empty (denied); a name that is neither a host name nor an IPv4 address is a warning (peered VPCs without DNS resolution use the file system's IP)."
+        ),
         RuleDescription(
             "pv-mountname", .persistentVolume, .deny,
             summary: "volumeAttributes.mountname is not a Lustre mount name",
@@ -28,10 +32,14 @@ extension RuleCatalog {
         RuleDescription(
             "pv-attribute-unknown", .persistentVolume, .warn,
             summary: "A volumeAttributes key the driver ignores",
-            details: "A `volumeAttributes` key other than `dnsname` and `mountname` (such as `subpath`) is ignored: the file system's root is mounted."),
+            details:
+                "A `volumeAttributes` key other than `dnsname` and `mountname` (such as `subpath`) is ignored: the file system's root is mounted."
+        ),
         RuleDescription(
             "pv-reclaim-policy", .persistentVolume, .warn,
             summary: "Delete deletes the file system; Recycle cannot work",
-            details: "`Delete` deletes the real file system with the claim, and AWS takes no final backup by default; `Recycle` cannot work for CSI volumes."),
+            details:
+                "`Delete` deletes the real file system with the claim, and AWS takes no final backup by default; `Recycle` cannot work for CSI volumes."
+        ),
     ]
 }

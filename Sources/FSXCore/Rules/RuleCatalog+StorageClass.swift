@@ -12,7 +12,9 @@ extension RuleCatalog {
         RuleDescription(
             "subnet-required", .storageClass, .deny,
             summary: "The class has no subnetId",
-            details: "`subnetId` is set and not empty; a class that names an existing file system (`fileSystemId`) is told that driver v1.9.0 creates a new one and that a static PV is the way."),
+            details:
+                "`subnetId` is set and not empty; a class that names an existing file system (`fileSystemId`) is told that driver v1.9.0 creates a new one and that a static PV is the way."
+        ),
         RuleDescription(
             "subnet-format", .storageClass, .deny,
             summary: "subnetId is not exactly one subnet ID",
@@ -24,11 +26,14 @@ extension RuleCatalog {
         RuleDescription(
             "deployment-enum", .storageClass, .deny,
             summary: "deploymentType is not an FSx for Lustre deployment type",
-            details: "`deploymentType` is `SCRATCH_1`, `SCRATCH_2`, `PERSISTENT_1` or `PERSISTENT_2` (absent: SCRATCH_1)."),
+            details:
+                "`deploymentType` is `SCRATCH_1`, `SCRATCH_2`, `PERSISTENT_1` or `PERSISTENT_2` (absent: SCRATCH_1)."),
         RuleDescription(
             "storage-enum", .storageClass, .deny,
             summary: "storageType is not one this driver can create",
-            details: "`storageType` is `SSD` or `HDD` (absent: SSD); `INTELLIGENT_TIERING` cannot be created by this driver."),
+            details:
+                "`storageType` is `SSD` or `HDD` (absent: SSD); `INTELLIGENT_TIERING` cannot be created by this driver."
+        ),
         RuleDescription(
             "hdd-needs-p1", .storageClass, .deny,
             summary: "HDD storage needs PERSISTENT_1",
@@ -56,11 +61,15 @@ extension RuleCatalog {
         RuleDescription(
             "lustre-version", .storageClass, .deny,
             summary: "fileSystemTypeVersion is not available for this configuration",
-            details: "`fileSystemTypeVersion` is 2.10, 2.12 or 2.15; not 2.10 on PERSISTENT_2; not 2.12 on PERSISTENT_2 with a metadata configuration."),
+            details:
+                "`fileSystemTypeVersion` is 2.10, 2.12 or 2.15; not 2.10 on PERSISTENT_2; not 2.12 on PERSISTENT_2 with a metadata configuration."
+        ),
         RuleDescription(
             "s3-on-p2", .storageClass, .deny,
             summary: "S3 import or export parameters on PERSISTENT_2",
-            details: "No `s3ImportPath`, `s3ExportPath`, `autoImportPolicy` on PERSISTENT_2: AWS links S3 to it only through a data repository association."),
+            details:
+                "No `s3ImportPath`, `s3ExportPath`, `autoImportPolicy` on PERSISTENT_2: AWS links S3 to it only through a data repository association."
+        ),
         RuleDescription(
             "s3-path", .storageClass, .deny,
             summary: "An S3 path is not s3://bucket[/prefix]",
@@ -84,7 +93,8 @@ extension RuleCatalog {
         RuleDescription(
             "backup-retention", .storageClass, .deny,
             summary: "automaticBackupRetentionDays is out of range or not allowed here",
-            details: "`automaticBackupRetentionDays` 0–90; above 0 only on PERSISTENT types and not with `s3ImportPath`."),
+            details:
+                "`automaticBackupRetentionDays` 0–90; above 0 only on PERSISTENT types and not with `s3ImportPath`."),
         RuleDescription(
             "copy-tags", .storageClass, .deny,
             summary: "copyTagsToBackups with s3ImportPath",
@@ -92,7 +102,9 @@ extension RuleCatalog {
         RuleDescription(
             "time-formats", .storageClass, .deny,
             summary: "A backup or maintenance start time has the wrong format",
-            details: "`dailyAutomaticBackupStartTime` is `HH:MM`; `weeklyMaintenanceStartTime` is `d:HH:MM`, d 1 (Monday) to 7."),
+            details:
+                "`dailyAutomaticBackupStartTime` is `HH:MM`; `weeklyMaintenanceStartTime` is `d:HH:MM`, d 1 (Monday) to 7."
+        ),
         RuleDescription(
             "number-format", .storageClass, .deny,
             summary: "An integer parameter is not plain 32-bit base-10 digits",
@@ -104,7 +116,9 @@ extension RuleCatalog {
         RuleDescription(
             "metadata", .storageClass, .deny,
             summary: "The metadata configuration is not one AWS accepts",
-            details: "`metadataConfigurationMode` is `AUTOMATIC` or `USER_PROVISIONED`, PERSISTENT_2 only; `metadataIops` only and always with USER_PROVISIONED: 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000."),
+            details:
+                "`metadataConfigurationMode` is `AUTOMATIC` or `USER_PROVISIONED`, PERSISTENT_2 only; `metadataIops` only and always with USER_PROVISIONED: 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000."
+        ),
         RuleDescription(
             "efa", .storageClass, .deny,
             summary: "efaEnabled needs PERSISTENT_2 with a metadata configuration",
@@ -112,11 +126,15 @@ extension RuleCatalog {
         RuleDescription(
             "extra-tags", .storageClass, .deny,
             summary: "extraTags is not a valid list of AWS tags",
-            details: "`key=value` pairs: valid characters and lengths, no `aws:` prefix, no duplicate or `CSIVolumeName` key, at most 49."),
+            details:
+                "`key=value` pairs: valid characters and lengths, no `aws:` prefix, no duplicate or `CSIVolumeName` key, at most 49."
+        ),
         RuleDescription(
             "csi-reserved", .storageClass, .deny,
             summary: "A csi.storage.k8s.io/ key the external-provisioner refuses",
-            details: "No `csi.storage.k8s.io/` key beyond the external-provisioner's own (`fstype`; the `provisioner-`, `controller-publish-`, `node-stage-`, `node-publish-`, `controller-expand-`, `node-expand-`, `controller-modify-` secret names and namespaces; the legacy `secret-name`, `secret-namespace`); `pvc/name`, `pvc/namespace`, `pv/name` are added by the provisioner itself."),
+            details:
+                "No `csi.storage.k8s.io/` key beyond the external-provisioner's own (`fstype`; the `provisioner-`, `controller-publish-`, `node-stage-`, `node-publish-`, `controller-expand-`, `node-expand-`, `controller-modify-` secret names and namespaces; the legacy `secret-name`, `secret-namespace`); `pvc/name`, `pvc/namespace`, `pv/name` are added by the provisioner itself."
+        ),
         RuleDescription(
             "fstype-dup", .storageClass, .deny,
             summary: "The fstype is named more than once",
@@ -124,11 +142,15 @@ extension RuleCatalog {
         RuleDescription(
             "static-binding-class", .storageClass, .warn,
             summary: "A class without parameters only binds pre-created volumes",
-            details: "No parameters at all (absent, `null` or empty): the class only binds pre-created PersistentVolumes; a claim without a matching PV stays Pending, since the driver needs `subnetId` to create a file system. No other parameter warning applies to such a class.."),
+            details:
+                "No parameters at all (absent, `null` or empty): the class only binds pre-created PersistentVolumes; a claim without a matching PV stays Pending, since the driver needs `subnetId` to create a file system. No other parameter warning applies to such a class.."
+        ),
         RuleDescription(
             "unknown-parameter", .storageClass, .warn,
             summary: "A parameter the driver does not read",
-            details: "The driver ignores the key (nearest known key suggested); denied with `validation.unknownParameters: deny`. Intelligent-Tiering keys (`throughputCapacity`, `dataReadCacheSizingMode`, `dataReadCacheSizeGiB`, `readCacheSizingMode`, `skipFinalBackup`) and existing-file-system keys (`fileSystemId`, `dnsname`, `mountname`, `basedir`) get a message saying that driver v1.9.0 ignores them; look-alike keys name the non-ASCII character."),
+            details:
+                "The driver ignores the key (nearest known key suggested); denied with `validation.unknownParameters: deny`. Intelligent-Tiering keys (`throughputCapacity`, `dataReadCacheSizingMode`, `dataReadCacheSizeGiB`, `readCacheSizingMode`, `skipFinalBackup`) and existing-file-system keys (`fileSystemId`, `dnsname`, `mountname`, `basedir`) get a message saying that driver v1.9.0 ignores them; look-alike keys name the non-ASCII character."
+        ),
         RuleDescription(
             "sg-count", .storageClass, .warn,
             summary: "More security groups than the default quota of 5",

@@ -4,6 +4,6 @@ extension RuleCatalog {
         RuleDescription(
             "vac-unsupported", .volumeAttributesClass, .warn,
             summary: "The driver cannot modify volumes: every claim of the class fails",
-            details: "The driver has no ModifyVolume, so every claim that names the class fails."),
+            details: "The driver has no ModifyVolume, so every claim that names the class fails.")
     ]
 }

@@ -48,7 +48,9 @@ extension RuleCatalog {
         RuleDescription(
             "no-pod-template", .workload, .warn,
             summary: "Opted in, but there is no pod template to mutate",
-            details: "Opted in, but the workload has no pod template to mutate (a RayJob that submits to an existing cluster)."),
+            details:
+                "Opted in, but the workload has no pod template to mutate (a RayJob that submits to an existing cluster)."
+        ),
         RuleDescription(
             "annotation-unknown", .workload, .warn,
             summary: "An fsx-webhook/ annotation this version does not know",
