@@ -122,14 +122,17 @@ def test_single_replica_gets_no_pdb_that_would_block_drains():
 
 def test_pre_stop_wait_keeps_a_terminating_pod_answering():
     c = RELEASES["helm"].container
-    assert c["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"]
+    # The kubelet's own sleep: the distroless image has no shell and no sleep binary.
+    assert c["lifecycle"]["preStop"] == {"sleep": {"seconds": 5}}
     assert RELEASES["helm"].pod["terminationGracePeriodSeconds"] > 5
     assert "lifecycle" not in release({"server": {"preStopSleepSeconds": 0}}).container
 
 
 def test_scheduling_options_reach_the_pod():
     pod = RELEASES["custom"].pod
-    assert pod["priorityClassName"] == "system-cluster-critical"
+    assert pod["priorityClassName"] == "platform-critical"
+    assert RELEASES["helm"].pod["priorityClassName"] == "system-cluster-critical"
+    assert "priorityClassName" not in release({"priorityClassName": ""}).pod
     assert pod["tolerations"] == CUSTOM_VALUES["tolerations"]
     assert pod["nodeSelector"] == CUSTOM_VALUES["nodeSelector"]
     assert pod["imagePullSecrets"] == [{"name": "regcred"}]

@@ -137,29 +137,31 @@ per template would give the Secret and the webhook configurations different CAs.
 CEL matchConditions (Kubernetes 1.30+), evaluated by the API server before it
 calls the webhook: only objects of the FSx CSI driver are sent. On UPDATE the
 old object counts too, so an update that moves an object away from the driver
-is still reviewed. Each object may lack the field (has() guards every step):
-a condition that errors would apply failurePolicy to every object.
+is still reviewed (oldObject is null on CREATE and is only read on UPDATE:
+CEL's && yields false without the error of its other side). Each object may
+lack the field (has() guards every step): a condition that errors would apply
+failurePolicy to every object.
 tests/chart/test_match_conditions.py evaluates each expression with a CEL engine.
 */}}
 {{- define "fsx-webhook.matchCondition.storageClasses" -}}
 - name: fsx-provisioner
   expression: >-
     (has(object.provisioner) && object.provisioner == 'fsx.csi.aws.com') ||
-    (request.operation == 'UPDATE' && oldObject != null && has(oldObject.provisioner) && oldObject.provisioner == 'fsx.csi.aws.com')
+    (request.operation == 'UPDATE' && has(oldObject.provisioner) && oldObject.provisioner == 'fsx.csi.aws.com')
 {{- end }}
 
 {{- define "fsx-webhook.matchCondition.persistentVolumes" -}}
 - name: fsx-csi-driver
   expression: >-
     (has(object.spec) && has(object.spec.csi) && has(object.spec.csi.driver) && object.spec.csi.driver == 'fsx.csi.aws.com') ||
-    (request.operation == 'UPDATE' && oldObject != null && has(oldObject.spec) && has(oldObject.spec.csi) && has(oldObject.spec.csi.driver) && oldObject.spec.csi.driver == 'fsx.csi.aws.com')
+    (request.operation == 'UPDATE' && has(oldObject.spec) && has(oldObject.spec.csi) && has(oldObject.spec.csi.driver) && oldObject.spec.csi.driver == 'fsx.csi.aws.com')
 {{- end }}
 
 {{- define "fsx-webhook.matchCondition.volumeAttributesClasses" -}}
 - name: fsx-driver-name
   expression: >-
     (has(object.driverName) && object.driverName == 'fsx.csi.aws.com') ||
-    (request.operation == 'UPDATE' && oldObject != null && has(oldObject.driverName) && oldObject.driverName == 'fsx.csi.aws.com')
+    (request.operation == 'UPDATE' && has(oldObject.driverName) && oldObject.driverName == 'fsx.csi.aws.com')
 {{- end }}
 
 {{/* Pods with a controller owner are mutated through their owner, never themselves. */}}
