@@ -32,7 +32,9 @@ struct ProbeCommandTests {
         try await Self.withServer { port, caPath in
             let run = try Self.probe(port: port, caPath: caPath)
             #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
-            #expect(run.stdout.contains("PASS  known-bad StorageClass: denied: StorageClass \"fsx-webhook-probe-known-bad\""))
+            #expect(
+                run.stdout.contains(
+                    "PASS  known-bad StorageClass: denied: StorageClass \"fsx-webhook-probe-known-bad\""))
             #expect(run.stdout.contains("PASS  known-good StorageClass: allowed without warnings"))
         }
     }

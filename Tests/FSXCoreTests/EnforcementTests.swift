@@ -103,7 +103,8 @@ import Testing
             name: "fsx-lustre-persistent", object: object, oldObject: object)
         let decision = AdmissionEngine(configuration: try Self.configuration(["enforcement": "warn"])).decide(request)
         #expect(decision.isAllowed)
-        #expect(decision.warnings.filter { $0.rule == "s3-on-p2" }.allSatisfy { $0.message.hasPrefix("already present: ") })
+        #expect(
+            decision.warnings.filter { $0.rule == "s3-on-p2" }.allSatisfy { $0.message.hasPrefix("already present: ") })
     }
 
     @Test func misspeltRuleIdNamesTheNearestId() throws {

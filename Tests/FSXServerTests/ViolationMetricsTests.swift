@@ -32,7 +32,7 @@ struct ViolationMetricsTests {
                 .deny("s3-on-p2", "parameters.s3ImportPath", "m"),
                 .warn("lustre-version-default", "parameters.fileSystemTypeVersion", "m"),
                 // An id outside the catalogue never becomes a series.
-                .deny("made-up-\(UInt64.random(in: 0...UInt64.max))", "parameters.x", "m"),
+                .deny(RuleID(rawValue: "made-up-\(UInt64.random(in: 0...UInt64.max))"), "parameters.x", "m"),
             ])
         var staged = Violation.warn("throughput-values", "parameters.perUnitStorageThroughput", "would deny: m")
         staged.wouldDeny = true
@@ -44,7 +44,9 @@ struct ViolationMetricsTests {
         #expect(metrics.violationCount(rule: "throughput-values", severity: .wouldDeny) == 1)
         #expect(metrics.violationCount(rule: "throughput-values", severity: .warn) == 0)
 
-        let series = metrics.exposition().split(separator: "\n").filter { $0.hasPrefix("fsx_webhook_violations_total{") }
+        let series = metrics.exposition().split(separator: "\n").filter {
+            $0.hasPrefix("fsx_webhook_violations_total{")
+        }
         #expect(series.count == RuleID.known.count * 3)
         for line in series {
             let rule = line.split(separator: "\"")[1]

@@ -171,7 +171,9 @@ public struct AdmissionEngine: Sendable {
 
     /// The `validation.rules` overrides: off drops a rule's violations, warn and deny set
     /// their severity.
-    static func applying(_ rules: [RuleID: WebhookConfiguration.RuleSetting], to violations: [Violation])
+    static func applying(
+        _ rules: [RuleID: WebhookConfiguration.RuleSetting], to violations: [Violation]
+    )
         -> [Violation]
     {
         violations.compactMap { violation in

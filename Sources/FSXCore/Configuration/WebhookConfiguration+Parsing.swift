@@ -129,7 +129,8 @@ extension WebhookConfiguration {
     static func ruleSettings(_ value: JSONValue) throws(ConfigurationError) -> [RuleID: RuleSetting] {
         guard let map = value.objectValue else {
             throw ConfigurationError(
-                key: "validation.rules", problem: "must be a mapping of rule id to deny, warn or off, found a \(value.typeName)",
+                key: "validation.rules",
+                problem: "must be a mapping of rule id to deny, warn or off, found a \(value.typeName)",
                 fix: "write rules: {throughput-values: warn}")
         }
         var rules: [RuleID: RuleSetting] = [:]
@@ -139,7 +140,8 @@ extension WebhookConfiguration {
             if RuleID.workloadRules.contains(id) {
                 throw ConfigurationError(
                     key: key,
-                    problem: "\(member.key) is a workload mutation rule, which is never relaxed (a Job that cannot get its volumes must not start without them)",
+                    problem:
+                        "\(member.key) is a workload mutation rule, which is never relaxed (a Job that cannot get its volumes must not start without them)",
                     fix: "remove it; rules: takes the StorageClass and PersistentVolume rule ids of docs/rules.md")
             }
             guard RuleID.validationRules.contains(id) else {

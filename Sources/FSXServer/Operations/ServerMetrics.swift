@@ -221,7 +221,8 @@ public final class ServerMetrics: Sendable {
             for severity in ViolationSeverity.allCases {
                 let count = violations[index * ViolationSeverity.allCases.count + severity.rawValue]
                     .load(ordering: .relaxed)
-                out += "fsx_webhook_violations_total{rule=\"\(rule.rawValue)\",severity=\"\(severity.label)\"} \(count)\n"
+                out +=
+                    "fsx_webhook_violations_total{rule=\"\(rule.rawValue)\",severity=\"\(severity.label)\"} \(count)\n"
             }
         }
         out += "# HELP fsx_webhook_build_info The running build; the value is always 1.\n"

@@ -102,7 +102,8 @@ public struct ProbeClient: Sendable {
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(handler)
                         try pipeline.addHTTPClientHandlers()
-                        try pipeline.addHandler(NIOHTTPClientResponseAggregator(maxContentLength: Self.maximumResponseSize))
+                        try pipeline.addHandler(
+                            NIOHTTPClientResponseAggregator(maxContentLength: Self.maximumResponseSize))
                         return try NIOAsyncChannel<NIOHTTPClientResponseFull, HTTPClientRequestPart>(
                             wrappingChannelSynchronously: channel)
                     }
@@ -133,7 +134,8 @@ public struct ProbeClient: Sendable {
                         body: response.body.map { Array($0.readableBytesView) } ?? [])
                 }
                 throw ProbeError(
-                    .unreachable, "\(address) closed the connection without an answer (within \(Self.seconds(timeout)) s)")
+                    .unreachable,
+                    "\(address) closed the connection without an answer (within \(Self.seconds(timeout)) s)")
             }
         } catch let error as ProbeError {
             throw error
