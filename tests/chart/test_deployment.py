@@ -53,7 +53,9 @@ def test_pods_are_locked_down(case):
     assert sc["capabilities"] == {"drop": ["ALL"]}
     assert sc["seccompProfile"] == {"type": "RuntimeDefault"}
     assert "privileged" not in sc or sc["privileged"] is False
-    assert not pod.get("hostNetwork") and not pod.get("hostPID")
+    # hostNetwork only when asked for (the custom release does: control planes that
+    # cannot reach pod IPs); never the host's PIDs.
+    assert bool(pod.get("hostNetwork")) == bool(rel.merged.get("hostNetwork")) and not pod.get("hostPID")
     # The read-only root still needs somewhere to write temporary files.
     assert any(m["mountPath"] == "/tmp" for m in c["volumeMounts"])
 
