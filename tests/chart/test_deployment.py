@@ -76,7 +76,9 @@ def test_pods_are_locked_down(case):
     assert sc["capabilities"] == {"drop": ["ALL"]}
     assert sc["seccompProfile"] == {"type": "RuntimeDefault"}
     assert "privileged" not in sc or sc["privileged"] is False
-    assert not pod.get("hostNetwork") and not pod.get("hostPID")
+    # hostNetwork only when asked for (the custom release does: control planes that
+    # cannot reach pod IPs); never the host's PIDs.
+    assert bool(pod.get("hostNetwork")) == bool(rel.merged.get("hostNetwork")) and not pod.get("hostPID")
     # The read-only root still needs somewhere to write temporary files.
     assert any(m["mountPath"] == "/tmp" for m in c["volumeMounts"])
 
@@ -145,14 +147,17 @@ def test_single_replica_gets_no_pdb_that_would_block_drains():
 
 def test_pre_stop_wait_keeps_a_terminating_pod_answering():
     c = RELEASES["helm"].container
-    assert c["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"]
+    # The kubelet's own sleep: the distroless image has no shell and no sleep binary.
+    assert c["lifecycle"]["preStop"] == {"sleep": {"seconds": 5}}
     assert RELEASES["helm"].pod["terminationGracePeriodSeconds"] > 5
     assert "lifecycle" not in release({"server": {"preStopSleepSeconds": 0}}).container
 
 
 def test_scheduling_options_reach_the_pod():
     pod = RELEASES["custom"].pod
-    assert pod["priorityClassName"] == "system-cluster-critical"
+    assert pod["priorityClassName"] == "platform-critical"
+    assert RELEASES["helm"].pod["priorityClassName"] == "system-cluster-critical"
+    assert "priorityClassName" not in release({"priorityClassName": ""}).pod
     assert pod["tolerations"] == CUSTOM_VALUES["tolerations"]
     assert pod["nodeSelector"] == CUSTOM_VALUES["nodeSelector"]
     assert pod["imagePullSecrets"] == [{"name": "regcred"}]

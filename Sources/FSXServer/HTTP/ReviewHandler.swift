@@ -239,6 +239,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         // (counting after the flush raced with the client reading the response).
         let elapsed = NIODeadline.now() - exchange.started
         metrics.requestFinished(path: exchange.path, outcome: response.outcome, nanoseconds: elapsed.nanoseconds)
+        if let decision = response.reply?.decision { metrics.recordViolations(of: decision) }
 
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)
         buffer.writeBytes(response.body)
