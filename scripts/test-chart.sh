@@ -3,6 +3,8 @@
 #
 # No helm binary is needed: helm-python-sdk bundles Helm's Go library, so
 # rendering, values.schema.json checks and `helm lint` are Helm's own code.
+# cel-python evaluates the webhooks' CEL matchConditions; promtool checks the
+# PrometheusRule and runs a unit test per alert.
 # kubernetes-validate checks every rendered object against the Kubernetes
 # OpenAPI schemas (strict). Everything is installed from PyPI into
 # .build-chart/venv; a second run reuses it.
@@ -24,6 +26,7 @@ requirements=(
   cryptography==50.0.2
   PyYAML==6.0.4
   pytest==9.2.0
+  cel-python==0.5.0
 )
 
 python="${PYTHON:-python3}"
@@ -36,14 +39,16 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
   exit 2
 fi
 
-# Debian splits out venv, ensurepip and openssl; install them only when missing.
+# Debian splits out venv, ensurepip and openssl; promtool (Debian's prometheus
+# package) checks and unit-tests the rendered alerts. Installed only when missing.
 need_apt=()
 "$python" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=("python3-venv")
 command -v openssl >/dev/null || need_apt+=("openssl")
+command -v promtool >/dev/null || need_apt+=("prometheus")
 if [[ ${#need_apt[@]} -gt 0 ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   else
     echo "test-chart.sh: please install ${need_apt[*]}" >&2
     exit 2

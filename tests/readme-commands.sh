@@ -37,6 +37,7 @@ echo "ok   exit 0: $first"
 expect 1 'swift run fsx-webhook check examples/broken' 'data repository association'
 expect 0 'swift run fsx-webhook mutate --config examples/config.yaml examples/manifests/training-job.yaml' 'topology.kubernetes.io/zone'
 expect 0 'swift run fsx-webhook mutate --config examples/config.yaml -o patch examples/manifests/training-job.yaml' '"op": ?"add"'
+expect 0 'swift run fsx-webhook test examples/tests' '^7 passed, 0 failed$'
 
 if [ "$failures" -gt 0 ]; then echo "$failures README command(s) failed"; exit 1; fi
 echo "README commands: all passed"

@@ -12,13 +12,25 @@ public struct Manifest: Sendable, Equatable {
     /// 1-based line where the document starts.
     public var line: Int
     public var object: JSONValue
+    /// Where each part of `object` is written in `source`; recorded only when the reader
+    /// is asked to (`ManifestReader(recordingPositions:)`).
+    public var sourceMap: SourceMap?
 
-    public init(source: String, document: Int, item: Int? = nil, line: Int, object: JSONValue) {
+    public init(
+        source: String, document: Int, item: Int? = nil, line: Int, object: JSONValue, sourceMap: SourceMap? = nil
+    ) {
         self.source = source
         self.document = document
         self.item = item
         self.line = line
         self.object = object
+        self.sourceMap = sourceMap
+    }
+
+    /// Where `field` (a violation's path) is written: its key's line and column, the
+    /// nearest parent's where the key is missing, else the object's first line.
+    public func position(of field: String) -> SourcePosition {
+        sourceMap?.position(of: field) ?? SourcePosition(line: line, column: 1)
     }
 
     public var type: ObjectType { ObjectType(of: object) }

@@ -15,13 +15,20 @@ public struct ManifestReader {
     public static let manifestExtensions = ["yaml", "yml", "json"]
 
     let readStandardInput: () throws(ManifestError) -> [UInt8]
+    /// Whether each manifest gets its `SourceMap`.
+    let recordingPositions: Bool
 
-    /// - Parameter readStandardInput: where `-` reads from (tests pass bytes in).
+    /// - Parameters:
+    ///   - recordingPositions: record where each part of each object is written
+    ///     (`Manifest.sourceMap`), for outputs that point at lines.
+    ///   - readStandardInput: where `-` reads from (tests pass bytes in).
     public init(
+        recordingPositions: Bool = false,
         readStandardInput: @escaping () throws(ManifestError) -> [UInt8] = { () throws(ManifestError) in
             try FileReader.readBytes("-")
         }
     ) {
+        self.recordingPositions = recordingPositions
         self.readStandardInput = readStandardInput
     }
 
@@ -38,7 +45,8 @@ public struct ManifestReader {
                     do {
                         let bytes = file == "-" ? try readStandardInput() : try FileReader.readBytes(file)
                         let source = file == "-" ? FileReader.standardInputName : file
-                        result.manifests += try Self.manifests(in: bytes, source: source)
+                        result.manifests += try Self.manifests(
+                            in: bytes, source: source, recordingPositions: recordingPositions)
                     } catch {
                         result.errors.append(error)
                     }
@@ -98,11 +106,13 @@ public struct ManifestReader {
     }
 
     /// The objects in one file's bytes.
-    public static func manifests(in bytes: [UInt8], source: String) throws(ManifestError) -> [Manifest] {
+    public static func manifests(
+        in bytes: [UInt8], source: String, recordingPositions: Bool = false
+    ) throws(ManifestError) -> [Manifest] {
         let text = try FileReader.text(bytes, source: source)
         let documents: [YAMLDocument]
         do {
-            documents = try parseDocuments(text)
+            documents = try parseDocuments(text, recordingPositions: recordingPositions)
         } catch {
             throw ManifestError("\(source): \(error.message)")
         }
@@ -110,9 +120,12 @@ public struct ManifestReader {
         for document in documents {
             let position = "document \(document.index) (line \(document.line))"
             manifests += try objects(
-                document.value, source: source, position: position,
-                make: { item, object in
-                    Manifest(source: source, document: document.index, item: item, line: document.line, object: object)
+                document.value, positions: document.positions, source: source, position: position,
+                make: { item, object, positions in
+                    Manifest(
+                        source: source, document: document.index, item: item,
+                        line: document.line, object: object,
+                        sourceMap: positions.map(SourceMap.init(root:)))
                 })
         }
         return manifests
@@ -121,21 +134,30 @@ public struct ManifestReader {
     /// JSON when the text starts like JSON (numbers kept exactly as written), YAML otherwise.
     /// Flow-style YAML also starts with `{`, so a JSON failure falls back to YAML, and the JSON
     /// error is the one reported when both fail.
-    static func parseDocuments(_ text: String) throws(ManifestError) -> [YAMLDocument] {
+    static func parseDocuments(
+        _ text: String, recordingPositions: Bool = false
+    ) throws(ManifestError)
+        -> [YAMLDocument]
+    {
         let trimmed = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
         guard let first = trimmed.first, first == "{" || first == "[" else {
-            return try YAMLDocuments.documents(text)
+            return try YAMLDocuments.documents(text, recordingPositions: recordingPositions)
         }
         let json: JSONValue
         do {
             json = try JSONParser.parse(String(trimmed))
         } catch {
-            if let documents = try? YAMLDocuments.documents(text) { return documents }
+            if let documents = try? YAMLDocuments.documents(text, recordingPositions: recordingPositions) {
+                return documents
+            }
             let skipped = text.utf8.count - trimmed.utf8.count
             throw ManifestError(describe(error, in: text, skipped: skipped))
         }
         let line = text[..<trimmed.startIndex].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-        return [YAMLDocument(index: 1, line: line, value: json)]
+        return [
+            YAMLDocument(
+                index: 1, line: line, value: json, positions: recordingPositions ? SourceMap.Node(json: text) : nil)
+        ]
     }
 
     static func describe(_ error: JSONParseError, in text: String, skipped: Int) -> String {
@@ -146,17 +168,18 @@ public struct ManifestReader {
         return "invalid JSON at line \(line), column \(column): \(error.reason)"
     }
 
-    /// One document's objects: the document itself, or the items of a List (recursively).
+    /// One document's objects: the document itself, or the items of a List (recursively),
+    /// each with its own part of the document's positions.
     static func objects(
-        _ value: JSONValue, source: String, position: String, item: Int? = nil,
-        make: (Int?, JSONValue) -> Manifest
+        _ value: JSONValue, positions: SourceMap.Node?, source: String, position: String, item: Int? = nil,
+        make: (Int?, JSONValue, SourceMap.Node?) -> Manifest
     ) throws(ManifestError) -> [Manifest] {
         guard let object = value.objectValue else {
             throw ManifestError("\(source): \(position): is a \(value.typeName), not a Kubernetes object")
         }
         let kind = try requiredString(object, "kind", source: source, position: position)
         _ = try requiredString(object, "apiVersion", source: source, position: position)
-        guard isList(kind, object) else { return [make(item, value)] }
+        guard isList(kind, object) else { return [make(item, value, positions)] }
         guard let items = object["items"]?.arrayValue else {
             throw ManifestError("\(source): \(position): a \(kind) needs items: as a list of objects")
         }
@@ -164,7 +187,8 @@ public struct ManifestReader {
         for (index, element) in items.enumerated() {
             // Items of a nested list keep the outer index: it is the one a person can find.
             manifests += try objects(
-                element, source: source, position: "\(position), items[\(index)]", item: item ?? index, make: make)
+                element, positions: positions?.member("items")?.value.element(index), source: source,
+                position: "\(position), items[\(index)]", item: item ?? index, make: make)
         }
         return manifests
     }

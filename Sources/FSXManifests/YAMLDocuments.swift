@@ -10,11 +10,14 @@ public struct YAMLDocument: Sendable, Equatable {
     /// 1-based line where the document's content starts.
     public var line: Int
     public var value: JSONValue
+    /// Where each part of `value` is written, when the reader was asked to record it.
+    public var positions: SourceMap.Node?
 
-    public init(index: Int, line: Int, value: JSONValue) {
+    public init(index: Int, line: Int, value: JSONValue, positions: SourceMap.Node? = nil) {
         self.index = index
         self.line = line
         self.value = value
+        self.positions = positions
     }
 }
 
@@ -29,8 +32,14 @@ public enum YAMLDocuments {
         try documents(text).map(\.value)
     }
 
-    /// Every non-empty document in `text`, with its position in the stream.
-    public static func documents(_ text: String) throws(ManifestError) -> [YAMLDocument] {
+    /// Every non-empty document in `text`, with its position in the stream, and with the
+    /// positions of its parts when `recordingPositions` (the SARIF output needs them; the
+    /// other outputs skip the cost).
+    public static func documents(
+        _ text: String, recordingPositions: Bool = false
+    ) throws(ManifestError)
+        -> [YAMLDocument]
+    {
         do {
             // Resolution is ours (go-yaml's rules, not Yams'); `.utf8` keeps Yams from reading
             // an environment variable.
@@ -42,7 +51,10 @@ public enum YAMLDocuments {
                 index += 1
                 let value = try converter.value(root, depth: 0)
                 if !value.isNull {
-                    documents.append(YAMLDocument(index: index, line: root.mark?.line ?? 1, value: value))
+                    documents.append(
+                        YAMLDocument(
+                            index: index, line: root.mark?.line ?? 1, value: value,
+                            positions: recordingPositions ? SourceMap.Node(yaml: root) : nil))
                 }
             }
             return documents

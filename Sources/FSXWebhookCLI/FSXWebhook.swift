@@ -1,4 +1,5 @@
 import ArgumentParser
+import FSXCore
 
 /// The `fsx-webhook` command: the admission server and its offline dry run.
 struct FSXWebhook: ParsableCommand {
@@ -10,11 +11,13 @@ struct FSXWebhook: ParsableCommand {
             CI before anything reaches a cluster.
             """,
         version: "fsx-webhook \(FSXWebhookVersion.current)",
-        subcommands: [Serve.self, Check.self, Mutate.self, Review.self, VersionCommand.self]
+        subcommands: [
+            Serve.self, Check.self, Mutate.self, Review.self, TestCommand.self, Probe.self, VersionCommand.self,
+        ]
     )
 }
 
 /// The release version, printed by `version` and `--version`.
 enum FSXWebhookVersion {
-    static let current = "0.1.0"
+    static let current = BuildInfo.version
 }

@@ -130,6 +130,11 @@ import Testing
             body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":5}}"#,
             reason: .invalidRequest),
         BadBody(
+            name: "uid of 129 bytes",
+            body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":""#
+                + String(repeating: "u", count: 129) + #""}}"#,
+            reason: .invalidRequest),
+        BadBody(
             name: "object an array",
             body: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","object":[]}}"#,
             reason: .invalidRequest),
@@ -153,6 +158,23 @@ import Testing
             let status = try? JSONParser.parse(error.body)
             #expect(status?["code"] == 400)
             #expect(status?["message"] == .string(error.message))
+        }
+    }
+
+    @Test func answersAUIDOfTheLongestLengthAndNamesTheFieldWhenLonger() throws {
+        func body(_ uid: String) -> [UInt8] {
+            Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"\#(uid)"}}"#.utf8)
+        }
+        let longest = String(repeating: "u", count: AdmissionReview.maximumUIDLength)
+        let reply = try AdmissionEngine().review(body: body(longest), endpoint: .validate)
+        #expect(reply.request.uid == longest)
+        #expect(throws: ReviewError.self) {
+            _ = try AdmissionEngine().review(body: body(longest + "u"), endpoint: .validate)
+        }
+        do {
+            _ = try AdmissionEngine().review(body: body(longest + "u"), endpoint: .validate)
+        } catch {
+            #expect(error.message.hasPrefix("request.uid is 129 bytes; the limit is 128"))
         }
     }
 }

@@ -165,14 +165,23 @@ CUSTOM_VALUES: dict[str, Any] = {
     "replicas": 3,
     "server": {"port": 10443, "metricsPort": 19090, "logLevel": "debug", "logFormat": "text", "extraArgs": ["--example-extra-flag"]},
     "service": {"port": 8443},
-    "webhook": {"domain": "fsx.platform.corp.internal", "timeoutSeconds": 8, "excludedNamespaces": ["kube-system", "karpenter"]},
+    "webhook": {
+        "domain": "fsx.platform.corp.internal", "timeoutSeconds": 8, "excludedNamespaces": ["kube-system", "karpenter"],
+        "labels": {"policy.example.com/tier": "platform"}, "annotations": {"argocd.argoproj.io/sync-wave": "-1"},
+    },
     "validating": {"persistentVolumes": {"failurePolicy": "Fail", "timeoutSeconds": 3}},
     "mutating": {"failurePolicy": "Ignore", "workloads": {k: {"enabled": True} for k in
                  ["cronjobs", "jobsets", "pytorchjobs", "tfjobs", "mpijobs", "rayjobs", "rayclusters", "pods"]}},
-    "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}}},
+    "metrics": {
+        "serviceMonitor": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}},
+        "prometheusRule": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}, "alertLabels": {"team": "ml-platform"}},
+        "grafanaDashboard": {"enabled": True, "annotations": {"grafana_folder": "FSx"}},
+    },
+    "networkPolicy": {"enabled": True, "webhookFromCIDRs": ["10.0.0.0/16"], "metricsFromNamespace": "monitoring"},
+    "hostNetwork": True,
     "image": {"repository": "123456789012.dkr.ecr.us-west-2.amazonaws.com/fsx-webhook", "digest": "sha256:" + "ab" * 32},
     "imagePullSecrets": ["regcred"],
-    "priorityClassName": "system-cluster-critical",
+    "priorityClassName": "platform-critical",
     "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}],
     "nodeSelector": {"kubernetes.io/os": "linux"},
 }

@@ -1,7 +1,7 @@
 """Schemas for the custom resources the chart may render.
 
 kubernetes-validate knows only the built-in API. cert-manager's Certificate and
-Issuer (cert-manager.io/v1) and the Prometheus Operator's ServiceMonitor
+Issuer (cert-manager.io/v1) and the Prometheus Operator's ServiceMonitor and PrometheusRule
 (monitoring.coreos.com/v1) are checked against these subsets of their CRDs'
 OpenAPI schemas instead: the fields this chart uses, with the types and enums
 the CRDs declare, and additionalProperties false so that a misspelt or
@@ -147,8 +147,50 @@ SERVICE_MONITOR = _resource(
     },
 )
 
+_prom_duration = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"
+PROMETHEUS_RULE = _resource(
+    "monitoring.coreos.com/v1",
+    "PrometheusRule",
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "interval": {"type": "string", "pattern": _prom_duration},
+                        "rules": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["expr"],
+                                "properties": {
+                                    "alert": {"type": "string"},
+                                    "record": {"type": "string"},
+                                    "expr": {"type": ["string", "integer"]},
+                                    "for": {"type": "string", "pattern": _prom_duration},
+                                    "keep_firing_for": {"type": "string", "pattern": _prom_duration},
+                                    "labels": _string_map,
+                                    "annotations": _string_map,
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+)
+
 BY_KIND = {
     ("cert-manager.io/v1", "Certificate"): CERTIFICATE,
     ("cert-manager.io/v1", "Issuer"): ISSUER,
     ("monitoring.coreos.com/v1", "ServiceMonitor"): SERVICE_MONITOR,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
 }

@@ -24,10 +24,33 @@ def test_container_runs_serve_with_the_contract_flags(case):
         "--log-level", m["logLevel"],
         "--log-format", m["logFormat"],
         "--max-connections", str(m["maxConnections"]),
-    ] + m["extraArgs"]
+        "--body-memory-limit", str(m["bodyMemoryLimitMiB"]),
+    ] + (["--http2"] if m["http2"] else []) + (
+        ["--client-ca-file", f"/etc/fsx-webhook/client-ca/{m['clientCA']['key']}"] if m["clientCA"]["secretName"] else []
+    ) + m["extraArgs"]
     assert rel.container["args"] == expected
     # The image's ENTRYPOINT is the binary; the chart only supplies arguments.
     assert "command" not in rel.container
+
+
+def test_server_protection_values_become_flags_and_a_mounted_client_ca():
+    default = RELEASES["helm"]
+    assert "--http2" not in default.container["args"]
+    assert "--client-ca-file" not in default.container["args"]
+    assert default.container["args"][default.container["args"].index("--body-memory-limit") + 1] == "128"
+    assert not any(v["name"] == "client-ca" for v in default.pod["volumes"])
+
+    rel = release({"server": {"http2": True, "bodyMemoryLimitMiB": 64,
+                              "clientCA": {"secretName": "apiserver-client-ca", "key": "ca.pem"}}})
+    args = rel.container["args"]
+    assert "--http2" in args
+    assert args[args.index("--body-memory-limit") + 1] == "64"
+    assert args[args.index("--client-ca-file") + 1] == "/etc/fsx-webhook/client-ca/ca.pem"
+    volume = next(v for v in rel.pod["volumes"] if v["name"] == "client-ca")
+    assert volume["secret"]["secretName"] == "apiserver-client-ca"
+    mount = next(m for m in rel.container["volumeMounts"] if m["name"] == "client-ca")
+    # A directory, never subPath: the kubelet updates it in place and the server re-reads it.
+    assert mount["mountPath"] == "/etc/fsx-webhook/client-ca" and "subPath" not in mount
 
 
 def test_image_reference_uses_tag_or_digest():
@@ -53,7 +76,9 @@ def test_pods_are_locked_down(case):
     assert sc["capabilities"] == {"drop": ["ALL"]}
     assert sc["seccompProfile"] == {"type": "RuntimeDefault"}
     assert "privileged" not in sc or sc["privileged"] is False
-    assert not pod.get("hostNetwork") and not pod.get("hostPID")
+    # hostNetwork only when asked for (the custom release does: control planes that
+    # cannot reach pod IPs); never the host's PIDs.
+    assert bool(pod.get("hostNetwork")) == bool(rel.merged.get("hostNetwork")) and not pod.get("hostPID")
     # The read-only root still needs somewhere to write temporary files.
     assert any(m["mountPath"] == "/tmp" for m in c["volumeMounts"])
 
@@ -122,14 +147,17 @@ def test_single_replica_gets_no_pdb_that_would_block_drains():
 
 def test_pre_stop_wait_keeps_a_terminating_pod_answering():
     c = RELEASES["helm"].container
-    assert c["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"]
+    # The kubelet's own sleep: the distroless image has no shell and no sleep binary.
+    assert c["lifecycle"]["preStop"] == {"sleep": {"seconds": 5}}
     assert RELEASES["helm"].pod["terminationGracePeriodSeconds"] > 5
     assert "lifecycle" not in release({"server": {"preStopSleepSeconds": 0}}).container
 
 
 def test_scheduling_options_reach_the_pod():
     pod = RELEASES["custom"].pod
-    assert pod["priorityClassName"] == "system-cluster-critical"
+    assert pod["priorityClassName"] == "platform-critical"
+    assert RELEASES["helm"].pod["priorityClassName"] == "system-cluster-critical"
+    assert "priorityClassName" not in release({"priorityClassName": ""}).pod
     assert pod["tolerations"] == CUSTOM_VALUES["tolerations"]
     assert pod["nodeSelector"] == CUSTOM_VALUES["nodeSelector"]
     assert pod["imagePullSecrets"] == [{"name": "regcred"}]

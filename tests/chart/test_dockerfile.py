@@ -26,16 +26,27 @@ def arg_default(name: str) -> str:
     return value
 
 
-def test_multi_stage_build_from_an_official_swift_image():
+def test_multi_stage_build_from_an_official_swift_image_onto_distroless():
     froms = instructions("FROM")
     assert len(froms) == 2 and froms[0].endswith(" AS build")
     swift_image = arg_default("SWIFT_IMAGE")
-    assert re.fullmatch(r"swift:6\.\d+(\.\d+)?-noble", swift_image), swift_image
-    # Build and run on the same Ubuntu release, so the glibc matches.
-    assert arg_default("RUNTIME_IMAGE") == "ubuntu:noble"
+    assert re.fullmatch(r"swift:6\.\d+(\.\d+)?-bookworm", swift_image), swift_image
+    # Built on Debian 12 and run on distroless cc for Debian 12, so the glibc
+    # matches; pinned by digest.
+    runtime = arg_default("RUNTIME_IMAGE")
+    assert re.fullmatch(r"gcr\.io/distroless/cc-debian12:nonroot@sha256:[0-9a-f]{64}", runtime), runtime
     assert any(c.startswith("--from=build ") for c in instructions("COPY"))
-    # The docs name the image they build with.
+    # No RUN in the run stage: it has no shell.
+    run_stage = DOCKERFILE.split("FROM ${RUNTIME_IMAGE}", 1)[1]
+    assert not re.search(r"^RUN ", run_stage, re.MULTILINE)
+    # The docs name the images and say what the digest rests on.
     assert f"`{swift_image}`" in INSTALL_DOC
+    assert runtime.split("@")[1] in INSTALL_DOC
+
+
+def test_chart_needs_no_shell_in_the_image():
+    for hook in release({}).container.get("lifecycle", {}).values():
+        assert "exec" not in hook, hook
 
 
 def test_release_build_with_static_stdlib_of_the_product():

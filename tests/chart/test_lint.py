@@ -14,7 +14,7 @@ CASES = {**{mode: (values, ns) for mode, (values, _, ns) in MODES.items()}, "cus
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_chart_lints_clean(case):
     values, namespace = CASES[case]
-    report = helm.lint(CHART, values, strict=True, namespace=namespace, kube_version="v1.29.0")
+    report = helm.lint(CHART, values, strict=True, namespace=namespace, kube_version="v1.30.0")
     for m in report["messages"]:
         print(f"{case}: [{SEVERITY.get(m['severity'], m['severity'])}] {m['path']}: {m['error']}")
     assert report["total_charts_linted"] == 1
@@ -25,6 +25,6 @@ def test_chart_lints_clean(case):
 
 def test_lint_catches_bad_values():
     """Guards the check above: lint must report a schema violation."""
-    report = helm.lint(CHART, {"replicas": -1}, strict=True, namespace="fsx-system", kube_version="v1.29.0")
+    report = helm.lint(CHART, {"replicas": -1}, strict=True, namespace="fsx-system", kube_version="v1.30.0")
     assert report["errors"] or any(m["severity"] >= 2 for m in report["messages"]), report
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import all_releases
 from crd_schemas import BY_KIND
 
-# 1.29 is the chart's kubeVersion floor; 1.34 a current EKS version.
-KUBERNETES_VERSIONS = ["1.29.0", "1.34.0"]
+# 1.30 is the chart's kubeVersion floor; 1.34 a current EKS version.
+KUBERNETES_VERSIONS = ["1.30.0", "1.34.0"]
 RELEASES = all_releases()
 
 

@@ -17,6 +17,13 @@ BAD_VALUES = [
     ("zero replicas", {"replicas": 0}, ["/replicas", "minimum"]),
     ("replicas as a string", {"replicas": "two"}, ["/replicas", "integer"]),
     ("unknown tls mode", {"tls": {"mode": "bogus"}}, ["/tls/mode", "helm", "cert-manager", "secret"]),
+    ("unknown enforcement", {"config": {"validation": {"enforcement": "audit"}}}, ["enforcement", "deny", "warn"]),
+    ("unknown rule setting", {"config": {"validation": {"rules": {"s3-on-p2": "ignore"}}}}, ["s3-on-p2"]),
+    ("rule setting true", {"config": {"validation": {"rules": {"s3-on-p2": True}}}}, ["s3-on-p2"]),
+    ("latency budget over 1", {"metrics": {"prometheusRule": {"latencyBudgetRatio": 2}}}, ["latencyBudgetRatio"]),
+    ("CIDR that is not one", {"networkPolicy": {"webhookFromCIDRs": ["10.0.0.0"]}}, ["webhookFromCIDRs"]),
+    ("hostNetwork as a string", {"hostNetwork": "yes"}, ["hostNetwork"]),
+    ("unknown helm test key", {"helmTest": {"image": "x"}}, ["helmTest"]),
     ("unknown failure policy", {"mutating": {"failurePolicy": "Maybe"}}, ["/mutating/failurePolicy", "Fail", "Ignore"]),
     ("validating failure policy in lower case", {"validating": {"storageClasses": {"failurePolicy": "fail"}}}, ["/validating/storageClasses/failurePolicy"]),
     ("timeout above the API server's 30 s", {"webhook": {"timeoutSeconds": 60}}, ["/webhook/timeoutSeconds", "maximum"]),
@@ -33,6 +40,9 @@ BAD_VALUES = [
     ("config with an unknown key", {"config": {"volume": {}}}, ["/config", "volume"]),
     ("config volume without claimName and a relative mountPath", {"config": {"volumes": {"data": {"mountPath": "data"}}}}, ["/config/volumes/data", "claimName", "mountPath"]),
     ("config with an unknown placement", {"config": {"placement": "always"}}, ["/config/placement", "required", "preferred", "none"]),
+    ("body memory limit below what one 7 MiB review needs", {"server": {"bodyMemoryLimitMiB": 10}}, ["/server/bodyMemoryLimitMiB", "minimum"]),
+    ("http2 as a string", {"server": {"http2": "yes"}}, ["/server/http2", "boolean"]),
+    ("client CA with a misspelt key", {"server": {"clientCA": {"secret": "ca"}}}, ["/server/clientCA", "secret"]),
     ("cert-manager duration that is not a Go duration", {"tls": {"mode": "cert-manager", "certManager": {"duration": "90 days"}}}, ["/tls/certManager/duration"]),
 ]
 
@@ -60,6 +70,7 @@ GOOD_VALUES = [
     ("cert-manager with a ClusterIssuer", {"tls": {"mode": "cert-manager", "certManager": {"issuerRef": {"name": "ca", "kind": "ClusterIssuer"}}}}),
     ("a new workload kind", {"mutating": {"workloads": {"notebooks": {"enabled": True, "apiGroup": "kubeflow.org", "apiVersion": "v1", "resource": "notebooks"}}}}),
     ("PDB as a percentage", {"podDisruptionBudget": {"minAvailable": "50%"}}),
+    ("HTTP/2, a larger body budget and mTLS", {"server": {"http2": True, "bodyMemoryLimitMiB": 512, "clientCA": {"secretName": "apiserver-client-ca"}}}),
 ]
 
 

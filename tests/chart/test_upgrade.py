@@ -46,7 +46,7 @@ class FakeAPI:
                 api.requests.append(path)
                 parts = path.strip("/").split("/")
                 if path == "/version":
-                    return self.reply(200, {"major": "1", "minor": "29", "gitVersion": "v1.29.0"})
+                    return self.reply(200, {"major": "1", "minor": "30", "gitVersion": "v1.30.0"})
                 if path == "/api":
                     return self.reply(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []})
                 if path == "/apis":

@@ -65,12 +65,14 @@ def test_webhook_settings_the_api_server_relies_on(case):
     assert len(names) == len(set(names)), names
 
 
-def test_defaults_fail_closed_for_storageclasses_and_jobs_and_open_for_volumes():
+def test_defaults_fail_closed_for_storageclasses_volumes_and_jobs():
     rel = RELEASES["helm"]
     by_name = {hook["name"]: hook for _, _, hook in rel.webhooks()}
     domain = rel.merged["webhook"]["domain"]
     assert by_name[f"storageclasses.validate.{domain}"]["failurePolicy"] == "Fail"
-    assert by_name[f"persistentvolumes.validate.{domain}"]["failurePolicy"] == "Ignore"
+    # matchConditions send only FSx PVs, so Fail blocks no other driver's volumes.
+    assert by_name[f"persistentvolumes.validate.{domain}"]["failurePolicy"] == "Fail"
+    assert by_name[f"persistentvolumes.validate.{domain}"]["matchConditions"]
     assert by_name[f"workloads.mutate.{domain}"]["failurePolicy"] == "Fail"
     for hook in by_name.values():
         assert hook["timeoutSeconds"] == rel.merged["webhook"]["timeoutSeconds"] <= 10

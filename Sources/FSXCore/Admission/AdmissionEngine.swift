@@ -166,10 +166,19 @@ public struct AdmissionEngine: Sendable {
     /// reported as warnings, not denials, so an existing bad object can still be relabelled,
     /// have its finalizers removed, or be deleted (parameters of StorageClasses and the CSI
     /// source of PVs are immutable, so such problems cannot be fixed by an update anyway).
+    ///
+    /// Then the configuration's enforcement applies, here and only here, so the server and
+    /// every CLI command agree: `validation.rules` overrides (off, warn, deny) on the old and
+    /// new object alike, and under `validation.enforcement: warn` each remaining denial
+    /// becomes a warning starting "would deny: ".
     func validated(
-        _ request: AdmissionRequest, subject: String, _ validate: (JSONValue) -> [Violation]
+        _ request: AdmissionRequest, subject: String, _ rawValidate: (JSONValue) -> [Violation]
     ) -> Decision {
         guard let object = request.object else { return .allowed(subject) }
+        let rules = configuration.rules
+        func validate(_ object: JSONValue) -> [Violation] {
+            rules.isEmpty ? rawValidate(object) : Self.applying(rules, to: rawValidate(object))
+        }
         var violations = validate(object)
         if request.operation == .update, let old = request.oldObject {
             let before = Set(validate(old).filter { $0.severity == .deny }.map { Key(rule: $0.rule, field: $0.field) })
@@ -182,7 +191,36 @@ public struct AdmissionEngine: Sendable {
                 return softened
             }
         }
+        if configuration.enforcement == .warn {
+            violations = violations.map { violation in
+                guard violation.severity == .deny else { return violation }
+                var softened = violation
+                softened.severity = .warn
+                softened.wouldDeny = true
+                softened.message = "would deny: " + violation.message
+                return softened
+            }
+        }
         return Decision(subject: subject, violations: violations)
+    }
+
+    /// The `validation.rules` overrides: off drops a rule's violations, warn and deny set
+    /// their severity.
+    static func applying(
+        _ rules: [RuleID: WebhookConfiguration.RuleSetting], to violations: [Violation]
+    )
+        -> [Violation]
+    {
+        violations.compactMap { violation in
+            guard let setting = rules[violation.rule] else { return violation }
+            var changed = violation
+            switch setting {
+            case .off: return nil
+            case .warn: changed.severity = .warn
+            case .deny: changed.severity = .deny
+            }
+            return changed
+        }
     }
 
     struct Key: Hashable {

@@ -119,6 +119,14 @@ public enum AdmissionReview {
         guard let uid = request.uid?.stringValue, !uid.isEmpty else {
             throw ReviewError(.invalidRequest, "request.uid must be a non-empty string")
         }
+        // The uid is echoed in the response: unbounded, a client chooses the size of every
+        // answer it makes the server hold.
+        guard uid.utf8.count <= maximumUIDLength else {
+            throw ReviewError(
+                .invalidRequest,
+                "request.uid is \(uid.utf8.count) bytes; the limit is \(maximumUIDLength) (the apiserver sends a 36-character UID)"
+            )
+        }
         let operationText = try optionalString(request.operation, "operation") ?? ""
         let kind = request.kind
         if let kind, !kind.isNull, kind.objectValue == nil {
@@ -277,6 +285,11 @@ public enum AdmissionReview {
         if more > 0 { lines.append("and \(more) more warnings") }
         return lines
     }
+
+    /// The longest `request.uid` answered, in bytes. Kubernetes UIDs are 36-character UUIDs;
+    /// 128 leaves room for any other client that follows the API, and stops a client from
+    /// making each answer as large as its request.
+    public static let maximumUIDLength = 128
 
     /// How many warning lines a response carries at most; 20 lines of up to 120 characters
     /// stay under the apiserver's 4096.

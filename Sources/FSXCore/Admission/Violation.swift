@@ -15,7 +15,7 @@ public struct RuleID: RawRepresentable, Hashable, Sendable, Comparable, Expressi
 ///
 /// Tests compare `rule`, `field` and `severity`; `message` is for people.
 public struct Violation: Sendable, Hashable {
-    public enum Severity: String, Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, CaseIterable {
         /// The object is refused.
         case deny
         /// The object is allowed; the message becomes an admission warning.
@@ -28,6 +28,9 @@ public struct Violation: Sendable, Hashable {
     public var field: String
     /// The whole line shown to the user, starting with the field.
     public var message: String
+    /// A denial that `validation.enforcement: warn` reported as a warning: `severity` is
+    /// `warn` and the message starts with "would deny: ".
+    public var wouldDeny = false
 
     public init(rule: RuleID, severity: Severity, field: String, message: String) {
         self.rule = rule

@@ -2,7 +2,7 @@ extension WebhookConfiguration {
     static let topLevelKeys = ["volumes", "defaultVolumes", "zones", "placement", "zoneLabel", "validation", "aws"]
     static let volumeKeys = ["claimName", "mountPath", "readOnly", "subnetId", "zone", "fileSystemId"]
     static let awsKeys = ["region", "endpointURL", "cacheTTL", "lookupBudget"]
-    static let validationKeys = ["unknownParameters"]
+    static let validationKeys = ["unknownParameters", "enforcement", "rules"]
 
     /// Reads and checks a configuration document (the YAML file, already parsed).
     ///
@@ -37,6 +37,8 @@ extension WebhookConfiguration {
         }
 
         var unknownParameters = UnknownParameterPolicy.warn
+        var enforcement = Enforcement.deny
+        var rules: [RuleID: RuleSetting] = [:]
         if let value = root["validation"], !value.isNull {
             guard let validation = value.objectValue else {
                 throw ConfigurationError(
@@ -47,6 +49,12 @@ extension WebhookConfiguration {
             if let policy = validation["unknownParameters"] {
                 unknownParameters = try Self.enumValue(
                     policy, key: "validation.unknownParameters", as: UnknownParameterPolicy.self)
+            }
+            if let value = validation["enforcement"], !value.isNull {
+                enforcement = try Self.enumValue(value, key: "validation.enforcement", as: Enforcement.self)
+            }
+            if let value = validation["rules"], !value.isNull {
+                rules = try Self.ruleSettings(value)
             }
         }
 
@@ -118,7 +126,54 @@ extension WebhookConfiguration {
 
         self.init(
             volumes: volumes, defaultVolumes: defaultVolumes, zones: zones, placement: placement,
-            zoneLabel: zoneLabel, unknownParameters: unknownParameters, aws: aws)
+            zoneLabel: zoneLabel, unknownParameters: unknownParameters, enforcement: enforcement, rules: rules,
+            aws: aws)
+    }
+
+    /// `validation.rules`: rule id to deny, warn or off. `off` also arrives as the YAML 1.1
+    /// boolean `false`, which is what an unquoted `off` is and what Helm's `toYaml` writes.
+    static func ruleSettings(_ value: JSONValue) throws(ConfigurationError) -> [RuleID: RuleSetting] {
+        guard let map = value.objectValue else {
+            throw ConfigurationError(
+                key: "validation.rules",
+                problem: "must be a mapping of rule id to deny, warn or off, found a \(value.typeName)",
+                fix: "write rules: {throughput-values: warn}")
+        }
+        var rules: [RuleID: RuleSetting] = [:]
+        for member in map.members {
+            let key = "validation.rules.\(member.key)"
+            let id = RuleID(rawValue: member.key)
+            if RuleID.workloadRules.contains(id) {
+                throw ConfigurationError(
+                    key: key,
+                    problem:
+                        "\(member.key) is a workload mutation rule, which is never relaxed (a Job that cannot get its volumes must not start without them)",
+                    fix: "remove it; rules: takes the StorageClass and PersistentVolume rule ids of docs/rules.md")
+            }
+            guard RuleID.validationRules.contains(id) else {
+                throw ConfigurationError(
+                    key: key, problem: "\(JSONWriter.quoted(member.key)) is not a rule id",
+                    fix: nearestRuleText(member.key))
+            }
+            if member.value.boolValue == false {
+                rules[id] = .off
+                continue
+            }
+            rules[id] = try enumValue(member.value, key: key, as: RuleSetting.self)
+        }
+        return rules
+    }
+
+    /// "did you mean …?" for a plausible typo, else the nearest id all the same: a list of
+    /// some sixty ids helps less than one to compare with.
+    static func nearestRuleText(_ word: String) -> String {
+        let ids = RuleID.validationRules.map(\.rawValue)
+        if let near = Suggestion.nearest(to: word, among: ids) { return "did you mean \(near)? (ids: docs/rules.md)" }
+        let nearest = ids.min { a, b in
+            let (x, y) = (Suggestion.editDistance(word, a), Suggestion.editDistance(word, b))
+            return x != y ? x < y : a < b
+        }
+        return "the nearest rule id is \(nearest ?? ""); every id is in docs/rules.md"
     }
 
     static func volume(

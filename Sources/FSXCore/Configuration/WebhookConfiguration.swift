@@ -19,6 +19,25 @@ public struct WebhookConfiguration: Sendable, Equatable {
         case warn, deny
     }
 
+    /// What happens to a denial of a StorageClass or PersistentVolume.
+    public enum Enforcement: String, Sendable, CaseIterable {
+        /// Denied objects are refused.
+        case deny
+        /// Denials become warnings that start "would deny: " (a staged rollout): nothing is
+        /// refused, and `fsx_webhook_violations_total{severity="would-deny"}` counts what would be.
+        case warn
+    }
+
+    /// A per-rule override under `validation.rules`.
+    public enum RuleSetting: String, Sendable, CaseIterable {
+        /// Violations of the rule refuse the object (a warning rule becomes a denial).
+        case deny
+        /// Violations of the rule are warnings.
+        case warn
+        /// The rule is not reported at all.
+        case off
+    }
+
     /// One named FSx volume that Jobs may ask for.
     public struct Volume: Sendable, Equatable {
         /// The config key; also the pod volume name the webhook adds.
@@ -61,6 +80,10 @@ public struct WebhookConfiguration: Sendable, Equatable {
     /// The node label that carries the zone.
     public var zoneLabel: String
     public var unknownParameters: UnknownParameterPolicy
+    /// `validation.enforcement`: deny (the default) or warn.
+    public var enforcement: Enforcement
+    /// `validation.rules`: per-rule overrides of validation rules, by id.
+    public var rules: [RuleID: RuleSetting]
     /// The `aws:` section: when set, StorageClasses are also checked against AWS and
     /// `fileSystemId` volumes find their zone there. `nil`: nothing calls AWS.
     public var aws: AWSSettings?
@@ -72,6 +95,8 @@ public struct WebhookConfiguration: Sendable, Equatable {
         placement: Placement = .required,
         zoneLabel: String = "topology.kubernetes.io/zone",
         unknownParameters: UnknownParameterPolicy = .warn,
+        enforcement: Enforcement = .deny,
+        rules: [RuleID: RuleSetting] = [:],
         aws: AWSSettings? = nil
     ) {
         self.aws = aws
@@ -81,6 +106,8 @@ public struct WebhookConfiguration: Sendable, Equatable {
         self.placement = placement
         self.zoneLabel = zoneLabel
         self.unknownParameters = unknownParameters
+        self.enforcement = enforcement
+        self.rules = rules
     }
 
     /// The `aws:` section of the configuration.

@@ -3,7 +3,9 @@ import NIOTLS
 
 /// Closes connections that hold the server without making progress: a TLS handshake that
 /// does not finish, an HTTP/1.1 request that arrives too slowly (a slow-loris sending a
-/// header byte now and then), and a kept-alive connection idle for too long.
+/// header byte now and then), a kept-alive connection idle for too long, and a client that
+/// does not take its answers: once the connection stays unwritable (answers piling up past
+/// the channel's high watermark) for the write timeout, it is closed and the answers dropped.
 ///
 /// Sits right after the TLS handler, where it sees decrypted bytes arrive. The request
 /// handler tells it when a request is complete and when its response is written, with
@@ -38,18 +40,22 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     private let timeouts: ServerConfiguration.Timeouts
+    private let refusals: RefusalLog?
     /// The furthest ahead the timer is ever scheduled (see the type's comment).
     private let timerHorizon: TimeAmount
     private var state = State.handshaking
     /// When the connection is closed if nothing changes; `nil` while a response is being
     /// prepared (the server, not the client, is the one to make progress then).
     private var deadline: NIODeadline?
+    /// When the connection is closed if it is still unwritable; `nil` while writable.
+    private var writeDeadline: NIODeadline?
     private var timer: Scheduled<Void>?
     /// When `timer` fires; at or before `deadline` whenever both are set.
     private var timerFiresAt = NIODeadline.distantFuture
 
-    init(timeouts: ServerConfiguration.Timeouts) {
+    init(timeouts: ServerConfiguration.Timeouts, refusals: RefusalLog? = nil) {
         self.timeouts = timeouts
+        self.refusals = refusals
         self.timerHorizon = min(timeouts.requestRead, timeouts.idle)
     }
 
@@ -69,6 +75,17 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
         context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            writeDeadline = nil
+        } else if writeDeadline == nil {
+            let when = NIODeadline.now() + timeouts.write
+            writeDeadline = when
+            if timer == nil || when < timerFiresAt { schedule(context: context, at: when) }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -150,12 +167,25 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private func timerFired(context: ChannelHandlerContext) {
         timer = nil
         timerFiresAt = .distantFuture
-        guard let deadline else { return }
         let now = NIODeadline.now()
-        if now >= deadline {
+        if let writeDeadline, now >= writeDeadline {
+            refusals?.refused(
+                .writeTimeout, "answers not taken by the client in time: connection closed",
+                details: ["protocol": "http/1.1", "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "")"])
+            context.close(promise: nil)
+            return
+        }
+        let next: NIODeadline
+        switch (deadline, writeDeadline) {
+        case (nil, nil): return
+        case (let read?, nil): next = read
+        case (nil, let write?): next = write
+        case (let read?, let write?): next = min(read, write)
+        }
+        if let deadline, now >= deadline {
             context.close(promise: nil)
         } else {
-            schedule(context: context, at: min(deadline, now + timerHorizon))
+            schedule(context: context, at: min(next, now + timerHorizon))
         }
     }
 
@@ -164,5 +194,6 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         timer = nil
         timerFiresAt = .distantFuture
         deadline = nil
+        writeDeadline = nil
     }
 }

@@ -16,14 +16,16 @@ final class HTTPProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHa
     typealias OutboundOut = HTTPServerResponsePart
 
     private let metrics: ServerMetrics
+    private let refusals: RefusalLog?
     /// A response head went out and its end has not: no second response may start.
     private var responseInProgress = false
     /// The parser failed once; what follows (the rest of the bad bytes, an error at EOF) is
     /// the same failure and gets no second answer.
     private var failed = false
 
-    init(metrics: ServerMetrics) {
+    init(metrics: ServerMetrics, refusals: RefusalLog? = nil) {
         self.metrics = metrics
+        self.refusals = refusals
     }
 
     /// The answer to a request the parser refused; the connection closes after it.
@@ -62,6 +64,12 @@ final class HTTPProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHa
             context.close(promise: nil)
         } else {
             let response = Self.response(for: parserError)
+            refusals?.refused(
+                .malformedHTTP, "malformed HTTP/1.1 request refused",
+                details: [
+                    "error": "\(parserError)",
+                    "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "")",
+                ])
             metrics.requestStarted()
             metrics.requestFinished(path: .other, outcome: .error, nanoseconds: 0)
             var headers = HTTPHeaders()

@@ -19,9 +19,11 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         case receiving(Exchange, AdmissionEngine.Endpoint)
         /// The response was sent from the head; the body is read and dropped.
         case discarding(Exchange)
-        /// 413 sent: the rest of the body is dropped and the connection closes at its end,
-        /// after `discardBudget` more bytes, or when the linger timer fires.
+        /// 413 or 503 sent: the rest of the body is dropped and the connection closes at its
+        /// end, after `discardBudget` more bytes, or when the linger timer fires.
         case closing(discardBudget: Int)
+        /// HTTP/2 stream reset with REFUSED_STREAM: whatever still arrives is dropped.
+        case refused
     }
 
     /// One request/response pair in progress.
@@ -39,21 +41,30 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let logger: Logger
     private let isHTTP2Stream: Bool
     private let requestReadTimeout: TimeAmount
+    private let writeTimeout: TimeAmount
+    private let budget: BodyMemoryBudget
+    private let refusals: RefusalLog
     private var state = State.idle
     private var body = ByteBuffer()
-    /// The declared length of the body being collected, or a default for a chunked one.
+    /// What `body` holds of the process-wide budget.
+    private var reservation = BodyReservation()
+    /// The declared length of the body being collected, or the limit for a chunked one.
     private var expectedBodySize = 0
+    private var bodyLengthDeclared = false
     private var deadline: Scheduled<Void>?
 
     init(
         router: WebhookRouter, metrics: ServerMetrics, logger: Logger, isHTTP2Stream: Bool,
-        requestReadTimeout: TimeAmount
+        requestReadTimeout: TimeAmount, writeTimeout: TimeAmount, budget: BodyMemoryBudget, refusals: RefusalLog
     ) {
         self.router = router
         self.metrics = metrics
         self.logger = logger
         self.isHTTP2Stream = isHTTP2Stream
         self.requestReadTimeout = requestReadTimeout
+        self.writeTimeout = writeTimeout
+        self.budget = budget
+        self.refusals = refusals
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -70,6 +81,9 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
         deadline = nil
+        // Whatever ended the request (a reset, a close, the client leaving), the budget
+        // gets its bytes back.
+        dropBody()
         if case .receiving = state {
             // The client went away mid-request: no response, but no longer in flight.
             metrics.requestAbandoned()
@@ -84,29 +98,40 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .body(var chunk):
             switch state {
             case .receiving(let exchange, _):
-                guard body.readableBytes + chunk.readableBytes <= router.maximumBodySize else {
+                let needed = body.readableBytes + chunk.readableBytes
+                guard needed <= router.maximumBodySize else {
                     // A chunked body (no Content-Length) that passed the limit: stop buffering now.
-                    body = ByteBuffer()
+                    dropBody()
                     respond(router.tooLarge(), to: exchange, context: context)
                     state = .closing(discardBudget: router.maximumBodySize)
                     return
                 }
                 if body.readableBytes == 0 {
                     // Usually the whole body arrives in one part: keep it rather than copy it.
+                    guard reservation.grow(to: needed, in: budget) else {
+                        return refuseForMemory(exchange, context: context)
+                    }
                     body = chunk
                 } else {
-                    // Room for the rest of the declared body at once; past it (a chunked body
-                    // longer than the default), the buffer grows geometrically by itself:
-                    // reserving each part's size exactly would copy the body once per part.
-                    let rest = expectedBodySize - body.readableBytes
-                    if rest > chunk.readableBytes { body.reserveCapacity(minimumWritableBytes: rest) }
+                    // Room for the rest of the declared body at once (one allocation, one
+                    // copy); a chunked body doubles its buffer. Either way the capacity is
+                    // reserved before it is allocated, rounded as ByteBuffer rounds it
+                    // (to a power of two), so the budget counts what memory holds.
+                    if needed > reservation.bytes {
+                        let wanted = bodyLengthDeclared ? expectedBodySize : max(needed, 2 * reservation.bytes)
+                        let capacity = Self.allocationSize(max(needed, wanted))
+                        guard reservation.grow(to: capacity, in: budget) else {
+                            return refuseForMemory(exchange, context: context)
+                        }
+                        body.reserveCapacity(capacity)
+                    }
                     body.writeBuffer(&chunk)
                 }
             case .closing(let budget):
                 let left = budget - chunk.readableBytes
                 state = .closing(discardBudget: left)
                 if left < 0 { context.close(promise: nil) }
-            case .discarding, .idle:
+            case .discarding, .idle, .refused:
                 break
             }
         case .end:
@@ -115,7 +140,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch state {
             case .receiving(let exchange, let endpoint):
                 let response = router.review(endpoint, body: body.readableBytesView)
-                body = ByteBuffer()
+                dropBody()
                 notifyRequestReceived(context: context)
                 state = .idle
                 respond(response, to: exchange, context: context)
@@ -130,7 +155,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 // both sides have ended it; closing it here could reset it (CANCEL) while
                 // the 413's last frame still waits to go out.
                 if !isHTTP2Stream { context.close(promise: nil) }
-            case .idle:
+            case .idle, .refused:
                 break
             }
         }
@@ -155,8 +180,9 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             // The first part of the body is kept as it is; when more parts follow, the buffer
             // grows to the declared length (already checked against the limit) at once, so a
             // large review is copied into one buffer without regrowing it.
-            body = ByteBuffer()
-            expectedBodySize = min(contentLength ?? 16 * 1024, router.maximumBodySize)
+            dropBody()
+            expectedBodySize = min(contentLength ?? router.maximumBodySize, router.maximumBodySize)
+            bodyLengthDeclared = contentLength != nil
             state = .receiving(exchange, endpoint)
         case .refuse(var response):
             if !isHTTP2Stream, Self.expectsContinue(head) {
@@ -167,6 +193,36 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(response, to: exchange, context: context)
             state = response.closeConnection ? .closing(discardBudget: router.maximumBodySize) : .discarding(exchange)
         }
+    }
+
+    /// The capacity ByteBuffer allocates for `bytes`: the next power of two.
+    private static func allocationSize(_ bytes: Int) -> Int {
+        bytes <= 1 ? 1 : 1 << (Int.bitWidth - (bytes - 1).leadingZeroBitCount)
+    }
+
+    /// Gives the body's memory back to the budget.
+    private func dropBody() {
+        body = ByteBuffer()
+        reservation.release(to: budget)
+    }
+
+    /// The body budget is full: the request is refused unprocessed, in the way each
+    /// protocol says "not processed, retry": 503 with `Retry-After` and a close on
+    /// HTTP/1.1, REFUSED_STREAM on HTTP/2. Nothing more of this body is buffered.
+    private func refuseForMemory(_ exchange: Exchange, context: ChannelHandlerContext) {
+        dropBody()
+        guard isHTTP2Stream else {
+            respond(router.busy(), to: exchange, context: context)
+            state = .closing(discardBudget: router.maximumBodySize)
+            return
+        }
+        let elapsed = NIODeadline.now() - exchange.started
+        metrics.requestFinished(path: exchange.path, outcome: .error, nanoseconds: elapsed.nanoseconds)
+        refusals.refused(
+            .bodyMemory, "request refused: request body memory budget is full",
+            details: ["limit_bytes": "\(budget.limit)", "protocol": "h2", "path": "\(exchange.head.uri)"])
+        state = .refused
+        context.triggerUserOutboundEvent(HTTP2StreamRefusal(), promise: nil)
     }
 
     private func respond(_ response: WebhookResponse, to exchange: Exchange, context: ChannelHandlerContext) {
@@ -183,6 +239,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         // (counting after the flush raced with the client reading the response).
         let elapsed = NIODeadline.now() - exchange.started
         metrics.requestFinished(path: exchange.path, outcome: response.outcome, nanoseconds: elapsed.nanoseconds)
+        if let decision = response.reply?.decision { metrics.recordViolations(of: decision) }
 
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)
         buffer.writeBytes(response.body)
@@ -192,7 +249,12 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         guard !keepAlive else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if isHTTP2Stream {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: writeDeadline(context: context))
+            } else {
+                // HTTP/1.1 bounds unread answers per connection (`ConnectionTimeoutHandler`).
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
             log(response, exchange: exchange, elapsed: elapsed)
             return
         }
@@ -215,9 +277,27 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         } else {
+            if isHTTP2Stream { written.futureResult.cascade(to: writeDeadline(context: context)) }
             written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
         }
         log(response, exchange: exchange, elapsed: elapsed)
+    }
+
+    /// A promise for the answer's last write on an HTTP/2 stream: if the client has not
+    /// taken the answer within the write timeout (a zero flow-control window holds it in
+    /// the connection's buffers), the stream is closed (RST_STREAM), which frees it.
+    private func writeDeadline(context: ChannelHandlerContext) -> EventLoopPromise<Void> {
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let loopBound = NIOLoopBound((context, refusals), eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(in: writeTimeout) {
+            let (context, refusals) = loopBound.value
+            refusals.refused(
+                .writeTimeout, "answer not taken by the client in time: stream closed",
+                details: ["protocol": "h2", "remote": "\(context.channel.parent?.remoteAddress.map { "\($0)" } ?? "")"])
+            context.close(promise: nil)
+        }
+        written.futureResult.whenComplete { _ in timer.cancel() }
+        return written
     }
 
     private func notifyRequestReceived(context: ChannelHandlerContext) {
@@ -234,14 +314,15 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func log(_ response: WebhookResponse, exchange: Exchange, elapsed: TimeAmount) {
         let durationMs = Double(elapsed.nanoseconds) / 1e6
         guard let reply = response.reply else {
-            let level: Logger.Level = response.status == .badRequest ? .warning : .debug
-            logger.log(
-                level: level, "request refused",
-                metadata: [
+            // Counted every time, logged once per interval and reason with a count: a flood
+            // of garbage must not become a flood of log lines.
+            refusals.refused(
+                Self.refusalReason(response.status), "request refused",
+                details: [
                     "status": "\(response.status.code)",
                     "method": "\(exchange.head.method.rawValue)",
-                    "path": "\(exchange.head.uri)",
-                    "reason": "\(String(decoding: response.body, as: UTF8.self))",
+                    "path": "\(exchange.head.uri.prefix(256))",
+                    "message": "\(String(decoding: response.body.prefix(1024), as: UTF8.self))",
                 ])
             return
         }
@@ -272,6 +353,15 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             metadata["patch_operations"] = "\(decision.patch.count)"
         }
         return metadata
+    }
+
+    private static func refusalReason(_ status: HTTPResponseStatus) -> RefusalReason {
+        switch status {
+        case .payloadTooLarge: return .bodyTooLarge
+        case .serviceUnavailable: return .bodyMemory
+        case .badRequest: return .invalidReview
+        default: return .wrongEndpoint
+        }
     }
 
     private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {

@@ -1,4 +1,5 @@
 import Atomics
+import FSXCore
 
 /// The server's counters, exposed on `/metrics` in the Prometheus text format.
 ///
@@ -37,8 +38,45 @@ public final class ServerMetrics: Sendable {
     private let certificateExpiry = ManagedAtomic<Int>(0)
     private let openConnections = ManagedAtomic<Int>(0)
     private let refusedConnections = ManagedAtomic<Int>(0)
+    /// One counter per known rule id and `ViolationSeverity`, so the label values are
+    /// bounded by the rule catalogue whatever the objects say.
+    private let violations: [ManagedAtomic<Int>]
+    private let ruleIndex: [RuleID: Int]
+    private let version: String
+    /// Refusals by the server's limits, and the body memory in use.
+    public let protection = ProtectionMetrics()
 
-    public init() {
+    /// The `severity` label of `fsx_webhook_violations_total`.
+    public enum ViolationSeverity: Int, Sendable, CaseIterable {
+        /// Reported as a denial.
+        case deny
+        /// Reported as a warning.
+        case warn
+        /// A denial that `validation.enforcement: warn` reported as a warning: what deny
+        /// enforcement would refuse, the number to read before switching to it.
+        case wouldDeny
+
+        public var label: String {
+            switch self {
+            case .deny: return "deny"
+            case .warn: return "warn"
+            case .wouldDeny: return "would-deny"
+            }
+        }
+
+        public init(_ violation: Violation) {
+            if violation.wouldDeny {
+                self = .wouldDeny
+            } else {
+                self = violation.severity == .deny ? .deny : .warn
+            }
+        }
+    }
+
+    public init(version: String = BuildInfo.version) {
+        self.version = version
+        ruleIndex = Dictionary(uniqueKeysWithValues: RuleID.known.enumerated().map { ($1, $0) })
+        violations = (0..<RuleID.known.count * ViolationSeverity.allCases.count).map { _ in ManagedAtomic(0) }
         let paths = Path.allCases.count
         requests = (0..<paths * WebhookResponse.Outcome.allCases.count).map { _ in ManagedAtomic(0) }
         durationCounts = (0..<paths * (Self.durationBuckets.count + 1)).map { _ in ManagedAtomic(0) }
@@ -59,6 +97,25 @@ public final class ServerMetrics: Sendable {
         let bucket = Self.durationBuckets.firstIndex { seconds <= $0 } ?? Self.durationBuckets.count
         durationCounts[path.rawValue * (Self.durationBuckets.count + 1) + bucket].wrappingIncrement(ordering: .relaxed)
         durationSumNanoseconds[path.rawValue].wrappingIncrement(by: Int(max(0, nanoseconds)), ordering: .relaxed)
+    }
+
+    /// Counts every violation a decision reported. An id outside `RuleID.known` is not
+    /// counted (a test keeps the catalogue complete), so no object can add a series.
+    public func recordViolations(of decision: Decision) {
+        for violation in decision.denials { recordViolation(violation) }
+        for violation in decision.warnings { recordViolation(violation) }
+    }
+
+    private func recordViolation(_ violation: Violation) {
+        guard let index = ruleIndex[violation.rule] else { return }
+        violations[index * ViolationSeverity.allCases.count + ViolationSeverity(violation).rawValue]
+            .wrappingIncrement(ordering: .relaxed)
+    }
+
+    /// Violations of `rule` reported with `severity` so far.
+    public func violationCount(rule: RuleID, severity: ViolationSeverity) -> Int {
+        guard let index = ruleIndex[rule] else { return 0 }
+        return violations[index * ViolationSeverity.allCases.count + severity.rawValue].load(ordering: .relaxed)
     }
 
     /// A request started with `requestStarted` ended without a response (the client went away).
@@ -109,7 +166,7 @@ public final class ServerMetrics: Sendable {
     /// The Prometheus text exposition (format 0.0.4).
     public func exposition() -> String {
         var out = ""
-        out.reserveCapacity(4096)
+        out.reserveCapacity(16384)
         out += "# HELP fsx_webhook_requests_total Admission requests answered, by path and outcome.\n"
         out += "# TYPE fsx_webhook_requests_total counter\n"
         for path in Path.allCases {
@@ -157,6 +214,23 @@ public final class ServerMetrics: Sendable {
             "# HELP fsx_webhook_certificate_expiry_timestamp_seconds notAfter of the serving certificate in use, in Unix seconds.\n"
         out += "# TYPE fsx_webhook_certificate_expiry_timestamp_seconds gauge\n"
         out += "fsx_webhook_certificate_expiry_timestamp_seconds \(certificateExpiry.load(ordering: .relaxed))\n"
+        out +=
+            "# HELP fsx_webhook_violations_total Violations reported in admission responses, by rule id and severity (would-deny: denials reported as warnings under validation.enforcement: warn).\n"
+        out += "# TYPE fsx_webhook_violations_total counter\n"
+        // Every known rule and severity, zeros included: rate() and absent-series alerts
+        // need the series to exist before the first violation.
+        for (index, rule) in RuleID.known.enumerated() {
+            for severity in ViolationSeverity.allCases {
+                let count = violations[index * ViolationSeverity.allCases.count + severity.rawValue]
+                    .load(ordering: .relaxed)
+                out +=
+                    "fsx_webhook_violations_total{rule=\"\(rule.rawValue)\",severity=\"\(severity.label)\"} \(count)\n"
+            }
+        }
+        out += "# HELP fsx_webhook_build_info The running build; the value is always 1.\n"
+        out += "# TYPE fsx_webhook_build_info gauge\n"
+        out += "fsx_webhook_build_info{version=\"\(version)\"} 1\n"
+        out += protection.exposition()
         return out
     }
 }

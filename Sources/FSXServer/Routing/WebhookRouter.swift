@@ -82,6 +82,17 @@ public struct WebhookRouter: Sendable {
             closeConnection: true)
     }
 
+    /// The 503 sent when the process-wide body budget cannot hold this body now. The
+    /// request was not processed; `Retry-After: 1` says when trying again makes sense. The
+    /// connection closes after it: the rest of the body is not read as a next request.
+    public func busy() -> WebhookResponse {
+        .failure(
+            .serviceUnavailable, reason: "ServiceUnavailable",
+            message:
+                "the server is buffering as many request bodies as its memory budget allows (--body-memory-limit); retry in a second",
+            extraHeaders: [("retry-after", "1")], closeConnection: true)
+    }
+
     /// Judges a complete body: 200 with the response AdmissionReview, or 400 with a
     /// `Status` when the body is not an AdmissionReview with a request.
     public func review(_ endpoint: AdmissionEngine.Endpoint, body: some Collection<UInt8>) -> WebhookResponse {

@@ -25,6 +25,12 @@ public struct ServerConfiguration: Sendable {
         /// idle timeout, so it is always the client that closes an idle connection, never the
         /// server at the moment the client reuses it (which would fail that request).
         public var idle: TimeAmount = .seconds(120)
+        /// An answer the client has not taken within this is dropped and its stream (HTTP/2)
+        /// or connection (HTTP/1.1) closed. The apiserver reads an answer in milliseconds
+        /// and gives up after `timeoutSeconds` anyway; without a bound, a client that never
+        /// reads (a zero flow-control window, CVE-2019-9517 class) makes the server hold
+        /// its answers for as long as the connection lives.
+        public var write: TimeAmount = .seconds(10)
 
         public init() {}
     }
@@ -56,6 +62,17 @@ public struct ServerConfiguration: Sendable {
     /// The apiserver keeps at most 25 idle connections per replica and opens a few more in
     /// bursts, so real traffic stays far below it.
     public var maximumConnections: Int = 2048
+    /// Offer HTTP/2 in ALPN. Off by default: the apiserver calls webhooks over HTTP/1.1,
+    /// and controller-runtime turned HTTP/2 off by default after the 2023 Rapid Reset
+    /// attacks. When on, `HTTP2Limits` and `HTTP2FrameGuard` bound what a client can make
+    /// the server do.
+    public var http2 = false
+    /// Bytes of request bodies buffered at once, over all connections and protocols
+    /// (`BodyMemoryBudget`).
+    public var bodyMemoryLimit = BodyMemoryBudget.defaultLimit
+    /// PEM file of the CA that client certificates must be signed by (mTLS); `nil` accepts
+    /// clients without a certificate. Re-read with the serving certificate.
+    public var clientCAPath: String?
     /// After SIGTERM, connections still open after this are closed: in-flight reviews take
     /// microseconds, so only a stuck client is ever cut off, and Kubernetes' default 30 s
     /// termination grace period is never reached.

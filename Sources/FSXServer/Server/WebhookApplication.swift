@@ -39,18 +39,29 @@ public struct WebhookApplication: Sendable {
         let metrics = ServerMetrics()
         let identity: ServingIdentity
         switch configuration.tls {
-        case .files(let files):
+        case .files(var files):
+            files.clientCAPath = configuration.clientCAPath
             do {
-                identity = try files.load()
+                identity = try files.load(offerHTTP2: configuration.http2)
             } catch {
+                let clientCA = files.clientCAPath.map { " / client CA \($0)" } ?? ""
                 throw StartupError(
-                    "serving certificate \(files.certificatePath) / key \(files.privateKeyPath): \(error.message)")
+                    "serving certificate \(files.certificatePath) / key \(files.privateKeyPath)\(clientCA): \(error.message)"
+                )
             }
             reloader = CertificateReloader(
                 files: files, store: CertificateStore(), metrics: metrics,
-                interval: configuration.certificateReloadInterval, logger: logger)
+                interval: configuration.certificateReloadInterval, offerHTTP2: configuration.http2, logger: logger)
         case .development(let caPath):
-            identity = try Self.developmentIdentity(caPath: caPath, logger: logger)
+            var options = ServingIdentity.Options(offerHTTP2: configuration.http2)
+            if let clientCAPath = configuration.clientCAPath {
+                do {
+                    options.clientCAPEM = try CertificateFiles.readFile(clientCAPath)
+                } catch {
+                    throw StartupError("client CA \(clientCAPath): \(error.message)")
+                }
+            }
+            identity = try Self.developmentIdentity(caPath: caPath, options: options, logger: logger)
             reloader = nil
         }
         let certificates = reloader?.store ?? CertificateStore()
@@ -64,10 +75,16 @@ public struct WebhookApplication: Sendable {
         self.metrics = metrics
         self.certificates = certificates
         self.state = state
+        let budget = BodyMemoryBudget(limit: configuration.bodyMemoryLimit, metrics: metrics)
+        // A body larger than one request may hold of the budget could never be buffered:
+        // it gets 413 from its head rather than 503 forever.
+        let maximumBodySize = min(configuration.maximumBodySize, budget.perRequestLimit)
         self.webhookServer = WebhookServer(
             configuration: configuration,
-            router: WebhookRouter(engine: engine, maximumBodySize: configuration.maximumBodySize),
-            certificates: certificates, metrics: metrics, state: state, logger: logger, group: group)
+            router: WebhookRouter(engine: engine, maximumBodySize: maximumBodySize),
+            certificates: certificates, metrics: metrics, state: state, budget: budget,
+            refusals: RefusalLog(logger: logger, metrics: metrics.protection, eventLoop: group.next()),
+            logger: logger, group: group)
         self.operationsServer = OperationsServer(
             host: configuration.operationsHost, port: configuration.operationsPort, metrics: metrics, state: state,
             logger: logger, group: group)
@@ -93,12 +110,15 @@ public struct WebhookApplication: Sendable {
     }
 
     /// Mints the CA and the localhost serving certificate, and writes the CA for clients.
-    static func developmentIdentity(caPath: String, logger: Logger) throws(StartupError) -> ServingIdentity {
+    static func developmentIdentity(
+        caPath: String, options: ServingIdentity.Options, logger: Logger
+    ) throws(StartupError) -> ServingIdentity {
         do {
             let authority = try CertificateAuthority()
             let serving = try authority.issueServingCertificate(hosts: ["localhost", "127.0.0.1", "::1"])
             let identity = try ServingIdentity(
-                certificatePEM: Array(serving.certificatePEM.utf8), privateKeyPEM: Array(serving.privateKeyPEM.utf8))
+                certificatePEM: Array(serving.certificatePEM.utf8), privateKeyPEM: Array(serving.privateKeyPEM.utf8),
+                options: options)
             try writeFile(caPath, contents: try authority.certificatePEM)
             logger.warning(
                 "no --tls-cert-file given: serving a self-signed development certificate for localhost, 127.0.0.1 and ::1; FOR LOCAL USE ONLY, never in a cluster",

@@ -9,8 +9,10 @@ import NIOSSL
 import NIOTLS
 import ServiceLifecycle
 
-/// The HTTPS server the apiserver calls: TLS, then HTTP/1.1 or HTTP/2 as ALPN decides, then
-/// one `ReviewHandler` per connection (HTTP/1.1) or per stream (HTTP/2).
+/// The HTTPS server the apiserver calls: TLS, then HTTP/1.1 (or HTTP/2 with `--http2`, as
+/// ALPN decides), then one `ReviewHandler` per connection (HTTP/1.1) or per stream (HTTP/2).
+/// Whatever a client sends, memory stays bounded: bodies by `BodyMemoryBudget`, unread
+/// answers by the write timeout, HTTP/2 by `HTTP2Limits` and `HTTP2FrameGuard`.
 ///
 /// On graceful shutdown it stops accepting, lets in-flight reviews finish (HTTP/1.1 closes
 /// each connection after its current response, HTTP/2 sends GOAWAY), and closes whatever is
@@ -21,6 +23,8 @@ public struct WebhookServer: Service {
     let certificates: CertificateStore
     let metrics: ServerMetrics
     let state: ServerState
+    let budget: BodyMemoryBudget
+    let refusals: RefusalLog
     let logger: Logger
     let group: any EventLoopGroup
     /// The bound address (port 0 becomes a real port).
@@ -28,8 +32,11 @@ public struct WebhookServer: Service {
 
     init(
         configuration: ServerConfiguration, router: WebhookRouter, certificates: CertificateStore,
-        metrics: ServerMetrics, state: ServerState, logger: Logger, group: any EventLoopGroup
+        metrics: ServerMetrics, state: ServerState, budget: BodyMemoryBudget, refusals: RefusalLog, logger: Logger,
+        group: any EventLoopGroup
     ) {
+        self.budget = budget
+        self.refusals = refusals
         self.configuration = configuration
         self.router = router
         self.certificates = certificates
@@ -76,7 +83,12 @@ public struct WebhookServer: Service {
         listeningAddress.announce(.success(address))
         logger.info(
             "webhook server listening",
-            metadata: ["address": "\(address)", "port": "\(address.port ?? 0)", "protocols": "h2, http/1.1"])
+            metadata: [
+                "address": "\(address)", "port": "\(address.port ?? 0)",
+                "protocols": "\(configuration.http2 ? "h2, http/1.1" : "http/1.1")",
+                "body_memory_limit_bytes": "\(budget.limit)",
+                "client_certificates": "\(configuration.clientCAPath == nil ? "not required" : "required")",
+            ])
 
         let drained = group.next().makePromise(of: Void.self)
         let started = ManagedAtomic(false)
@@ -112,17 +124,13 @@ public struct WebhookServer: Service {
         logger.info("webhook server stopped")
     }
 
-    /// Counts a connection refused at the limit, and logs the first one and every
-    /// thousandth after it: a flood of refusals must not become a flood of log lines.
+    /// Counts a connection refused at the limit; `RefusalLog` keeps a flood of them to one
+    /// line per interval.
     private func refused() {
         let total = metrics.connectionRefused()
-        if total == 1 || total % 1000 == 0 {
-            logger.warning(
-                "connection limit reached: closing new connections until some close",
-                metadata: [
-                    "max_connections": "\(configuration.maximumConnections)", "refused_total": "\(total)",
-                ])
-        }
+        refusals.refused(
+            .connectionLimit, "connection limit reached: closing new connections until some close",
+            details: ["max_connections": "\(configuration.maximumConnections)", "refused_total": "\(total)"])
     }
 
     /// Each connection takes a file descriptor: with an open-file limit below the connection
@@ -147,7 +155,7 @@ public struct WebhookServer: Service {
         return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(NIOSSLServerHandler(context: identity.sslContext))
-            try pipeline.addHandler(ConnectionTimeoutHandler(timeouts: configuration.timeouts))
+            try pipeline.addHandler(ConnectionTimeoutHandler(timeouts: configuration.timeouts, refusals: refusals))
         }.flatMap {
             channel.configureHTTP2SecureUpgrade(
                 h2ChannelConfigurator: { channel in configureHTTP2(channel) },
@@ -165,7 +173,7 @@ public struct WebhookServer: Service {
             // Pipelining assistance answers pipelined requests in order and, on quiesce,
             // closes the connection once the response in progress is written.
             try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
-            try pipeline.addHandler(HTTPProtocolErrorResponder(metrics: metrics))
+            try pipeline.addHandler(HTTPProtocolErrorResponder(metrics: metrics, refusals: refusals))
             try pipeline.addHandler(makeReviewHandler(isHTTP2Stream: false))
         }
     }
@@ -180,22 +188,16 @@ public struct WebhookServer: Service {
                 configuration: .init(
                     maxIdleTime: configuration.timeouts.idle, maxAge: nil,
                     maxGraceTime: configuration.shutdownGracePeriod, keepalive: nil))
-            var connection = NIOHTTP2Handler.ConnectionConfiguration()
-            connection.initialSettings = [
-                HTTP2Setting(parameter: .maxConcurrentStreams, value: 100),
-                HTTP2Setting(parameter: .maxHeaderListSize, value: 64 * 1024),
-                // A 7 MiB review over the default 64 KiB window would need a hundred round
-                // trips of WINDOW_UPDATE; 1 MiB keeps it to a handful.
-                HTTP2Setting(parameter: .initialWindowSize, value: 1 << 20),
-            ]
-            var stream = NIOHTTP2Handler.StreamConfiguration()
-            stream.targetWindowSize = 1 << 20
+            // Before the HTTP/2 handler: it sees the frames that handler drops unread.
+            try pipeline.addHandler(HTTP2FrameGuard(refusals: refusals))
             _ = try pipeline.configureHTTP2Pipeline(
-                mode: .server, connectionConfiguration: connection, streamConfiguration: stream,
+                mode: .server, connectionConfiguration: HTTP2Limits.connectionConfiguration,
+                streamConfiguration: HTTP2Limits.streamConfiguration,
                 streamDelegate: manager.http2StreamDelegate
             ) { streamChannel in
                 streamChannel.eventLoop.makeCompletedFuture {
                     let streamPipeline = streamChannel.pipeline.syncOperations
+                    try streamPipeline.addHandler(HTTP2StreamRefuser())
                     try streamPipeline.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                     try streamPipeline.addHandler(makeReviewHandler(isHTTP2Stream: true))
                 }
@@ -207,7 +209,8 @@ public struct WebhookServer: Service {
     private func makeReviewHandler(isHTTP2Stream: Bool) -> ReviewHandler {
         ReviewHandler(
             router: router, metrics: metrics, logger: logger, isHTTP2Stream: isHTTP2Stream,
-            requestReadTimeout: configuration.timeouts.requestRead)
+            requestReadTimeout: configuration.timeouts.requestRead, writeTimeout: configuration.timeouts.write,
+            budget: budget, refusals: refusals)
     }
 }
 

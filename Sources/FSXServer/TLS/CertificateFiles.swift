@@ -12,24 +12,32 @@ public struct CertificateFiles: Sendable, Equatable {
     public var certificatePath: String
     /// PEM private key (PKCS#8, SEC1 or PKCS#1).
     public var privateKeyPath: String
+    /// PEM certificates of the CA client certificates must chain to (mTLS), read with the
+    /// pair so that a rotated CA is picked up like a rotated certificate.
+    public var clientCAPath: String?
 
-    public init(certificatePath: String, privateKeyPath: String) {
+    public init(certificatePath: String, privateKeyPath: String, clientCAPath: String? = nil) {
         self.certificatePath = certificatePath
         self.privateKeyPath = privateKeyPath
+        self.clientCAPath = clientCAPath
     }
 
     /// Reads both files and builds the identity.
     ///
     /// The paths are opened afresh every time, so a Kubernetes Secret volume, which updates
     /// by pointing its `..data` symlink at a new folder, is followed to the new files.
-    func load() throws(CertificateLoadError) -> ServingIdentity {
-        let (certificate, key) = try contents()
-        return try ServingIdentity(certificatePEM: certificate, privateKeyPEM: key)
+    func load(offerHTTP2: Bool) throws(CertificateLoadError) -> ServingIdentity {
+        let (certificate, key, clientCA) = try contents()
+        return try ServingIdentity(
+            certificatePEM: certificate, privateKeyPEM: key,
+            options: .init(offerHTTP2: offerHTTP2, clientCAPEM: clientCA))
     }
 
-    /// Both files' bytes.
-    func contents() throws(CertificateLoadError) -> (certificate: [UInt8], privateKey: [UInt8]) {
-        (try Self.readFile(certificatePath), try Self.readFile(privateKeyPath))
+    /// The files' bytes.
+    func contents() throws(CertificateLoadError) -> (
+        certificate: [UInt8], privateKey: [UInt8], clientCA: [UInt8]?
+    ) {
+        (try Self.readFile(certificatePath), try Self.readFile(privateKeyPath), try clientCAPath.map(Self.readFile))
     }
 
     static func readFile(_ path: String) throws(CertificateLoadError) -> [UInt8] {

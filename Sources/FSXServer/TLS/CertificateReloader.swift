@@ -12,12 +12,16 @@ public struct CertificateReloader: Service {
     public let store: CertificateStore
     public let metrics: ServerMetrics
     public let interval: Duration
+    /// Whether the reloaded identity offers h2 (`--http2`).
+    public let offerHTTP2: Bool
     let logger: Logger
 
     public init(
-        files: CertificateFiles, store: CertificateStore, metrics: ServerMetrics, interval: Duration, logger: Logger
+        files: CertificateFiles, store: CertificateStore, metrics: ServerMetrics, interval: Duration,
+        offerHTTP2: Bool = false, logger: Logger
     ) {
         self.files = files
+        self.offerHTTP2 = offerHTTP2
         self.store = store
         self.metrics = metrics
         self.interval = interval
@@ -45,10 +49,13 @@ public struct CertificateReloader: Service {
         let result: Result<ServingIdentity, CertificateLoadError>
         do {
             let bytes = try files.contents()
-            source = ServingIdentity.Source(certificate: bytes.certificate, privateKey: bytes.privateKey)
+            source = ServingIdentity.Source(
+                certificate: bytes.certificate, privateKey: bytes.privateKey, clientCA: bytes.clientCA)
             guard source != lastTried else { return lastTried }
             result = Result { () throws(CertificateLoadError) in
-                try ServingIdentity(certificatePEM: bytes.certificate, privateKeyPEM: bytes.privateKey)
+                try ServingIdentity(
+                    certificatePEM: bytes.certificate, privateKeyPEM: bytes.privateKey,
+                    options: .init(offerHTTP2: offerHTTP2, clientCAPEM: bytes.clientCA))
             }
         } catch {
             // An unreadable file (a deleted Secret, a wrong permission) is a change too:
@@ -78,6 +85,7 @@ public struct CertificateReloader: Service {
                     "reason": "\(error.reason.rawValue)",
                     "certificate_file": "\(files.certificatePath)",
                     "private_key_file": "\(files.privateKeyPath)",
+                    "client_ca_file": "\(files.clientCAPath ?? "none")",
                 ])
         }
         return source

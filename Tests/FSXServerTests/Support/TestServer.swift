@@ -60,6 +60,9 @@ struct TestServer: Sendable {
         configuration.operationsHost = "127.0.0.1"
         configuration.operationsPort = 0
         configuration.certificateReloadInterval = .milliseconds(100)
+        // The suites talk HTTP/2 as well as HTTP/1.1; `ProtocolDefaultsTests` checks the
+        // default, which offers HTTP/1.1 only.
+        configuration.http2 = true
         adjust(&configuration)
 
         var logger = Logger(label: "fsx-webhook-test")

@@ -116,10 +116,60 @@ per template would give the Secret and the webhook configurations different CAs.
 {{- end }}
 
 {{/* Annotations that let cert-manager's cainjector fill in caBundle. */}}
+{{/* Annotations of both webhook configurations: the user's, then cainjector's (which wins). */}}
 {{- define "fsx-webhook.webhookAnnotations" -}}
+{{- $annotations := deepCopy (default (dict) .Values.webhook.annotations) }}
 {{- if eq .Values.tls.mode "cert-manager" }}
-cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "fsx-webhook.certificateName" .) }}
+{{- $_ := set $annotations "cert-manager.io/inject-ca-from" (printf "%s/%s" .Release.Namespace (include "fsx-webhook.certificateName" .)) }}
 {{- end }}
+{{- with $annotations }}{{ toYaml . }}{{ end }}
+{{- end }}
+
+{{/* Labels of both webhook configurations: the chart's, then the user's. */}}
+{{- define "fsx-webhook.webhookLabels" -}}
+{{ include "fsx-webhook.labels" . }}
+{{- with .Values.webhook.labels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+CEL matchConditions (Kubernetes 1.30+), evaluated by the API server before it
+calls the webhook: only objects of the FSx CSI driver are sent. On UPDATE the
+old object counts too, so an update that moves an object away from the driver
+is still reviewed (oldObject is null on CREATE and is only read on UPDATE:
+CEL's && yields false without the error of its other side). Each object may
+lack the field (has() guards every step): a condition that errors would apply
+failurePolicy to every object.
+tests/chart/test_match_conditions.py evaluates each expression with a CEL engine.
+*/}}
+{{- define "fsx-webhook.matchCondition.storageClasses" -}}
+- name: fsx-provisioner
+  expression: >-
+    (has(object.provisioner) && object.provisioner == 'fsx.csi.aws.com') ||
+    (request.operation == 'UPDATE' && has(oldObject.provisioner) && oldObject.provisioner == 'fsx.csi.aws.com')
+{{- end }}
+
+{{- define "fsx-webhook.matchCondition.persistentVolumes" -}}
+- name: fsx-csi-driver
+  expression: >-
+    (has(object.spec) && has(object.spec.csi) && has(object.spec.csi.driver) && object.spec.csi.driver == 'fsx.csi.aws.com') ||
+    (request.operation == 'UPDATE' && has(oldObject.spec) && has(oldObject.spec.csi) && has(oldObject.spec.csi.driver) && oldObject.spec.csi.driver == 'fsx.csi.aws.com')
+{{- end }}
+
+{{- define "fsx-webhook.matchCondition.volumeAttributesClasses" -}}
+- name: fsx-driver-name
+  expression: >-
+    (has(object.driverName) && object.driverName == 'fsx.csi.aws.com') ||
+    (request.operation == 'UPDATE' && has(oldObject.driverName) && oldObject.driverName == 'fsx.csi.aws.com')
+{{- end }}
+
+{{/* Pods with a controller owner are mutated through their owner, never themselves. */}}
+{{- define "fsx-webhook.matchCondition.workloads" -}}
+- name: pods-without-controller
+  expression: >-
+    request.resource.resource != 'pods' || !has(object.metadata.ownerReferences) ||
+    !object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller == true)
 {{- end }}
 
 {{/* Timeout of one webhook: its own value, else the shared one. */}}
@@ -142,4 +192,9 @@ empty Secret name would otherwise surface only as pods stuck ContainerCreating.
 {{- fail "tls.mode=secret needs tls.caBundle: base64 of the PEM CA that signed the Secret's certificate (base64 -w0 ca.crt)" }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* The PromQL label matchers of the webhook's scrape target. */}}
+{{- define "fsx-webhook.metricsSelector" -}}
+{{- default (printf "job=%q,namespace=%q" (include "fsx-webhook.fullname" .) .Release.Namespace) .Values.metrics.prometheusRule.selector }}
 {{- end }}
