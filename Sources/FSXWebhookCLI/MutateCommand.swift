@@ -3,7 +3,7 @@ import FSXCore
 import FSXManifests
 
 /// `fsx-webhook mutate`: the objects as they would be stored, or the patches.
-struct Mutate: ParsableCommand {
+struct Mutate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print manifests as they would be stored after the webhook's mutation, or its patches.",
         discussion: """
@@ -23,15 +23,28 @@ struct Mutate: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output format: yaml, json, or patch.")
     var output: Format = .yaml
 
+    @Flag(
+        help:
+            "Ask AWS (read-only, the configuration's aws: section) for the zones of fileSystemId volumes and the StorageClass facts."
+    )
+    var aws = false
+
     @OptionGroup var inputs: ManifestPaths
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
         let manifests = try ManifestInput.read(inputs.paths)
         let engine = AdmissionEngine(configuration: configuration)
         // The same decisions as `check`: claims meet the StorageClasses of the same input.
         let context = DecisionContext(objects: manifests.lazy.map(\.object))
-        let results = manifests.map { MutationResult(manifest: $0, engine: engine, context: context) }
+        var facts: AWSFacts?
+        if aws {
+            let lookups = manifests.reduce(AWSLookups.none) {
+                $0.union(engine.awsLookups(for: AdmissionRequest(creating: $1.object)))
+            }
+            facts = try await CLIAWSFacts.gather(lookups, configuration: configuration)
+        }
+        let results = manifests.map { MutationResult(manifest: $0, engine: engine, context: context, facts: facts) }
 
         for result in results {
             for line in result.diagnostics { Output.error("fsx-webhook: \(line)") }
@@ -54,9 +67,9 @@ struct MutationResult {
     /// Denials, a patch that does not apply, and warnings, one line each.
     var diagnostics: [String] = []
 
-    init(manifest: Manifest, engine: AdmissionEngine, context: DecisionContext = .none) {
+    init(manifest: Manifest, engine: AdmissionEngine, context: DecisionContext = .none, facts: AWSFacts? = nil) {
         self.manifest = manifest
-        decision = engine.decide(AdmissionRequest(creating: manifest.object), context: context)
+        decision = engine.decide(AdmissionRequest(creating: manifest.object), context: context, facts: facts)
         let at = "\(manifest.location): \(decision.subject)"
         for denial in decision.denials { diagnostics.append("\(at) denied: \(denial.message)") }
         for warning in decision.warnings { diagnostics.append("\(at) warning: \(warning.message)") }

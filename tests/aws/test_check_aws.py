@@ -1,4 +1,5 @@
 """`fsx-webhook check --aws` against moto_server on 127.0.0.1, seeded with boto3."""
+import json
 import os
 import pathlib
 import socket
@@ -103,3 +104,64 @@ def test_unreachable_aws_gives_aws_unverified(tmp_path, network):
     result = check(tmp_path, f"http://127.0.0.1:{free_port()}", network["subnet"], network["self"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "aws-unverified" in result.stdout
+
+
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: train
+  namespace: ml
+  labels: {fsx-webhook/inject: "true"}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: trainer, image: trainer:1}]
+"""
+
+
+def mutate(tmp_path, moto, file_system, placement="required"):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"""aws:
+  region: us-west-2
+  endpointURL: {moto}
+  lookupBudget: 2s
+placement: {placement}
+volumes:
+  data:
+    claimName: data
+    mountPath: /data
+    fileSystemId: {file_system}
+defaultVolumes: [data]
+""")
+    job = tmp_path / "job.yaml"
+    job.write_text(JOB)
+    env = {**os.environ, **ENV}
+    return subprocess.run([BIN, "mutate", "--aws", "--config", str(config), "-o", "json", str(job)],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_zone_discovered_for_a_job_from_the_file_systems_subnet(tmp_path, moto, network):
+    fsx = boto3.client("fsx", endpoint_url=moto, region_name="us-west-2",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    system = fsx.create_file_system(FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=[network["subnet"]],
+                                    SecurityGroupIds=[network["self"]],
+                                    LustreConfiguration={"DeploymentType": "PERSISTENT_2", "PerUnitStorageThroughput": 250})
+    result = mutate(tmp_path, moto, system["FileSystem"]["FileSystemId"])
+    assert result.returncode == 0, result.stderr
+    stored = json.loads(result.stdout)
+    terms = stored["spec"]["template"]["spec"]["affinity"]["nodeAffinity"][
+        "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert terms == [{"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In",
+                                            "values": ["us-west-2b"]}]}]
+
+
+def test_unknown_zone_denies_under_required_and_patches_without_placement_under_preferred(tmp_path, network):
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    denied = mutate(tmp_path, unreachable, "fs-0123456789abcdef0")
+    assert denied.returncode == 1 and "aws-zone-unknown" not in denied.stdout
+    assert "zone of FSx volume data" in denied.stderr
+    preferred = mutate(tmp_path, unreachable, "fs-0123456789abcdef0", placement="preferred")
+    assert preferred.returncode == 0, preferred.stderr
+    assert "affinity" not in json.loads(preferred.stdout)["spec"]["template"]["spec"]
+    assert "volumes added without zone placement" in preferred.stderr
