@@ -165,3 +165,25 @@ def test_unknown_zone_denies_under_required_and_patches_without_placement_under_
     assert preferred.returncode == 0, preferred.stderr
     assert "affinity" not in json.loads(preferred.stdout)["spec"]["template"]["spec"]
     assert "volumes added without zone placement" in preferred.stderr
+
+
+def test_web_identity_credentials_through_moto_sts(tmp_path, moto, network):
+    token = tmp_path / "token"
+    token.write_text("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZnN4In0.c2lnbmF0dXJl\n")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"aws:\n  region: us-west-2\n  endpointURL: {moto}\n  lookupBudget: 2s\n")
+    manifest = tmp_path / "sc.yaml"
+    manifest.write_text(f"""apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {{name: fsx}}
+provisioner: fsx.csi.aws.com
+parameters: {{subnetId: {network["subnet"]}, securityGroupIds: {network["closed"]}, deploymentType: SCRATCH_2, fileSystemTypeVersion: "2.15"}}
+""")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_REGION="us-west-2", AWS_WEB_IDENTITY_TOKEN_FILE=str(token),
+               AWS_ROLE_ARN="arn:aws:iam::123456789012:role/fsx-webhook")
+    result = subprocess.run([BIN, "check", "--aws", "--config", str(config), "-o", "json", str(manifest)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    # The EC2 answer needs credentials from STS: the closed group is then judged, not unverified.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "aws-sg-lustre-988" in result.stdout and "aws-unverified" not in result.stdout
