@@ -40,6 +40,7 @@ public enum YAMLDocuments {
     ) throws(ManifestError)
         -> [YAMLDocument]
     {
+        try YAMLKeyGuard.check(text)
         do {
             // Resolution is ours (go-yaml's rules, not Yams'); `.utf8` keeps Yams from reading
             // an environment variable.

@@ -157,6 +157,38 @@ struct YAMLDocumentsTests {
         #expect(throws: ManifestError.self) { _ = try YAMLDocuments.parse(yaml) }
     }
 
+    @Test func refusesAliasBombsInKeyPosition() {
+        // The same bomb, but each level used as a mapping key: Yams would hash the key's
+        // whole expanded tree (9^9 nodes) while checking for duplicate keys. The guard
+        // refuses the key from libyaml's events before any node is hashed.
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let refs = Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ")
+            yaml += "a\(level): &a\(level) [\(refs)]\n"
+        }
+        yaml += "b:\n  ? *a9\n  : boom\n"
+        #expect {
+            _ = try YAMLDocuments.parse(yaml)
+        } throws: { error in
+            (error as? ManifestError)?.message == "line 12: a mapping key must be a plain value, not a list or a mapping"
+        }
+    }
+
+    @Test func keepsAliasesOfScalarsAsKeysAndValues() throws {
+        // Aliases of scalars are valid keys (go-yaml reads them); a redefined anchor names
+        // its latest node, so an anchor first on a list and then on a scalar is a valid key.
+        let yaml = "k: &k name\nlist: &k [1]\nscalar: &k again\nm:\n  *k : v\n  other: *k\n"
+        let value = try YAMLDocuments.parseSingle(yaml)
+        #expect(value["m"] == ["again": "v", "other": "again"])
+        #expect(value["list"] == [.number("1")])
+    }
+
+    @Test func textWithAStarButNoAliasIsReadAsBefore() throws {
+        let value = try YAMLDocuments.parseSingle("glob: \"*.lustre\"\nnote: a*b\n")
+        #expect(value["glob"] == "*.lustre")
+        #expect(value["note"] == "a*b")
+    }
+
     @Test func refusesNestingDeeperThanTheLimit() {
         let depth = YAMLDocuments.maximumDepth + 10
         let yaml = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
