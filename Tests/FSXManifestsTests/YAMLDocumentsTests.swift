@@ -170,7 +170,8 @@ struct YAMLDocumentsTests {
         #expect {
             _ = try YAMLDocuments.parse(yaml)
         } throws: { error in
-            (error as? ManifestError)?.message == "line 12: a mapping key must be a plain value, not a list or a mapping"
+            (error as? ManifestError)?.message
+                == "line 12: a mapping key must be a plain value, not a list or a mapping"
         }
     }
 
