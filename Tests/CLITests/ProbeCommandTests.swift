@@ -39,6 +39,19 @@ struct ProbeCommandTests {
         }
     }
 
+    @Test func verifiesAnIPAddressURLAgainstTheCertificatesAddresses() async throws {
+        // No --server-name: an IP address cannot be sent as SNI, so the certificate's IP
+        // entries are checked against the address connected to (the development certificate
+        // names 127.0.0.1).
+        try await Self.withServer { port, caPath in
+            let run = try CLIRunner.run([
+                "probe", "--url", "https://127.0.0.1:\(port)/validate", "--ca-file", caPath, "--timeout", "5",
+            ])
+            #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("PASS  known-good StorageClass"))
+        }
+    }
+
     @Test func acceptsWouldDenyUnderWarnEnforcement() async throws {
         try await Self.withServer(config: "validation:\n  enforcement: warn\n") { port, caPath in
             let run = try Self.probe(port: port, caPath: caPath)

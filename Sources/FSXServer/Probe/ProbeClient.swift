@@ -59,6 +59,13 @@ public struct ProbeClient: Sendable {
             }
             self.init(host: String(host), port: port, path: path, serverName: serverName ?? String(host))
         }
+
+        /// The name sent as SNI: none for an IP address, which TLS does not allow there
+        /// (RFC 6066 §3). NIOSSL then checks the certificate's IP address entries against the
+        /// address it connected to, so `--url https://127.0.0.1:8443` still verifies the peer.
+        var sniName: String? {
+            (try? SocketAddress(ipAddress: serverName, port: 0)) == nil ? serverName : nil
+        }
     }
 
     /// What came back.
@@ -98,7 +105,7 @@ public struct ProbeClient: Sendable {
                 .connectTimeout(timeout)
                 .connect(host: target.host, port: target.port) { [tls, target] channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: target.serverName)
+                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: target.sniName)
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(handler)
                         try pipeline.addHTTPClientHandlers()
