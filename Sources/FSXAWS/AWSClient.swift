@@ -12,7 +12,7 @@ public final class AWSClient: Sendable {
     public let region: String
     let endpointURL: String?
     let http: HTTPClient
-    let credentials: CredentialsProvider
+    public let credentials: CredentialsProvider
     let observer: (any AWSObserver)?
     let logger: Logger
 
@@ -46,9 +46,9 @@ public final class AWSClient: Sendable {
     /// Subnets by ID; the ones missing from the answer do not exist. Filters are used rather
     /// than `SubnetId.N`, which fails the whole call when one ID does not exist.
     func describeSubnets(_ ids: [String], deadline: ContinuousClock.Instant) async throws(Failure) -> AWSFacts {
-        let root = try await ec2("DescribeSubnets", filter: "subnet-id", ids, deadline: deadline)
+        let roots = try await ec2("DescribeSubnets", filter: "subnet-id", ids, deadline: deadline)
         var facts = AWSFacts(region: region)
-        for item in root.items("subnetSet") {
+        for item in roots.flatMap({ $0.items("subnetSet") }) {
             guard let id = item.value("subnetId"), let vpc = item.value("vpcId"),
                 let zone = item.value("availabilityZone")
             else { continue }
@@ -60,9 +60,9 @@ public final class AWSClient: Sendable {
     }
 
     func describeVpcs(_ ids: [String], deadline: ContinuousClock.Instant) async throws(Failure) -> AWSFacts {
-        let root = try await ec2("DescribeVpcs", filter: "vpc-id", ids, deadline: deadline)
+        let roots = try await ec2("DescribeVpcs", filter: "vpc-id", ids, deadline: deadline)
         var facts = AWSFacts(region: region)
-        for item in root.items("vpcSet") {
+        for item in roots.flatMap({ $0.items("vpcSet") }) {
             guard let id = item.value("vpcId") else { continue }
             var blocks = item.value("cidrBlock").flatMap(IPv4Block.init).map { [$0] } ?? []
             for association in item.items("cidrBlockAssociationSet") {
@@ -80,9 +80,9 @@ public final class AWSClient: Sendable {
     }
 
     func describeSecurityGroups(_ ids: [String], deadline: ContinuousClock.Instant) async throws(Failure) -> AWSFacts {
-        let root = try await ec2("DescribeSecurityGroups", filter: "group-id", ids, deadline: deadline)
+        let roots = try await ec2("DescribeSecurityGroups", filter: "group-id", ids, deadline: deadline)
         var facts = AWSFacts(region: region)
-        for item in root.items("securityGroupInfo") {
+        for item in roots.flatMap({ $0.items("securityGroupInfo") }) {
             guard let id = item.value("groupId"), let vpc = item.value("vpcId") else { continue }
             facts.securityGroups[id] = AWSFacts.SecurityGroup(
                 id: id, vpcId: vpc, ingress: item.items("ipPermissions").map(Self.permission),
@@ -101,7 +101,23 @@ public final class AWSClient: Sendable {
             groupIds: item.items("groups").compactMap { $0.value("groupId") })
     }
 
+    /// EC2 takes at most 200 values per filter; the background refresh may ask for more.
+    static let filterValuesPerCall = 200
+
     func ec2(
+        _ action: String, filter: String, _ ids: [String], deadline: ContinuousClock.Instant
+    ) async throws(Failure) -> [XMLElement] {
+        var roots: [XMLElement] = []
+        var start = 0
+        while start < ids.count {
+            let end = min(start + Self.filterValuesPerCall, ids.count)
+            roots.append(try await ec2Call(action, filter: filter, Array(ids[start..<end]), deadline: deadline))
+            start = end
+        }
+        return roots
+    }
+
+    func ec2Call(
         _ action: String, filter: String, _ ids: [String], deadline: ContinuousClock.Instant
     ) async throws(Failure) -> XMLElement {
         var form = [("Action", action), ("Version", "2016-11-15"), ("Filter.1.Name", filter)]
@@ -180,6 +196,7 @@ public final class AWSClient: Sendable {
                 throw Failure("no AWS credentials: \(error.description)")
             }
             let outcome: AWSRequestOutcome
+            let started = ContinuousClock.now
             do {
                 let (status, answer) = try await post(
                     service, body: body, headers: headers, credentials: credentials, deadline: deadline)
@@ -190,12 +207,14 @@ public final class AWSClient: Sendable {
                             String(decoding: answer.prefix(2048), as: UTF8.self).contains(code)
                         }
                 outcome = throttled ? .throttled : status >= 500 ? .serverError : status >= 400 ? .error : .ok
-                observer?.awsRequestFinished(service: service, outcome: outcome)
+                observer?.awsRequestFinished(
+                    service: service, outcome: outcome, nanoseconds: Self.nanoseconds(since: started))
                 if outcome == .ok || outcome == .error { return (status, answer) }
                 lastProblem =
                     throttled ? "throttled by \(service.rawValue)" : "\(service.rawValue) answered HTTP \(status)"
             } catch {
-                observer?.awsRequestFinished(service: service, outcome: .unreachable)
+                observer?.awsRequestFinished(
+                    service: service, outcome: .unreachable, nanoseconds: Self.nanoseconds(since: started))
                 lastProblem = "\(service.rawValue) unreachable (\(error.description))"
             }
             attempt += 1
@@ -245,6 +264,11 @@ public final class AWSClient: Sendable {
         } catch {
             throw Failure("\(error)")
         }
+    }
+
+    static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
     }
 
     /// `YYYYMMDDTHHMMSSZ` in UTC.

@@ -14,6 +14,15 @@ public final class AWSFactsCache: AWSFactsSource, Sendable {
     public let lookupBudget: Duration
     let logger: Logger
     private let state: NIOLockedValueBox<AWSFacts>
+    /// The configured volumes' needs (`warm`): kept when the cache is trimmed.
+    private let pinned = NIOLockedValueBox(AWSLookups.none)
+
+    /// The most IDs the cache holds (found or absent, all kinds together). A cluster names a
+    /// few dozen subnets and groups; the IDs come from StorageClasses anyone allowed to create
+    /// one can write, so without a bound a stream of made-up IDs would grow the memory and
+    /// every background refresh. Past it the cache keeps only the configured volumes' facts
+    /// and the newest answer; the rest is asked again when an admission needs it.
+    public static let maximumEntries = 4096
 
     public init(client: AWSClient, cacheTTL: Duration, lookupBudget: Duration, logger: Logger) {
         self.client = client
@@ -91,18 +100,52 @@ public final class AWSFactsCache: AWSFactsSource, Sendable {
     func store(_ facts: AWSFacts) {
         var fresh = facts
         fresh.reason = nil
+        let pinned = self.pinned.withLockedValue { $0 }
         let count = state.withLockedValue { current in
             current.merge(fresh)
-            return current.subnets.count + current.vpcs.count + current.securityGroups.count
-                + current.fileSystems.count + current.absent.count
+            if Self.entries(current) > Self.maximumEntries {
+                var kept = Self.facts(of: pinned, in: current)
+                kept.merge(fresh)
+                current = kept
+            }
+            return Self.entries(current)
         }
         client.observer?.awsCacheEntriesChanged(count)
+    }
+
+    static func entries(_ facts: AWSFacts) -> Int {
+        facts.subnets.count + facts.vpcs.count + facts.securityGroups.count + facts.fileSystems.count
+            + facts.absent.count
+    }
+
+    /// What `facts` knows of `lookups`, with the file systems' subnets and the subnets' VPCs.
+    static func facts(of lookups: AWSLookups, in facts: AWSFacts) -> AWSFacts {
+        var kept = AWSFacts(region: facts.region)
+        func keepSubnet(_ id: String) {
+            if facts.absent.contains(id) { kept.absent.insert(id) }
+            guard let subnet = facts.subnets[id] else { return }
+            kept.subnets[id] = subnet
+            if let vpc = facts.vpcs[subnet.vpcId] { kept.vpcs[vpc.id] = vpc }
+        }
+        for id in lookups.subnetIds { keepSubnet(id) }
+        for id in lookups.securityGroupIds {
+            if let group = facts.securityGroups[id] { kept.securityGroups[id] = group }
+            if facts.absent.contains(id) { kept.absent.insert(id) }
+        }
+        for id in lookups.fileSystemIds {
+            if facts.absent.contains(id) { kept.absent.insert(id) }
+            guard let system = facts.fileSystems[id] else { continue }
+            kept.fileSystems[id] = system
+            system.subnetIds.first.map(keepSubnet)
+        }
+        return kept
     }
 
     /// Fills the cache for the configured volumes before the server is ready; gives up after
     /// `timeout` (the facts then arrive with the first refresh or admission).
     @discardableResult
     public func warm(_ lookups: AWSLookups, timeout: Duration) async -> Bool {
+        pinned.withLockedValue { $0 = $0.union(lookups) }
         guard !lookups.isEmpty else { return true }
         do {
             try await gather(lookups, deadline: ContinuousClock.now + timeout, onlyMissing: false)

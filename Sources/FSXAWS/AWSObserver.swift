@@ -20,6 +20,8 @@ public enum AWSRequestOutcome: String, Sendable, CaseIterable {
 
 /// Receives counts of AWS calls and the cache size (the server's metrics).
 public protocol AWSObserver: Sendable {
-    func awsRequestFinished(service: AWSService, outcome: AWSRequestOutcome)
+    /// One HTTP exchange with `service` ended after `nanoseconds` (retries are exchanges of
+    /// their own).
+    func awsRequestFinished(service: AWSService, outcome: AWSRequestOutcome, nanoseconds: Int64)
     func awsCacheEntriesChanged(_ count: Int)
 }

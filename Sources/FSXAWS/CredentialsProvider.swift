@@ -189,17 +189,22 @@ public final class CredentialsProvider: Sendable {
     func exchange(
         _ request: HTTPClientRequest, service: AWSService?, deadline: ContinuousClock.Instant
     ) async throws(AWSClient.Failure) -> (Int, [UInt8]) {
+        let started = ContinuousClock.now
         do {
             let answer = try await Self.exchange(request, http: http, deadline: deadline)
             if let service {
                 observer?.awsRequestFinished(
                     service: service,
                     outcome: answer.0 < 400
-                        ? .ok : answer.0 == 429 ? .throttled : answer.0 >= 500 ? .serverError : .error)
+                        ? .ok : answer.0 == 429 ? .throttled : answer.0 >= 500 ? .serverError : .error,
+                    nanoseconds: AWSClient.nanoseconds(since: started))
             }
             return answer
         } catch {
-            if let service { observer?.awsRequestFinished(service: service, outcome: .unreachable) }
+            if let service {
+                observer?.awsRequestFinished(
+                    service: service, outcome: .unreachable, nanoseconds: AWSClient.nanoseconds(since: started))
+            }
             throw error
         }
     }

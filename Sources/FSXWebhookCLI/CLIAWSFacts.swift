@@ -13,24 +13,15 @@ enum CLIAWSFacts {
         guard let settings = configuration.aws else {
             throw CLIFailure("--aws needs an aws: section in the configuration (give --config with aws: {region: ...})")
         }
-        let environment = ProcessInfo.processInfo.environment
-        let http = HTTPClient.shared
-        let budget = max(settings.lookupBudget * 10, .seconds(5))
-        var region = settings.region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
-        if region == nil {
-            region = try? await CredentialsProvider.instanceRegion(
-                environment: environment, http: http, deadline: .now + .seconds(2))
+        let cache: AWSFactsCache
+        do {
+            cache = try await AWSFactsCache.make(
+                settings: settings, lookupBudget: max(settings.lookupBudget * 10, .seconds(5)),
+                environment: ProcessInfo.processInfo.environment, http: HTTPClient.shared, observer: nil,
+                logger: Logger(label: "fsx-webhook.aws"))
+        } catch {
+            throw CLIFailure("--\(error.description)")
         }
-        guard let region, !region.isEmpty else {
-            throw CLIFailure("--aws: no region; set aws.region in the configuration or AWS_REGION")
-        }
-        let logger = Logger(label: "fsx-webhook.aws")
-        let credentials = CredentialsProvider(
-            environment: environment, region: region, endpointURL: settings.endpointURL, http: http, observer: nil)
-        let client = AWSClient(
-            region: region, endpointURL: settings.endpointURL, http: http, credentials: credentials, observer: nil,
-            logger: logger)
-        let cache = AWSFactsCache(client: client, cacheTTL: settings.cacheTTL, lookupBudget: budget, logger: logger)
         return await cache.facts(for: lookups)
     }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
+import AsyncHTTPClient
+import FSXAWS
 import FSXCore
 import FSXManifests
 import FSXServer
+import Foundation
 import Logging
 
 #if canImport(Glibc)
@@ -124,12 +127,26 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw Self.failure("fsx-webhook serve: \(error.message)")
         }
-        // The server's gathering of AWS facts (the two-pass review on the event loop) is not
-        // built yet: refusing the section beats denying every fileSystemId Job as unplaceable.
-        if admission.aws != nil {
-            throw Self.failure(
-                "fsx-webhook serve: aws: the server does not ask AWS yet (only the decision rules exist); "
-                    + "remove the aws: section and fileSystemId volumes from the server's configuration")
+        let metrics = ServerMetrics()
+        var awsCache: AWSFactsCache?
+        if let settings = admission.aws {
+            do {
+                let cache = try await AWSFactsCache.make(
+                    settings: settings, lookupBudget: settings.lookupBudget,
+                    environment: ProcessInfo.processInfo.environment, http: HTTPClient.shared,
+                    observer: metrics.aws, logger: logger)
+                awsCache = cache
+                logger.info(
+                    "AWS facts enabled",
+                    metadata: [
+                        "credentials": "\(cache.client.credentials.source.rawValue)",
+                        "region": "\(cache.client.region)",
+                        "endpoint": "\(settings.endpointURL ?? "AWS")",
+                        "lookup_budget": "\(settings.lookupBudget)", "cache_ttl": "\(settings.cacheTTL)",
+                    ])
+            } catch {
+                throw Self.failure("fsx-webhook serve: \(error.description)")
+            }
         }
 
         var server = ServerConfiguration(
@@ -163,7 +180,8 @@ struct Serve: AsyncParsableCommand {
         let application: WebhookApplication
         do {
             application = try WebhookApplication(
-                configuration: server, engine: AdmissionEngine(configuration: admission), logger: logger)
+                configuration: server, engine: AdmissionEngine(configuration: admission), logger: logger,
+                metrics: metrics, aws: awsCache)
         } catch {
             throw Self.failure("fsx-webhook serve: \(error.message)")
         }

@@ -24,6 +24,9 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         case closing(discardBudget: Int)
         /// HTTP/2 stream reset with REFUSED_STREAM: whatever still arrives is dropped.
         case refused
+        /// The body is read; the review waits for AWS facts (at most the lookup budget).
+        /// HTTP/1.1 pipelining assistance holds a next request until this answer is out.
+        case awaitingFacts(Exchange)
     }
 
     /// One request/response pair in progress.
@@ -84,9 +87,12 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         // Whatever ended the request (a reset, a close, the client leaving), the budget
         // gets its bytes back.
         dropBody()
-        if case .receiving = state {
+        switch state {
+        case .receiving, .awaitingFacts:
             // The client went away mid-request: no response, but no longer in flight.
             metrics.requestAbandoned()
+        default:
+            break
         }
         state = .idle
     }
@@ -131,7 +137,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let left = budget - chunk.readableBytes
                 state = .closing(discardBudget: left)
                 if left < 0 { context.close(promise: nil) }
-            case .discarding, .idle, .refused:
+            case .discarding, .idle, .refused, .awaitingFacts:
                 break
             }
         case .end:
@@ -139,12 +145,17 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
             deadline = nil
             switch state {
             case .receiving(let exchange, let endpoint):
-                let response = router.review(endpoint, body: body.readableBytesView)
+                let step = router.reviewStep(endpoint, body: body.readableBytesView)
                 dropBody()
                 notifyRequestReceived(context: context)
-                state = .idle
-                respond(response, to: exchange, context: context)
-                notifyResponseSent(context: context)
+                switch step {
+                case .answered(let response):
+                    state = .idle
+                    respond(response, to: exchange, context: context)
+                    notifyResponseSent(context: context)
+                case .gathering(let pending):
+                    awaitFacts(pending, exchange: exchange, context: context)
+                }
             case .discarding:
                 state = .idle
                 notifyRequestReceived(context: context)
@@ -155,9 +166,26 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                 // both sides have ended it; closing it here could reset it (CANCEL) while
                 // the 413's last frame still waits to go out.
                 if !isHTTP2Stream { context.close(promise: nil) }
-            case .idle, .refused:
+            case .idle, .refused, .awaitingFacts:
                 break
             }
+        }
+    }
+
+    /// Gathers the AWS facts the cache did not hold (off the event loop, within the lookup
+    /// budget), then answers on the event loop, unless the client has gone meanwhile.
+    private func awaitFacts(_ pending: WebhookRouter.PendingReview, exchange: Exchange, context: ChannelHandlerContext)
+    {
+        state = .awaitingFacts(exchange)
+        let answered = context.eventLoop.makePromise(of: WebhookResponse.self)
+        answered.completeWithTask { await pending.answer() }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        answered.futureResult.whenSuccess { response in
+            let (handler, context) = loopBound.value
+            guard case .awaitingFacts = handler.state else { return }
+            handler.state = .idle
+            handler.respond(response, to: exchange, context: context)
+            handler.notifyResponseSent(context: context)
         }
     }
 

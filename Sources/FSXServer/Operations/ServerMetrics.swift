@@ -45,6 +45,8 @@ public final class ServerMetrics: Sendable {
     private let version: String
     /// Refusals by the server's limits, and the body memory in use.
     public let protection = ProtectionMetrics()
+    /// Calls to AWS, the facts cache, and how admissions got their facts.
+    public let aws = AWSMetrics()
 
     /// The `severity` label of `fsx_webhook_violations_total`.
     public enum ViolationSeverity: Int, Sendable, CaseIterable {
@@ -231,6 +233,7 @@ public final class ServerMetrics: Sendable {
         out += "# TYPE fsx_webhook_build_info gauge\n"
         out += "fsx_webhook_build_info{version=\"\(version)\"} 1\n"
         out += protection.exposition()
+        out += aws.exposition()
         return out
     }
 }

@@ -24,10 +24,16 @@ public struct WebhookRouter: Sendable {
 
     public let engine: AdmissionEngine
     public let maximumBodySize: Int
+    /// Where reviews get their AWS facts when the configuration has an `aws:` section.
+    public let aws: AWSFactsGathering?
 
-    public init(engine: AdmissionEngine, maximumBodySize: Int = WebhookRouter.defaultMaximumBodySize) {
+    public init(
+        engine: AdmissionEngine, maximumBodySize: Int = WebhookRouter.defaultMaximumBodySize,
+        aws: AWSFactsGathering? = nil
+    ) {
         self.engine = engine
         self.maximumBodySize = maximumBodySize
+        self.aws = aws
     }
 
     /// The webhook endpoint a request target names, ignoring the query string: the
@@ -101,6 +107,39 @@ public struct WebhookRouter: Sendable {
         } catch {
             return WebhookResponse(
                 status: HTTPResponseStatus(statusCode: error.httpStatus), body: error.body, outcome: .error)
+        }
+    }
+
+    /// What `reviewStep` leaves to do: answered, or AWS facts to gather first.
+    public enum ReviewStep: Sendable {
+        case answered(WebhookResponse)
+        /// Decoded; `answer()` gathers the facts within the lookup budget and decides.
+        case gathering(PendingReview)
+    }
+
+    /// A review waiting for AWS facts the cache does not hold yet.
+    public struct PendingReview: Sendable {
+        let review: AdmissionEngine.PendingAWSReview
+        let aws: AWSFactsGathering
+
+        public func answer() async -> WebhookResponse {
+            WebhookResponse(reply: review.finish(with: await aws.gather(review.lookups)))
+        }
+    }
+
+    /// `review(_:body:)` for a server that asks AWS: decided at once when the request needs no
+    /// facts or the cache covers them; otherwise the facts are gathered first.
+    public func reviewStep(_ endpoint: AdmissionEngine.Endpoint, body: some Collection<UInt8>) -> ReviewStep {
+        guard let aws else { return .answered(review(endpoint, body: body)) }
+        do {
+            switch try engine.reviewStep(body: body, endpoint: endpoint, cached: aws.cached) {
+            case .decided(let reply): return .answered(WebhookResponse(reply: reply))
+            case .needsFacts(let pending): return .gathering(PendingReview(review: pending, aws: aws))
+            }
+        } catch {
+            return .answered(
+                WebhookResponse(
+                    status: HTTPResponseStatus(statusCode: error.httpStatus), body: error.body, outcome: .error))
         }
     }
 

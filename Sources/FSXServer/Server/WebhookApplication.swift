@@ -1,3 +1,4 @@
+import FSXAWS
 import FSXCore
 import Logging
 import NIOCore
@@ -28,15 +29,20 @@ public struct WebhookApplication: Sendable {
     public let operationsServer: OperationsServer
     /// `nil` for the development certificate, which has no files to watch.
     public let reloader: CertificateReloader?
+    /// `nil` without an `aws:` section.
+    public let awsFacts: AWSFactsService?
     let logger: Logger
 
+    /// With `aws`, the cache built for the configuration's `aws:` section (its client
+    /// reporting to `metrics.aws`): reviews read their facts from it, and readiness waits
+    /// (bounded) for the configured volumes' facts.
     public init(
         configuration: ServerConfiguration, engine: AdmissionEngine, logger: Logger,
+        metrics: ServerMetrics = ServerMetrics(), aws: AWSFactsCache? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(StartupError) {
         self.configuration = configuration
         self.logger = logger
-        let metrics = ServerMetrics()
         let identity: ServingIdentity
         switch configuration.tls {
         case .files(var files):
@@ -72,6 +78,18 @@ public struct WebhookApplication: Sendable {
             metadata: ["subject": "\(identity.leaf.subject)", "not_after": "\(identity.leaf.notValidAfter)"])
 
         let state = ServerState(certificates: certificates)
+        var gathering: AWSFactsGathering?
+        if let aws {
+            state.setLoadingAWSFacts(true)
+            gathering = AWSFactsGathering(source: aws, metrics: metrics.aws)
+            awsFacts = AWSFactsService(
+                cache: aws,
+                configured: AWSLookups(fileSystemIds: engine.configuration.volumes.compactMap(\.fileSystemId)),
+                warmUpTimeout: AWSFactsService.warmUpTimeout(lookupBudget: aws.lookupBudget), state: state,
+                logger: logger)
+        } else {
+            awsFacts = nil
+        }
         self.metrics = metrics
         self.certificates = certificates
         self.state = state
@@ -81,7 +99,7 @@ public struct WebhookApplication: Sendable {
         let maximumBodySize = min(configuration.maximumBodySize, budget.perRequestLimit)
         self.webhookServer = WebhookServer(
             configuration: configuration,
-            router: WebhookRouter(engine: engine, maximumBodySize: maximumBodySize),
+            router: WebhookRouter(engine: engine, maximumBodySize: maximumBodySize, aws: gathering),
             certificates: certificates, metrics: metrics, state: state, budget: budget,
             refusals: RefusalLog(logger: logger, metrics: metrics.protection, eventLoop: group.next()),
             logger: logger, group: group)
@@ -94,6 +112,7 @@ public struct WebhookApplication: Sendable {
     /// the webhook server drains first, while `/readyz` still answers (503).
     public var services: [any Service] {
         var services: [any Service] = [operationsServer]
+        if let awsFacts { services.append(awsFacts) }
         if let reloader { services.append(reloader) }
         services.append(webhookServer)
         return services
