@@ -21,7 +21,8 @@ struct WorkloadMutatorTests {
         IgnoredKind(testDescription: "Deployment", apiVersion: "apps/v1", kind: "Deployment"),
         IgnoredKind(testDescription: "StatefulSet", apiVersion: "apps/v1", kind: "StatefulSet"),
         IgnoredKind(testDescription: "CronJob of a retired version", apiVersion: "batch/v1beta1", kind: "CronJob"),
-        IgnoredKind(testDescription: "MPIJob of another version", apiVersion: "kubeflow.org/v1", kind: "MPIJob"),
+        IgnoredKind(
+            testDescription: "MPIJob of the retired v1alpha1 API", apiVersion: "kubeflow.org/v1alpha1", kind: "MPIJob"),
         IgnoredKind(testDescription: "Pod of another group", apiVersion: "example.com/v1", kind: "Pod"),
         IgnoredKind(testDescription: "Job of another version", apiVersion: "batch/v2", kind: "Job"),
         IgnoredKind(testDescription: "Job of another group", apiVersion: "example.com/v1", kind: "Job"),

@@ -148,7 +148,7 @@ def test_only_jobs_are_mutated_by_default():
 
 def test_each_enabled_workload_kind_becomes_one_create_rule():
     [hook] = RELEASES["custom"].one("MutatingWebhookConfiguration")["webhooks"]
-    got = {(r["apiGroups"][0], r["apiVersions"][0], r["resources"][0]) for r in hook["rules"]}
+    got = {(r["apiGroups"][0], v, r["resources"][0]) for r in hook["rules"] for v in r["apiVersions"]}
     assert got == {
         ("batch", "v1", "jobs"),
         ("batch", "v1", "cronjobs"),
@@ -156,6 +156,7 @@ def test_each_enabled_workload_kind_becomes_one_create_rule():
         ("kubeflow.org", "v1", "pytorchjobs"),
         ("kubeflow.org", "v1", "tfjobs"),
         ("kubeflow.org", "v2beta1", "mpijobs"),
+        ("kubeflow.org", "v1", "mpijobs"),
         ("ray.io", "v1", "rayjobs"),
         ("ray.io", "v1", "rayclusters"),
         ("", "v1", "pods"),
@@ -177,7 +178,11 @@ def test_every_workload_kind_the_server_mutates_has_a_chart_rule():
         r = request["resource"]
         served.add((r["group"], r["version"], r["resource"]))
     workloads = RELEASES["helm"].merged["mutating"]["workloads"]
-    offered = {(w["apiGroup"], w["apiVersion"], w["resource"]) for w in workloads.values()}
+    offered = {
+        (w["apiGroup"], version, w["resource"])
+        for w in workloads.values()
+        for version in (w["apiVersion"] if isinstance(w["apiVersion"], list) else [w["apiVersion"]])
+    }
     assert served == offered
 
 

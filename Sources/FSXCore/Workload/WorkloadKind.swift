@@ -57,9 +57,12 @@ public struct WorkloadKind: Sendable, Hashable {
     public static let tfJob = WorkloadKind(
         group: "kubeflow.org", versions: ["v1"], kind: "TFJob", locations: [.kubeflowReplicaSpecs("tfReplicaSpecs")])
 
-    /// `kubeflow.org/v2beta1` MPIJob: every replica spec (`Launcher`, `Worker`).
+    /// `kubeflow.org/v2beta1` MPIJob (mpi-operator) and `kubeflow.org/v1` MPIJob (the
+    /// training operator v1): every replica spec (`Launcher`, `Worker`). Both APIs keep
+    /// their pod templates at `spec.mpiReplicaSpecs.<type>.template`; a cluster serves one
+    /// or the other, as both define `mpijobs.kubeflow.org`.
     public static let mpiJob = WorkloadKind(
-        group: "kubeflow.org", versions: ["v2beta1"], kind: "MPIJob",
+        group: "kubeflow.org", versions: ["v2beta1", "v1"], kind: "MPIJob",
         locations: [.kubeflowReplicaSpecs("mpiReplicaSpecs")])
 
     /// `ray.io/v1` RayJob: the head and every worker group of the cluster it creates. A
