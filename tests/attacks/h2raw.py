@@ -2,6 +2,7 @@
 encodes headers (HPACK); hostile frames that no well-behaved client library would send
 are built here byte by byte."""
 
+import select
 import socket
 import ssl
 import struct
@@ -14,7 +15,7 @@ import hpack
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
 END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
-REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x7, 0xB
+PROTOCOL_ERROR, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x1, 0x7, 0xB
 
 
 def frame(kind, flags, stream, payload=b""):
@@ -88,23 +89,33 @@ class RawH2:
         self.sock.settimeout(timeout)
         self.sock.sendall(data)
 
+    def _next_frame(self):
+        """The next whole frame in the buffer, or None; a SETTINGS frame is acknowledged."""
+        if len(self.buffer) < 9:
+            return None
+        length = int.from_bytes(self.buffer[:3], "big")
+        if len(self.buffer) < 9 + length:
+            return None
+        kind, flags = self.buffer[3], self.buffer[4]
+        stream = int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
+        item = (kind, flags, stream, self.buffer[9:9 + length])
+        self.buffer = self.buffer[9 + length:]
+        if kind == SETTINGS and not flags & ACK:
+            try:
+                self.sock.sendall(frame(SETTINGS, ACK, 0))
+            except (OSError, ssl.SSLError):
+                # The server may have closed already (after a GOAWAY); what was read still counts.
+                pass
+        return item
+
     def frames(self, until=None, timeout=10):
         """Reads frames until `until(frame)` is true, the connection ends or `timeout`;
         returns (frames, ended) where ended is True when the server closed."""
         got = []
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            while len(self.buffer) >= 9:
-                length = int.from_bytes(self.buffer[:3], "big")
-                if len(self.buffer) < 9 + length:
-                    break
-                kind, flags = self.buffer[3], self.buffer[4]
-                stream = int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
-                item = (kind, flags, stream, self.buffer[9:9 + length])
-                self.buffer = self.buffer[9 + length:]
+            while (item := self._next_frame()) is not None:
                 got.append(item)
-                if kind == SETTINGS and not flags & ACK:
-                    self.sock.sendall(frame(SETTINGS, ACK, 0))
                 if until and until(item):
                     return got, False
             self.sock.settimeout(max(0.01, deadline - time.monotonic()))
@@ -118,6 +129,27 @@ class RawH2:
                 return got, True
             self.buffer += data
         return got, False
+
+    def poll(self, wait=0.0):
+        """The frames that have arrived, waiting at most `wait` seconds for the first bytes
+        when none have: (frames, ended) as `frames` returns them. For a client that sends
+        as fast as flow control lets it and must not sit in a read timeout each round."""
+        ended = False
+        if self.sock.pending() or select.select([self.sock], [], [], wait)[0]:
+            # Readable: a whole TLS record is almost always there; a part of one is waited for.
+            self.sock.settimeout(1)
+            try:
+                data = self.sock.recv(1 << 20)
+                ended = not data
+                self.buffer += data
+            except socket.timeout:
+                pass
+            except (ConnectionError, ssl.SSLError, OSError):
+                ended = True
+        got = []
+        while (item := self._next_frame()) is not None:
+            got.append(item)
+        return got, ended
 
     def close(self):
         try:

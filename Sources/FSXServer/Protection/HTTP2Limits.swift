@@ -8,7 +8,9 @@ enum HTTP2Limits {
     /// Streams open at once on one connection. Each holds a body of up to 7 MiB while it
     /// arrives (within `BodyMemoryBudget`) and an answer until it is written; 100 is the
     /// RFC's recommended minimum and what Go's server allows, far above what one client
-    /// needs for microsecond decisions.
+    /// needs for microsecond decisions. A client that opens more than it was told is not
+    /// refused stream by stream: swift-nio-http2 treats it as a connection error (GOAWAY
+    /// PROTOCOL_ERROR), and `HTTP2ConnectionErrorCloser` closes the connection.
     static let maximumConcurrentStreams = 100
 
     /// The stream window the server advertises: how much a client may send on one stream
@@ -20,6 +22,18 @@ enum HTTP2Limits {
     /// so one large upload does not stall the small reviews beside it, yet a connection can
     /// never have more than 2 MiB in flight that the server has not asked for.
     static let connectionWindow = 2 << 20
+
+    /// Streams the server reset whose late DATA frames are still recognised (and ignored,
+    /// their bytes credited back to the connection window). A client may have sent up to a
+    /// stream window on a stream before it reads the server's RST_STREAM; swift-nio-http2
+    /// remembers only the last 32 resets by default, and DATA on a stream reset earlier is a
+    /// connection error (GOAWAY STREAM_CLOSED) whose bytes never return to the connection
+    /// window: once the body budget refused more than 32 uploads on one connection, the
+    /// uploads it had accepted stalled until the 30 s read deadline. A well-behaved client
+    /// has at most `maximumConcurrentStreams` streams open when it reads a reset, so the
+    /// streams reset while its late data is in flight are among those; twice that leaves a
+    /// margin, and costs 4 bytes a stream id (under 1 KiB per connection).
+    static let maximumRecentlyResetStreams = 2 * maximumConcurrentStreams
 
     /// The largest decoded header list. The apiserver sends a handful of headers (a few
     /// hundred bytes); 8 KiB leaves room for any proxy's additions and caps what an HPACK
@@ -51,6 +65,7 @@ enum HTTP2Limits {
             HTTP2Setting(parameter: .initialWindowSize, value: initialStreamWindow),
         ]
         connection.targetWindowSize = connectionWindow
+        connection.maximumRecentlyResetStreams = maximumRecentlyResetStreams
         connection.controlFrameRateLimit.maximumCount = controlFrameLimit.count
         connection.controlFrameRateLimit.windowLength = controlFrameLimit.window
         return connection

@@ -190,6 +190,9 @@ public struct WebhookServer: Service {
                     maxGraceTime: configuration.shutdownGracePeriod, keepalive: nil))
             // Before the HTTP/2 handler: it sees the frames that handler drops unread.
             try pipeline.addHandler(HTTP2FrameGuard(refusals: refusals))
+            // After the HTTP/2 handler on the way out: it sees the GOAWAY of a connection
+            // error and closes the connection, which swift-nio-http2 leaves to us.
+            try pipeline.addHandler(HTTP2ConnectionErrorCloser())
             _ = try pipeline.configureHTTP2Pipeline(
                 mode: .server, connectionConfiguration: HTTP2Limits.connectionConfiguration,
                 streamConfiguration: HTTP2Limits.streamConfiguration,
