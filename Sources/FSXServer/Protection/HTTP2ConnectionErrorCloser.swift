@@ -6,8 +6,8 @@ import NIOCore
 /// On a connection error swift-nio-http2 writes GOAWAY and stops parsing what the client
 /// sends, but leaves the close to the application (RFC 9113 §5.4.1: the endpoint MUST close
 /// the connection after it). Left open, the connection reads nothing more: its streams wait
-/// for the 30 s read deadline and the connection for the idle timeout, and the client is
-/// never told. Such a GOAWAY is not otherwise visible to the pipeline (the error that
+/// for the 30 s read deadline and the connection for the idle timeout, holding a connection
+/// slot and the client's requests. Such a GOAWAY is not otherwise visible to the pipeline (the error that
 /// follows it is the same value a stream error would fire), so this handler reads the
 /// frames on their way out, between `NIOHTTP2Handler` and TLS: frame headers only, plus the
 /// error code of a GOAWAY. A graceful GOAWAY (NO_ERROR, at shutdown or when idle) is left

@@ -27,9 +27,10 @@ enum HTTP2Limits {
     /// their bytes credited back to the connection window). A client may have sent up to a
     /// stream window on a stream before it reads the server's RST_STREAM; swift-nio-http2
     /// remembers only the last 32 resets by default, and DATA on a stream reset earlier is a
-    /// connection error (GOAWAY STREAM_CLOSED) whose bytes never return to the connection
-    /// window: once the body budget refused more than 32 uploads on one connection, the
-    /// uploads it had accepted stalled until the 30 s read deadline. A well-behaved client
+    /// connection error (GOAWAY STREAM_CLOSED) after which it reads nothing more, so no more
+    /// of the connection window comes back: once the body budget refused more than 32
+    /// uploads on one connection, the uploads it had accepted stalled until the 30 s read
+    /// deadline. A well-behaved client
     /// has at most `maximumConcurrentStreams` streams open when it reads a reset, so the
     /// streams reset while its late data is in flight are among those; twice that leaves a
     /// margin, and costs 4 bytes a stream id (under 1 KiB per connection).
