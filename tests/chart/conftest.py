@@ -191,7 +191,23 @@ def all_releases() -> dict[str, Release]:
     out = {mode: release(v, name=n, namespace=ns) for mode, (v, n, ns) in MODES.items()}
     out["custom"] = release(CUSTOM_VALUES, name="prod", namespace="ml-platform")
     out["config"] = release(values_config(), name="fsx", namespace="fsx-system")
+    out["aws"] = release(AWS_VALUES, name="fsx", namespace="fsx-system")
     return out
+
+
+# The server checking StorageClasses against AWS and placing Jobs in their file system's
+# zone, with IRSA credentials (tests/chart/test_aws.py).
+AWS_VALUES: dict[str, Any] = {
+    "serviceAccount": {"awsRoleArn": "arn:aws:iam::123456789012:role/fsx-webhook"},
+    "config": {
+        "aws": {"region": "us-west-2", "cacheTTL": "10m", "lookupBudget": "500ms"},
+        "volumes": {
+            "training-data": {"claimName": "training-data", "mountPath": "/data", "fileSystemId": "fs-0123456789abcdef0"},
+        },
+        "defaultVolumes": ["training-data"],
+        "placement": "required",
+    },
+}
 
 
 def values_config() -> dict[str, Any]:
