@@ -18,7 +18,7 @@ export FSX_CORE_ONLY=1
 
 started=$(date +%s)
 swift build -c release --product review-profile 2>&1 | tail -n 3
-for input in job storageclass storageclass-denied big-update; do
+for input in job job-aws storageclass storageclass-denied big-update; do
   .build/release/review-profile "$input" 5
 done
 

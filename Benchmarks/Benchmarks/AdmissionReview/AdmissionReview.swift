@@ -42,6 +42,24 @@ let benchmarks: @Sendable () -> Void = {
         "Job CREATE review, 12 KB, patched", configuration: configuration(seconds: 3, iterations: 100_000),
         closure: review(job, .mutate, expecting: .patched))
 
+    // The same review on a server with `aws:` and a warm facts cache (volumes located by
+    // fileSystemId): the server's two-step path; the answer is the same patch.
+    let awsEngine = AdmissionEngine(configuration: ReviewInputs.awsConfiguration())
+    let cache = WarmFactsCache(ReviewInputs.warmAWSFacts())
+    Benchmark(
+        "Job CREATE review, 12 KB, patched, aws: with a warm cache",
+        configuration: configuration(seconds: 3, iterations: 100_000)
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            guard
+                case .decided(let reply)? = try? awsEngine.reviewStep(
+                    body: job, endpoint: .mutate, cached: cache.cachedFacts(covering:)),
+                reply.decision.outcome == .patched
+            else { fatalError("\(benchmark.name): the review no longer ends patched from the cache") }
+            blackHole(reply.body)
+        }
+    }
+
     let storageClass = ReviewInputs.storageClassReview()
     Benchmark(
         "StorageClass CREATE review, 1.3 KB, allowed", configuration: configuration(seconds: 3, iterations: 100_000),

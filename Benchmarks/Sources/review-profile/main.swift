@@ -5,12 +5,17 @@ import ReviewInputs
 // Decides one benchmark input in a loop: the program callgrind profiles (its instruction
 // counts are repeatable on a shared machine, unlike times) and the CI smoke run executes.
 //
-//   review-profile job|storageclass|storageclass-denied|big-update [iterations]
+//   review-profile job|job-aws|storageclass|storageclass-denied|big-update [iterations]
+//
+// `job-aws` is the Job review of a server with an `aws:` section and a warm facts cache: the
+// volumes are located by `fileSystemId`, the review takes the server's two-step path
+// (`reviewStep` with the cache's request-path read), and the answer must be byte for byte
+// the answer of `job`.
 //
 // It checks every reply has the outcome the input is built for, so a smoke run also catches
 // a benchmark that measures an error path, and prints the median and p99 wall clock.
 
-let usage = "usage: review-profile job|storageclass|storageclass-denied|big-update [iterations]"
+let usage = "usage: review-profile job|job-aws|storageclass|storageclass-denied|big-update [iterations]"
 let arguments = CommandLine.arguments.dropFirst()
 guard let name = arguments.first else {
     print(usage)
@@ -25,9 +30,10 @@ guard iterations > 0 else {
 let body: [UInt8]
 let endpoint: AdmissionEngine.Endpoint
 let expected: Decision.Outcome
-let engine = AdmissionEngine(configuration: ReviewInputs.configuration())
+var engine = AdmissionEngine(configuration: ReviewInputs.configuration())
+let cache = WarmFactsCache(ReviewInputs.warmAWSFacts())
 switch name {
-case "job":
+case "job", "job-aws":
     (body, endpoint, expected) = (ReviewInputs.jobReview(), .mutate, .patched)
 case "storageclass":
     (body, endpoint, expected) = (ReviewInputs.storageClassReview(), .validate, .allowed)
@@ -40,6 +46,25 @@ default:
     exit(2)
 }
 
+/// One review as the server makes it: with `aws:`, decoded, then decided with the cached facts.
+func review(_ engine: AdmissionEngine, aws: Bool) throws(ReviewError) -> ReviewReply {
+    guard aws else { return try engine.review(body: body, endpoint: endpoint) }
+    switch try engine.reviewStep(body: body, endpoint: endpoint, cached: cache.cachedFacts(covering:)) {
+    case .decided(let reply): return reply
+    case .needsFacts: fatalError("the cache is warm: no review may wait for AWS")
+    }
+}
+
+let aws = name == "job-aws"
+if aws {
+    let plain = try review(engine, aws: false).body
+    engine = AdmissionEngine(configuration: ReviewInputs.awsConfiguration())
+    guard try review(engine, aws: true).body == plain else {
+        print("job-aws: the answer differs from the job review's")
+        exit(1)
+    }
+}
+
 var samples: [UInt64] = []
 samples.reserveCapacity(iterations)
 var responseBytes = 0
@@ -47,7 +72,7 @@ for _ in 0..<iterations {
     let start = DispatchTime.now().uptimeNanoseconds
     let reply: ReviewReply
     do {
-        reply = try engine.review(body: body, endpoint: endpoint)
+        reply = try review(engine, aws: aws)
     } catch {
         print("\(name): review failed: \(error)")
         exit(1)
