@@ -1,43 +1,20 @@
 """`fsx-webhook check --aws` against moto_server on 127.0.0.1, seeded with boto3."""
 import json
 import os
-import pathlib
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 
+from conftest import BIN, CREDENTIALS as ENV, Moto, free_port
+
 boto3 = pytest.importorskip("boto3")
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build/debug/fsx-webhook"))
-ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-west-2"}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def moto():
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    server = Moto()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")
