@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "FSXServer",
                 "FSXCore",
+                "FSXAWS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -189,6 +189,9 @@ public final class AWSClient: Sendable {
         var attempt = 0
         var lastProblem = "no answer"
         while true {
+            // A cancelled task (the server shutting down) stops asking: its sleeps would
+            // return at once and the loop would spin until the deadline.
+            if Task.isCancelled { throw Failure("cancelled (shutting down)") }
             let credentials: AWSCredentials
             do {
                 credentials = try await self.credentials.current(deadline: deadline)

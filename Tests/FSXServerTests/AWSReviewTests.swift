@@ -1,6 +1,9 @@
+import AsyncHTTPClient
 import FSXAWS
 import FSXCore
+import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import Testing
 
 @testable import FSXServer
@@ -100,5 +103,67 @@ struct AWSReviewTests {
         #expect(text.contains(#"fsx_webhook_aws_request_duration_seconds_bucket{service="ec2",le="0.05"} 1"#))
         #expect(text.contains("fsx_webhook_aws_cache_entries 7"))
         #expect(text.contains(#"fsx_webhook_aws_lookups_total{result="unverified"} 0"#))
+    }
+}
+
+/// The same over real TLS sockets, HTTP/1.1 and h2: a review that waits for AWS is answered
+/// within the lookup budget from off the event loop, and one whose client leaves meanwhile
+/// is not counted as in flight forever.
+@Suite(.serialized)
+struct AWSServerTests {
+    /// AWS as the server sees it when nothing answers: every call refused, retried until the
+    /// budget is spent.
+    static func unreachableCache(budget: Duration) -> AWSFactsCache {
+        let environment = ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"]
+        let logger = Logger(label: "test")
+        let credentials = CredentialsProvider(
+            environment: environment, region: "us-west-2", endpointURL: "http://127.0.0.1:9", http: .shared,
+            observer: nil)
+        let client = AWSClient(
+            region: "us-west-2", endpointURL: "http://127.0.0.1:9", http: .shared, credentials: credentials,
+            observer: nil, logger: logger)
+        return AWSFactsCache(client: client, cacheTTL: .seconds(600), lookupBudget: budget, logger: logger)
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aJobWaitsForAWSAtMostTheBudget(_ transport: Transport) async throws {
+        let engine = try AWSReviewTests.engine()
+        try await TestServer.with(engine: engine, aws: Self.unreachableCache(budget: .milliseconds(300))) { server in
+            let client = try server.makeClient(transport.clientVersion)
+            defer { _ = client.shutdown() }
+            let started = ContinuousClock.now
+            let reply = try await server.send(client, path: "/mutate?timeout=10s", body: AWSReviewTests.job)
+            let took = ContinuousClock.now - started
+            #expect(reply.status == .ok && reply.version == transport.wireVersion)
+            let response = try #require(try reply.json["response"])
+            #expect(response["allowed"] == .bool(false))
+            #expect(response["status"]?["message"]?.stringValue?.contains("unreachable") == true)
+            #expect(took >= .milliseconds(250) && took < .seconds(2), "took \(took)")
+            #expect(server.metrics.aws.lookupCount(.unverified) == 1)
+            #expect(server.metrics.requestCount(path: .mutate, outcome: .denied) == 1)
+            #expect(server.metrics.requestsInFlight == 0)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aClientThatLeavesWhileAWSIsAskedIsNotInFlight(_ transport: Transport) async throws {
+        let engine = try AWSReviewTests.engine()
+        try await TestServer.with(engine: engine, aws: Self.unreachableCache(budget: .milliseconds(500))) { server in
+            let client = try server.makeClient(transport.clientVersion)
+            defer { _ = client.shutdown() }
+            var request = HTTPClientRequest(url: "https://localhost:\(server.port)/mutate?timeout=10s")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: AWSReviewTests.job))
+            await #expect(throws: (any Error).self) {
+                _ = try await client.execute(request, timeout: .milliseconds(100))
+            }
+            // The gathering ends with the budget; the answer then finds the client gone.
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(server.metrics.requestsInFlight == 0)
+            // The connection pool and the server are still fine.
+            let reply = try await server.send(client, body: Array(Reviews.persistent2WithS3(uid: "after").utf8))
+            #expect(reply.status == .ok)
+        }
     }
 }

@@ -31,17 +31,22 @@ public struct AWSFactsService: Service {
     }
 
     public func run() async throws {
-        let started = ContinuousClock.now
-        let loaded = await cache.warm(configured, timeout: warmUpTimeout)
-        state.setLoadingAWSFacts(false)
-        if loaded {
-            logger.info(
-                "AWS facts of the configured volumes loaded",
-                metadata: [
-                    "file_systems": "\(configured.fileSystemIds.count)", "took": "\(ContinuousClock.now - started)",
-                ])
-        }
+        // Cancelled as a whole on SIGTERM: a warm-up against an AWS that does not answer
+        // must not hold the shutdown for its 30 s.
+        let (cache, configured, warmUpTimeout, state, logger) = (
+            self.cache, self.configured, self.warmUpTimeout, self.state, self.logger
+        )
         await cancelWhenGracefulShutdown {
+            let started = ContinuousClock.now
+            let loaded = await cache.warm(configured, timeout: warmUpTimeout)
+            state.setLoadingAWSFacts(false)
+            if loaded {
+                logger.info(
+                    "AWS facts of the configured volumes loaded",
+                    metadata: [
+                        "file_systems": "\(configured.fileSystemIds.count)", "took": "\(ContinuousClock.now - started)",
+                    ])
+            }
             await cache.refreshForever(configured: configured)
         }
     }

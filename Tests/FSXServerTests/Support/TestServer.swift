@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FSXAWS
 import FSXCore
 import Logging
 import NIOCore
@@ -42,6 +43,7 @@ struct TestServer: Sendable {
     /// waits for it to stop.
     static func with<T: Sendable>(
         engine: AdmissionEngine = AdmissionEngine(),
+        aws: AWSFactsCache? = nil,
         adjust: (inout ServerConfiguration) -> Void = { _ in },
         logLevel: Logger.Level = .warning,
         _ body: @Sendable (TestServer) async throws -> T
@@ -69,7 +71,8 @@ struct TestServer: Sendable {
         // Hostile-input tests pass `.error`: thousands of refused requests would each log a
         // warning line.
         logger.logLevel = logLevel
-        let application = try WebhookApplication(configuration: configuration, engine: engine, logger: logger)
+        let application = try WebhookApplication(
+            configuration: configuration, engine: engine, logger: logger, aws: aws)
         let group = ServiceGroup(
             configuration: .init(services: application.services.map { .init(service: $0) }, logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
