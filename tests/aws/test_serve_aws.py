@@ -162,3 +162,20 @@ def test_slow_answers_within_and_past_the_budget(proxied, moto, net):
     assert rules(response) == {"aws-unverified"}, response
     assert proxy.count() >= 1
     assert seconds < 1 + MARGIN, seconds
+
+
+def test_sigterm_during_the_warm_up_exits_at_once(certs, tmp_path):
+    """An AWS that does not answer at start must not hold a rollout's SIGTERM for the warm-up."""
+    import time
+    server = Server(certs, tmp_path, config("http://127.0.0.1:9", budget="3s", file_system="fs-0123456789abcdef0"),
+                    wait_ready=False)
+    try:
+        while "loading the AWS facts" not in server.readyz()[1]:
+            assert server.proc.poll() is None, server.logs()
+            time.sleep(0.05)
+        started = time.monotonic()
+        server.proc.terminate()
+        assert server.proc.wait(timeout=10) == 0, server.logs()
+        assert time.monotonic() - started < 2, time.monotonic() - started
+    finally:
+        server.stop()
