@@ -138,7 +138,9 @@ struct AWSServerTests {
             let response = try #require(try reply.json["response"])
             #expect(response["allowed"] == .bool(false))
             #expect(response["status"]?["message"]?.stringValue?.contains("unreachable") == true)
-            #expect(took >= .milliseconds(250) && took < .seconds(2), "took \(took)")
+            // At least the budget (AWS was asked, retried); well below the apiserver's timeout. The
+            // upper bound is loose: the suite runs beside others on a shared machine.
+            #expect(took >= .milliseconds(250) && took < .seconds(5), "took \(took)")
             #expect(server.metrics.aws.lookupCount(.unverified) == 1)
             #expect(server.metrics.requestCount(path: .mutate, outcome: .denied) == 1)
             #expect(server.metrics.requestsInFlight == 0)
