@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layering (see README "Design"): FSXCore decides and has no dependencies at all, so its
-// tests build in seconds; FSXManifests adds YAML and files; FSXServer adds the network;
+// Layering (see README "Design"): FSXJSON reads JSON bytes in place and knows nothing else;
+// FSXCore decides on top of it and has no other dependency, so its tests build in seconds; FSXManifests adds YAML and files; FSXServer adds the network;
 // the `fsx-webhook` executable is a thin shell over all three.
 // `FSX_CORE_ONLY=1 swift test --scratch-path .build-core` declares only FSXCore and its
 // tests: no dependency is fetched or built, so the decision code's loop takes seconds.
@@ -31,7 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
-        .target(name: "FSXCore"),
+        // The one reading of JSON: a validating scanner that records a flat tape, and a view
+        // that answers look-ups by comparing bytes. No domain type; `package` access only.
+        .target(name: "FSXJSON"),
+        .target(name: "FSXCore", dependencies: ["FSXJSON"]),
         .target(
             name: "FSXManifests",
             dependencies: [
@@ -88,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FSXCoreTests",
-            dependencies: ["FSXCore"],
+            dependencies: ["FSXCore", "FSXJSON"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -142,5 +145,5 @@ let package = Package(
 if coreOnly {
     package.products = [.library(name: "FSXCore", targets: ["FSXCore"])]
     package.dependencies = []
-    package.targets = package.targets.filter { $0.name == "FSXCore" || $0.name == "FSXCoreTests" }
+    package.targets = package.targets.filter { ["FSXJSON", "FSXCore", "FSXCoreTests"].contains($0.name) }
 }

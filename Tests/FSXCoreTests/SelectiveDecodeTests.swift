@@ -1,3 +1,4 @@
+import FSXJSON
 import Foundation
 import Testing
 
@@ -50,8 +51,20 @@ import Testing
         }
     }
 
+    /// The body scanned, and what `selection` reads of it built from the view.
     static func parsed(_ bytes: [UInt8], _ selection: JSONSelection) -> Result<JSONValue, JSONParseError> {
-        bytes.withUnsafeBytes { JSONParser.parseResult($0, selection: selection) }
+        bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONParseError) in
+                do throws(JSONScanError) {
+                    let tape = try JSONScanner.scan(buffer)
+                    return tape.entries.withUnsafeBufferPointer {
+                        JSONValue(JSONView(bytes: buffer, entries: $0, position: 0), reading: selection)
+                    }
+                } catch {
+                    throw JSONParseError(error)
+                }
+            }
+        }
     }
 
     @Test func buildsExactlyTheSelectedPartsAndRefusesWhatTheFullParseRefuses() throws {

@@ -51,14 +51,20 @@ public struct AdmissionEngine: Sendable {
     public func decide(
         _ request: AdmissionRequest, context: DecisionContext = .none, facts: AWSFacts? = nil
     ) -> Decision {
+        decide(request, route: Route(of: request), context: context, facts: facts)
+    }
+
+    /// `decide`, on the route the request's object takes (`Route(of:)`), found once by the
+    /// caller: the server's decoding finds it while reading the body.
+    func decide(
+        _ request: AdmissionRequest, route: Route, context: DecisionContext = .none, facts: AWSFacts? = nil
+    ) -> Decision {
         guard let object = request.object else {
             return .allowed(Self.subject(kind: request.kind, namespace: request.namespace, name: request.name))
         }
-        var type = ObjectType(of: object)
-        if type.kind.isEmpty { type = ObjectType(group: request.group, version: request.version, kind: request.kind) }
-        let subject = Self.subject(of: object, kind: type.kind, request: request)
+        let subject = Self.subject(of: object, kind: route.type.kind, request: request)
 
-        switch Route(type, operation: request.operation) {
+        switch route.destination {
         case .storageClass:
             let aws = request.operation == .create ? awsFacts(facts) : nil
             return validated(request, subject: subject) { object in
@@ -92,9 +98,7 @@ public struct AdmissionEngine: Sendable {
     /// Empty without an `aws:` section.
     public func awsLookups(for request: AdmissionRequest) -> AWSLookups {
         guard configuration.aws != nil, request.operation == .create, let object = request.object else { return .none }
-        var type = ObjectType(of: object)
-        if type.kind.isEmpty { type = ObjectType(group: request.group, version: request.version, kind: request.kind) }
-        switch Route(type, operation: request.operation) {
+        switch Route(of: request).destination {
         case .storageClass: return StorageClassValidator.awsLookups(object)
         case .workload: return fileSystemLookups
         default: return .none
@@ -110,37 +114,56 @@ public struct AdmissionEngine: Sendable {
 
     /// Where `decide` sends an object, and so what it reads of the request: the server's
     /// decoding builds no more than `objectReads` of `object`, and `oldObject` only when
-    /// `readsOldObject` (AdmissionReview+Envelope.swift).
-    enum Route: Equatable {
-        case storageClass
-        case persistentVolume
-        case volumeAttributesClass
-        /// Judged only against a StorageClass of the same input (`DecisionContext`).
-        case persistentVolumeClaim
-        case workload(WorkloadKind)
-        /// Allowed as it is; only its name is read.
-        case untouched
+    /// `readsOldObject` (AdmissionReview+Envelope.swift). Found once per review.
+    struct Route: Equatable {
+        /// The object's type; the request's when the object names none.
+        var type: ObjectType
+        var destination: Destination
 
-        init(_ type: ObjectType, operation: AdmissionRequest.Operation) {
+        enum Destination: Equatable {
+            case storageClass
+            case persistentVolume
+            case volumeAttributesClass
+            /// Judged only against a StorageClass of the same input (`DecisionContext`).
+            case persistentVolumeClaim
+            case workload(WorkloadKind)
+            /// Allowed as it is; only its name is read.
+            case untouched
+        }
+
+        /// The route of an object of type `type` (read from the object) in `request`.
+        init(type: ObjectType, request: AdmissionRequest) {
+            var type = type
+            if type.kind.isEmpty {
+                type = ObjectType(group: request.group, version: request.version, kind: request.kind)
+            }
+            self.type = type
             switch (type.group, type.kind) {
-            case ("storage.k8s.io", "StorageClass"): self = .storageClass
-            case ("", "PersistentVolume"): self = .persistentVolume
-            case ("storage.k8s.io", "VolumeAttributesClass"): self = .volumeAttributesClass
-            case ("", "PersistentVolumeClaim"): self = .persistentVolumeClaim
+            case ("storage.k8s.io", "StorageClass"): destination = .storageClass
+            case ("", "PersistentVolume"): destination = .persistentVolume
+            case ("storage.k8s.io", "VolumeAttributesClass"): destination = .volumeAttributesClass
+            case ("", "PersistentVolumeClaim"): destination = .persistentVolumeClaim
             default:
                 // Pod templates are immutable after creation, so workloads are mutated on
                 // CREATE only.
-                guard operation == .create, let kind = WorkloadKind.builtIn(for: type) else {
-                    self = .untouched
+                guard request.operation == .create, let kind = WorkloadKind.builtIn(for: type) else {
+                    destination = .untouched
                     return
                 }
-                self = .workload(kind)
+                destination = .workload(kind)
             }
+        }
+
+        /// The route of a request whose object is built.
+        init(of request: AdmissionRequest) {
+            self.init(
+                type: request.object.map { ObjectType(of: $0) } ?? ObjectType(group: "", version: "", kind: ""),
+                request: request)
         }
 
         /// What `decide` reads of `object` on this route.
         var objectReads: JSONSelection {
-            switch self {
+            switch destination {
             case .storageClass, .persistentVolume, .volumeAttributesClass, .persistentVolumeClaim:
                 // The validators read parameters, metadata and more; these objects are small.
                 return .everything
@@ -155,7 +178,7 @@ public struct AdmissionEngine: Sendable {
         /// Whether `decide` reads `oldObject`: the validators do on UPDATE, to tell new
         /// problems from old ones.
         var readsOldObject: Bool {
-            switch self {
+            switch destination {
             case .storageClass, .persistentVolume, .volumeAttributesClass, .persistentVolumeClaim: return true
             case .workload, .untouched: return false
             }
@@ -235,22 +258,29 @@ public struct AdmissionEngine: Sendable {
     /// `ReviewReply.request.object` holds just that part, and `oldObject` is `nil` unless a
     /// validator compared against it. `AdmissionReview.decode` gives the whole request.
     public func review(body: some Collection<UInt8>, endpoint: Endpoint) throws(ReviewError) -> ReviewReply {
-        let decoded: Result<(AdmissionReview.Version, AdmissionRequest), ReviewError> =
+        let decoded: Result<(AdmissionReview.Version, AdmissionRequest, Route), ReviewError> =
             body.withContiguousStorageIfAvailable { buffer in
                 Result { () throws(ReviewError) in try decodeForDecision(UnsafeRawBufferPointer(buffer)) }
             }
             ?? Array(body).withUnsafeBytes { buffer in
                 Result { () throws(ReviewError) in try decodeForDecision(buffer) }
             }
-        let (version, request) = try decoded.get()
-        return review(request, version: version, endpoint: endpoint)
+        let (version, request, route) = try decoded.get()
+        return review(request, route: route, version: version, endpoint: endpoint, facts: nil)
     }
 
     /// Decides an already decoded request and encodes the response.
     public func review(
         _ request: AdmissionRequest, version: AdmissionReview.Version, endpoint: Endpoint, facts: AWSFacts? = nil
     ) -> ReviewReply {
-        var decision = decide(request, facts: facts)
+        review(request, route: Route(of: request), version: version, endpoint: endpoint, facts: facts)
+    }
+
+    func review(
+        _ request: AdmissionRequest, route: Route, version: AdmissionReview.Version, endpoint: Endpoint,
+        facts: AWSFacts?
+    ) -> ReviewReply {
+        var decision = decide(request, route: route, facts: facts)
         if endpoint == .validate { decision.patch = [] }
         return ReviewReply(request: request, decision: decision, version: version, includePatch: endpoint == .mutate)
     }

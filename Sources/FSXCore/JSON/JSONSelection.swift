@@ -1,6 +1,8 @@
-/// Which parts of a JSON value a decision reads. The parser builds those parts and only
-/// validates the rest (`JSONParser.Cursor.parseValue(depth:selection:)`), so a Job's env
-/// vars, managedFields or a megabyte annotation cost a scan, not a tree of values.
+import FSXJSON
+
+/// Which parts of a JSON value a decision reads. Those parts are built from the scanned
+/// body (`JSONValue(_:reading:)`) and the rest is left in the bytes, so a Job's env vars,
+/// managedFields or a megabyte annotation cost a scan, not a tree of values.
 ///
 /// A value whose type does not match its selection (an array where an object's members are
 /// selected) is built whole: the decision will report it, and may quote its type.
@@ -15,31 +17,7 @@ indirect enum JSONSelection: Sendable {
 
     struct Member: Sendable {
         var key: String
-        /// `key` as UTF-8, compared with the raw bytes of keys before any string is made.
-        var utf8: [UInt8]
-        /// The parser's hash of `key`, so a matched key costs no string and no hashing.
-        var hash: UInt64
-        /// The first 8 bytes of `utf8` (all of a shorter key, zero-padded) and its length,
-        /// which the parser compares first.
-        var head: UInt64
-        /// Bytes 8 to 15 of `utf8`, zero-padded: with `head`, all of a key of up to 16 bytes.
-        var tail: UInt64
-        var count: Int
         var selection: JSONSelection
-
-        init(key: String, selection: JSONSelection) {
-            self.key = key
-            self.utf8 = Array(key.utf8)
-            self.hash = utf8.withUnsafeBytes { JSONParser.Cursor.hash($0) }
-            self.head = 0
-            for (offset, byte) in utf8.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(offset * 8) }
-            self.tail = 0
-            for (offset, byte) in utf8.dropFirst(8).prefix(8).enumerated() {
-                tail |= UInt64(byte) << UInt64(offset * 8)
-            }
-            self.count = utf8.count
-            self.selection = selection
-        }
     }
 
     /// An object's `named` members with their selections, nothing else.
@@ -97,6 +75,35 @@ indirect enum JSONSelection: Sendable {
             // `everything` with anything, or an object's members with an array's elements:
             // a value is one or the other, so keep all of it.
             return .everything
+        }
+    }
+}
+
+extension JSONValue {
+    /// What `selection` reads of the value `view` is, built; the members it does not name
+    /// are left out.
+    init(_ view: JSONView, reading selection: JSONSelection) {
+        switch (selection, view.kind) {
+        case (.object(let named, let others), .object):
+            var members: [JSONObject.Member] = []
+            for (key, value) in view.members {
+                var chosen = others
+                for member in named where key.isString(member.key) {
+                    chosen = member.selection
+                    break
+                }
+                guard let chosen else { continue }
+                members.append(JSONObject.Member(key: key.string!, value: JSONValue(value, reading: chosen)))
+            }
+            self = .object(view.hasRepeatedKeys ? JSONObject(members) : JSONObject(uniqueMembers: members))
+        case (.array(let elements), .array):
+            var built: [JSONValue] = []
+            built.reserveCapacity(view.count)
+            for element in view.elements { built.append(JSONValue(element, reading: elements)) }
+            self = .array(built)
+        default:
+            // `everything`, or a value whose type does not match its selection: built whole.
+            self.init(view)
         }
     }
 }

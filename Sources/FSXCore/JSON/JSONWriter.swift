@@ -142,7 +142,7 @@ public struct JSONWriter {
             // 8 bytes at a time over what needs no escape (as the parser scans strings).
             if bytes.count - index >= 8 {
                 let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let special = JSONParser.Cursor.escapedBytes(word)
+                let special = JSONWriter.escapedBytes(word)
                 if special == 0 {
                     index += 8
                     continue
@@ -269,7 +269,7 @@ struct ByteWriter: ~Copyable {
         while index < n {
             if n &- index >= 8 {
                 let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let special = JSONParser.Cursor.escapedBytes(UInt64(littleEndian: word))
+                let special = JSONWriter.escapedBytes(UInt64(littleEndian: word))
                 // The whole word is stored; only its plain prefix is counted.
                 UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
                 if special == 0 {
@@ -316,5 +316,24 @@ struct ByteWriter: ~Copyable {
         }
         out[o] = UInt8(ascii: "\"")
         count = o &+ 1
+    }
+}
+
+extension JSONWriter {
+    /// The high bit of each of the 8 bytes of `word` (first byte lowest) a writer must
+    /// escape: `"`, `\` and control characters. Eight bytes are checked at once, so long
+    /// plain values are copied in runs.
+    ///
+    /// For a byte `x`, `(x ^ c) - 0x01` has its high bit set when `x == c` (or `x ^ c` is
+    /// 0x80 and up, masked by `& ~(x ^ c)`); `x - 0x20` when `x` is below 0x20 (masked by
+    /// `& ~x` for bytes from 0x80). Only a marked byte borrows, so the lowest mark is exact.
+    @inline(__always)
+    static func escapedBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let controls = (word &- ones &* 0x20) & ~word
+        return (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes))
+            & 0x8080_8080_8080_8080
     }
 }

@@ -1,0 +1,166 @@
+import FSXJSON
+import Foundation
+import Testing
+
+@testable import FSXCore
+
+/// The scanner and its tape against independent readers: Foundation's `JSONSerialization`
+/// on what is valid JSON, the reference parser on where and why a document is refused and
+/// on what an accepted one holds.
+@Suite struct JSONScannerTests {
+    static func scanned(_ bytes: [UInt8]) -> Result<JSONValue, JSONScanError> {
+        bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONScanError) in
+                let tape = try JSONScanner.scan(buffer)
+                return tape.entries.withUnsafeBufferPointer {
+                    JSONValue(JSONView(bytes: buffer, entries: $0, position: 0))
+                }
+            }
+        }
+    }
+
+    static func foundationAccepts(_ bytes: [UInt8]) -> Bool {
+        (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
+    }
+
+    /// The same value with the same key order and number text, or the same error at the
+    /// same offset.
+    static func expectAsReference(_ bytes: [UInt8], _ context: String) {
+        let scanned = Self.scanned(bytes)
+        let reference = Result { () throws(JSONParseError) in try ReferenceJSONParser.parse(bytes) }
+        switch (scanned, reference) {
+        case (.success(let a), .success(let b)):
+            #expect(a == b, "\(context)")
+            #expect(JSONWriter.bytes(a) == JSONWriter.bytes(b), "\(context)")
+        case (.failure(let a), .failure(let b)):
+            #expect(a.offset == b.offset && a.reason == b.reason, "\(context): scanner \(a), reference \(b)")
+        default:
+            Issue.record("\(context): scanner \(scanned), reference \(reference)")
+        }
+    }
+
+    @Test func refusesWhereAndWhyTheReferenceParserDoesOnMutatedFixtures() throws {
+        var random = SeededGenerator(seed: 0x5CA7_0001)
+        var accepted = 0
+        var refused = 0
+        for (name, bytes) in try FuzzInputs.documents() {
+            for round in 0..<120 {
+                let input = round == 0 ? bytes : FuzzInputs.mutated(bytes, &random)
+                Self.expectAsReference(input, "\(name) round \(round)")
+                if case .success = Self.scanned(input) { accepted += 1 } else { refused += 1 }
+            }
+        }
+        // Both outcomes must be well represented, or the comparison proves little.
+        #expect(accepted > 1000)
+        #expect(refused > 1000)
+    }
+
+    @Test func readsGeneratedDocumentsAsTheReferenceParserDoes() {
+        var random = SeededGenerator(seed: 0x5CA7_0002)
+        for round in 0..<3000 {
+            let value = FuzzInputs.value(&random)
+            let text = Array(FuzzInputs.text(value, &random).utf8)
+            #expect((try? Self.scanned(text).get()) == value, "round \(round)")
+            Self.expectAsReference(text, "round \(round)")
+            Self.expectAsReference(FuzzInputs.mutated(text, &random), "round \(round), mutated")
+        }
+    }
+
+    /// Foundation's reader shares no code with ours: it must accept exactly the documents
+    /// the scanner accepts, whole or broken.
+    @Test func acceptsWhatFoundationAccepts() throws {
+        var random = SeededGenerator(seed: 0x5CA7_0003)
+        var documents: [[UInt8]] = []
+        for _ in 0..<1500 {
+            let text = Array(FuzzInputs.text(FuzzInputs.value(&random), &random).utf8)
+            documents.append(text)
+            documents.append(FuzzInputs.mutated(text, &random))
+        }
+        for (_, bytes) in try FuzzInputs.documents() {
+            for _ in 0..<20 { documents.append(FuzzInputs.mutated(bytes, &random)) }
+        }
+        var accepted = 0
+        for (round, bytes) in documents.enumerated() {
+            let scannerAccepts = (try? Self.scanned(bytes).get()) != nil
+            #expect(
+                scannerAccepts == Self.foundationAccepts(bytes),
+                "document \(round): \(String(decoding: bytes.prefix(200), as: UTF8.self))")
+            if scannerAccepts { accepted += 1 }
+        }
+        #expect(accepted > 1000)
+        #expect(documents.count - accepted > 1000)
+    }
+
+    @Test(arguments: [
+        "", " ", "\"", "\"abc", "\"abcdefgh", "\"abcdefghijklmnop\\", "\"\\u12", "\"\\ud83d\\u0041\"", "\"\u{7F}\"",
+        "[\"\u{1F}\"]", "{\"a\"  :1 , \"a\":2}", "1e", "-0.0e-0", "[01]", "[1.]", "\"\\/\"", "\"é😀\"", "{", "[",
+        "{\"a\"", "{\"a\":", "{\"a\":1", "[1,", "[1 2]", "{\"a\" 1}", "{1:2}", "tru", "nul", "falsy", "-", "- 1",
+        "[] x", "{}", "[]", "[[]]", "{\"\":{}}", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0000\"", "\"\\x\"",
+        "\"\\u00G0\"", "[1,]", "{\"a\":1,}",
+    ])
+    func agreesOnEdgeCases(_ text: String) {
+        Self.expectAsReference(Array(text.utf8), text)
+    }
+
+    @Test func stopsAtTheDepthLimitWhereTheReferenceDoes() {
+        for depth in [511, 512, 513, 100_000] {
+            Self.expectAsReference(Array(repeating: UInt8(ascii: "["), count: depth), "\(depth) [")
+            let closed = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            Self.expectAsReference(Array(closed.utf8), "\(depth) nested arrays")
+            let objects = String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)
+            Self.expectAsReference(Array(objects.utf8), "\(depth) nested objects")
+        }
+    }
+
+    /// Every byte sequence of up to 4 bytes inside a string, where both the 8-byte steps and
+    /// the byte-by-byte tail see it: UTF-8 validity as `String(validating:)` decides it.
+    @Test func validatesUTF8AsTheStandardLibraryDoes() {
+        var random = SeededGenerator(seed: 0x5CA7_0004)
+        let interesting: [UInt8] = [
+            0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+            0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
+        ]
+        for round in 0..<20000 {
+            let middle = (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                interesting.randomElement(using: &random)!
+            }
+            let padding = Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 0...9, using: &random))
+            let input = [UInt8(ascii: "\"")] + padding + middle + padding + [UInt8(ascii: "\"")]
+            let valid = String(validating: padding + middle + padding, as: UTF8.self) != nil
+            #expect(((try? Self.scanned(input).get()) != nil) == valid, "round \(round): \(middle)")
+        }
+    }
+
+    @Test func looksUpMembersByTheirBytesAndKeepsTheLastOfARepeat() throws {
+        let text = Array(
+            #"{"metadata":{"labels":{"fsx-webhook/inject":"true","k\u212Aey":1,"kKey":2}},"a":1,"a":[10,"x\n",null]}"#
+                .utf8)
+        try text.withUnsafeBytes { buffer in
+            try JSONView.scanning(buffer) { root in
+                #expect(root["metadata"]?["labels"]?["fsx-webhook/inject"]?.string == "true")
+                // Keys are bytes: the Kelvin sign is not "K".
+                #expect(root["metadata"]?["labels"]?["kKey"]?.numberText == "2")
+                #expect(root["metadata"]?["labels"]?["k\u{212A}ey"]?.numberText == "1")
+                #expect(root["metadata"]?["annotations"] == nil)
+                #expect(root["a"]?.isArray == true)
+                #expect(root["a"]?[1]?.string == "x\n")
+                #expect(root["a"]?[2]?.isNull == true)
+                #expect(root["a"]?[3] == nil)
+                #expect(root["a"]?.elements.map(\.typeName) == ["number", "string", "null"])
+                #expect(root.members.map { $0.key.string! } == ["metadata", "a", "a"])
+                #expect(root.hasRepeatedKeys)
+                #expect(root["metadata"]?["labels"]?.hasRepeatedKeys == false)
+                #expect(root["a"]?["x"] == nil)
+            }
+        }
+    }
+
+    @Test func recordsWhereEachValueEndsOnTheTape() throws {
+        let text = Array(#"[{"a":[1,2]},"s",{}]"#.utf8)
+        let tape = try text.withUnsafeBytes { buffer throws(JSONScanError) in try JSONScanner.scan(buffer) }
+        // [ { "a" [ 1 2 ] } "s" { } ]
+        #expect(tape.entries.map(\.kind) == [.array, .object, .string, .array, .number, .number, .string, .object])
+        #expect(tape.entries.map(\.next) == [8, 6, 3, 6, 5, 6, 7, 8])
+        #expect(tape.entries.map(\.count) == [3, 1, 1, 2, 1, 1, 1, 0])
+    }
+}
