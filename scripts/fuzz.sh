@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer (swiftc -sanitize=fuzzer,address), bounded in time.
 #
-#   scripts/fuzz.sh [seconds] [review|manifest|all]     default: 60 review
+#   scripts/fuzz.sh [seconds] [review|json|manifest|all]     default: 60 review
 #
 # review:   Fuzz/ReviewFuzzer, request bodies through AdmissionEngine.review on both endpoints,
 #           with the apiserver's checks on every response (docs/reliability.md).
+# json:     Fuzz/JSONFuzzer, bytes through FSXJSON's scanner and view, against the reference
+#           parser of the tests (same value, or the same error at the same offset).
 # manifest: Fuzz/ManifestFuzzer, YAML text through FSXManifests' YAMLDocuments.parse.
-# all:      both, each for the given number of seconds.
+# all:      all three, each for the given number of seconds.
 #
 # The corpus grows in .build-fuzz/corpus/<target> from run to run; crashes, leaks, timeouts
 # and out-of-memory inputs land in .build-fuzz/artifacts/<target>/. The script exits 1 when
@@ -48,14 +50,44 @@ stale() {
 # The linker warns about ASan's local symbols on every link; the warnings are noise.
 quiet_link() { grep -v "Cannot export local symbol" || true; }
 
+# One package name for FSXJSON and FSXCore, so FSXCore reaches FSXJSON's `package` API.
+# FSXCore is built for testing too, so the JSON fuzzer can use the reference parser of the
+# tests, which reads FSXCore's internals.
+package_flags=(-package-name fsx_webhook)
+
+build_json() {
+    local sources
+    mapfile -t sources < <(find Sources/FSXJSON -name '*.swift' | sort)
+    if stale "$out/libFSXJSON.a" Sources/FSXJSON; then
+        echo "building FSXJSON (fuzzer, address)"
+        swiftc "${swift_flags[@]}" "${package_flags[@]}" -module-name FSXJSON -emit-module \
+            -emit-module-path "$out/modules/FSXJSON.swiftmodule" \
+            -emit-library -static -o "$out/libFSXJSON.a" "${sources[@]}"
+    fi
+}
+
 build_core() {
+    build_json
     local sources
     mapfile -t sources < <(find Sources/FSXCore -name '*.swift' | sort)
-    if stale "$out/libFSXCore.a" Sources/FSXCore; then
+    if stale "$out/libFSXCore.a" Sources/FSXCore "$out/libFSXJSON.a"; then
         echo "building FSXCore (fuzzer, address)"
-        swiftc "${swift_flags[@]}" -module-name FSXCore -emit-module \
-            -emit-module-path "$out/modules/FSXCore.swiftmodule" \
+        swiftc "${swift_flags[@]}" "${package_flags[@]}" -enable-testing -module-name FSXCore \
+            -I "$out/modules" -emit-module -emit-module-path "$out/modules/FSXCore.swiftmodule" \
             -emit-library -static -o "$out/libFSXCore.a" "${sources[@]}"
+    fi
+}
+
+build_json_fuzzer() {
+    build_core
+    local inputs=(Fuzz/JSONFuzzer Tests/FSXCoreTests/Support/ReferenceJSONParser.swift "$out/libFSXCore.a")
+    if stale "$out/json-fuzzer" "${inputs[@]}"; then
+        echo "building json-fuzzer"
+        # The reference parser of the tests, the straightforward byte-by-byte parser the
+        # differential tests hold the scanner to.
+        swiftc "${swift_flags[@]}" "${package_flags[@]}" -module-name JSONFuzzer -I "$out/modules" \
+            Fuzz/JSONFuzzer/main.swift Tests/FSXCoreTests/Support/ReferenceJSONParser.swift \
+            "$out/libFSXCore.a" "$out/libFSXJSON.a" -o "$out/json-fuzzer" 2>&1 | quiet_link
     fi
 }
 
@@ -68,7 +100,7 @@ build_review() {
         # with the patch builder, applies the webhook's patches the way the apiserver does.
         swiftc "${swift_flags[@]}" -module-name ReviewFuzzer -I "$out/modules" \
             Fuzz/ReviewFuzzer/main.swift Tests/FSXCoreTests/Support/JSONPatchApplier.swift \
-            "$out/libFSXCore.a" -o "$out/review-fuzzer" 2>&1 | quiet_link
+            "$out/libFSXCore.a" "$out/libFSXJSON.a" -o "$out/review-fuzzer" 2>&1 | quiet_link
     fi
 }
 
@@ -111,7 +143,7 @@ build_manifest() {
         echo "building manifest-fuzzer"
         swiftc "${swift_flags[@]}" -module-name ManifestFuzzer -I "$out/modules" \
             -Xcc -I"$yams/Sources/CYaml/include" Fuzz/ManifestFuzzer/main.swift \
-            "$out/libFSXManifests.a" "$out/libYamsSwift.a" "$out/libYams.a" "$out/libFSXCore.a" \
+            "$out/libFSXManifests.a" "$out/libYamsSwift.a" "$out/libYams.a" "$out/libFSXCore.a" "$out/libFSXJSON.a" \
             -o "$out/manifest-fuzzer" 2>&1 | quiet_link
     fi
 }
@@ -172,13 +204,17 @@ review | all)
     build_review
     run review "$(seed_review)" Fuzz/seeds/review Fuzz/regressions/review || status=1
     ;;&
+json | all)
+    build_json_fuzzer
+    run json "$(seed_review)" Fuzz/seeds/review Fuzz/regressions/json || status=1
+    ;;&
 manifest | all)
     build_manifest
     run manifest Fuzz/seeds/manifest Fuzz/regressions/manifest examples/manifests examples/broken || status=1
     ;;
-review) ;;
+review | json) ;;
 *)
-    echo "usage: scripts/fuzz.sh [seconds] [review|manifest|all]" >&2
+    echo "usage: scripts/fuzz.sh [seconds] [review|json|manifest|all]" >&2
     exit 2
     ;;
 esac

@@ -11,17 +11,10 @@ package struct JSONScanError: Error, Sendable, Equatable {
 /// costs memory proportional to the limit, never stack. Errors come in the order a reader
 /// meets them, each at the byte where it was found, with the reasons `JSONParseError`
 /// reports (the differential tests hold them equal to the reference parser's).
-package struct JSONScanner: ~Copyable {
+package enum JSONScanner {
     /// Nesting depth at which scanning stops. A real Kubernetes object nests about 20
     /// levels; the limit keeps a body of 100,000 `[`s from growing the stack without bound.
     package static let maximumDepth = 512
-
-    let bytes: UnsafeRawBufferPointer
-    var index = 0
-    let end: Int
-    var entries: [JSONTape.Entry] = []
-    /// The tape indices of the open containers, innermost last.
-    var open: [UInt32] = []
 
     /// Validates `bytes` as one JSON document and returns its tape.
     package static func scan(_ bytes: UnsafeRawBufferPointer) throws(JSONScanError) -> JSONTape {
@@ -29,158 +22,364 @@ package struct JSONScanner: ~Copyable {
         guard bytes.count < Int(UInt32.max) else {
             throw JSONScanError(offset: 0, reason: "document larger than 4 GiB")
         }
-        var scanner = JSONScanner(bytes: bytes, end: bytes.count)
-        // About one value per 12 bytes in Kubernetes objects; the tape grows if need be.
-        scanner.entries.reserveCapacity(min(bytes.count / 12 + 4, 1 << 16))
-        try scanner.scanDocument()
-        return JSONTape(entries: scanner.entries)
-    }
-
-    func fail(_ reason: String) -> JSONScanError { JSONScanError(offset: index, reason: reason) }
-
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while index < end {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index &+= 1
-            default: return
-            }
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            throw JSONScanError(offset: 0, reason: "unexpected end of input")
         }
+        let open = UnsafeMutablePointer<UInt32>.allocate(capacity: maximumDepth)
+        defer { open.deallocate() }
+        return try document(base.assumingMemoryBound(to: UInt8.self), bytes.count, open).get()
     }
 
-    @inline(__always)
-    mutating func record(_ kind: JSONTape.Kind, start: Int, count: Int, escaped: Bool = false) {
-        let next = UInt32(truncatingIfNeeded: entries.count &+ 1)
-        entries.append(
+    /// The grammar as one loop over three states: a value is expected, a key is expected,
+    /// or a value just ended and the innermost container says what may follow.
+    ///
+    /// Everything the loop changes is a local (position, depth, the tape being written), and
+    /// the rare paths are functions that take and return values, so the position stays in a
+    /// register: scanning costs per value a few dozen instructions, per plain string byte
+    /// about one. A failure breaks out of the loop with the error, and frees the tape.
+    static func document(
+        _ p: UnsafePointer<UInt8>, _ end: Int, _ open: UnsafeMutablePointer<UInt32>
+    ) -> Result<JSONTape, JSONScanError> {
+        // About one value per 10 bytes in Kubernetes objects; the tape grows if need be.
+        var capacity = min(end / 6 + 16, 1 << 16)
+        var entries = UnsafeMutablePointer<JSONTape.Entry>.allocate(capacity: capacity)
+        var count = 0
+        var depth = 0
+        var i = 0
+        var failure: JSONScanError?
+
+        @inline(__always)
+        func entry(
+            _ kind: JSONTape.Kind, _ start: Int, _ length: Int, _ next: Int, escaped: Bool = false
+        )
+            -> JSONTape.Entry
+        {
             JSONTape.Entry(
                 kind: kind, escaped: escaped, start: UInt32(truncatingIfNeeded: start),
-                count: UInt32(truncatingIfNeeded: count), next: next))
-    }
+                count: UInt32(truncatingIfNeeded: length), next: UInt32(truncatingIfNeeded: next))
+        }
 
-    /// The grammar as a loop over three states: a value is expected, a key is expected, or
-    /// a value just ended and the innermost container says what may follow.
-    mutating func scanDocument() throws(JSONScanError) {
-        skipWhitespace()
+        i = skipWhitespace(p, i, end)
         var expectingKey = false
-        while true {
+        scan: while true {
+            if count &+ 1 >= capacity {
+                entries = grown(entries, count: count, capacity: capacity)
+                capacity &*= 2
+            }
             if expectingKey {
-                try scanKey()
+                // `"key"` and the `:` after it.
+                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
+                guard i < end else {
+                    failure = JSONScanError(offset: i, reason: "unexpected end of input in object")
+                    break scan
+                }
+                guard p[i] == UInt8(ascii: "\"") else {
+                    failure = JSONScanError(offset: i, reason: "expected a string key")
+                    break scan
+                }
+                let start = i &+ 1
+                switch plainStringEnd(p, start, end) {
+                case let quote?:
+                    (entries + count).initialize(to: entry(.string, start, quote &- start, count &+ 1))
+                    i = quote &+ 1
+                case nil:
+                    switch stringEnd(p, start, end) {
+                    case .success(let (quote, escaped)):
+                        (entries + count).initialize(
+                            to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
+                        i = quote &+ 1
+                    case .failure(let error):
+                        failure = error
+                        break scan
+                    }
+                }
+                count &+= 1
+                if i < end, p[i] == UInt8(ascii: ":") {
+                    i &+= 1
+                } else {
+                    i = skipWhitespace(p, i, end)
+                    guard i < end, p[i] == UInt8(ascii: ":") else {
+                        failure = JSONScanError(offset: i, reason: "expected ':' after key")
+                        break scan
+                    }
+                    i &+= 1
+                }
+                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
                 expectingKey = false
             }
             // A value.
-            guard index < end else { throw fail("unexpected end of input") }
-            switch bytes[index] {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let isObject = bytes[index] == UInt8(ascii: "{")
-                guard open.count < Self.maximumDepth else {
-                    throw fail("nested deeper than \(Self.maximumDepth) levels")
-                }
-                record(isObject ? .object : .array, start: index, count: 0)
-                index &+= 1
-                skipWhitespace()
-                if index < end, bytes[index] == UInt8(ascii: isObject ? "}" : "]") {
-                    index &+= 1
-                } else {
-                    open.append(UInt32(truncatingIfNeeded: entries.count &- 1))
-                    expectingKey = isObject
-                    if !isObject { skipWhitespace() }
-                    continue
-                }
+            guard i < end else {
+                failure = JSONScanError(offset: i, reason: "unexpected end of input")
+                break scan
+            }
+            let first = p[i]
+            switch first {
             case UInt8(ascii: "\""):
-                try scanString()
-            case UInt8(ascii: "t"):
-                try scanLiteral("true", .true)
-            case UInt8(ascii: "f"):
-                try scanLiteral("false", .false)
-            case UInt8(ascii: "n"):
-                try scanLiteral("null", .null)
+                let start = i &+ 1
+                switch plainStringEnd(p, start, end) {
+                case let quote?:
+                    (entries + count).initialize(to: entry(.string, start, quote &- start, count &+ 1))
+                    i = quote &+ 1
+                case nil:
+                    switch stringEnd(p, start, end) {
+                    case .success(let (quote, escaped)):
+                        (entries + count).initialize(
+                            to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
+                        i = quote &+ 1
+                    case .failure(let error):
+                        failure = error
+                        break scan
+                    }
+                }
+                count &+= 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let isObject = first == UInt8(ascii: "{")
+                guard depth < maximumDepth else {
+                    failure = JSONScanError(offset: i, reason: "nested deeper than \(maximumDepth) levels")
+                    break scan
+                }
+                (entries + count).initialize(to: entry(isObject ? .object : .array, i, 0, count &+ 1))
+                count &+= 1
+                i &+= 1
+                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
+                if i < end, p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    i &+= 1
+                } else {
+                    open[depth] = UInt32(truncatingIfNeeded: count &- 1)
+                    depth &+= 1
+                    expectingKey = isObject
+                    continue scan
+                }
+            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                let (literal, kind): (StaticString, JSONTape.Kind) =
+                    first == UInt8(ascii: "t")
+                    ? ("true", .true) : first == UInt8(ascii: "f") ? ("false", .false) : ("null", .null)
+                let length = literal.utf8CodeUnitCount
+                guard end &- i >= length else {
+                    failure = JSONScanError(offset: i, reason: "unexpected end of input")
+                    break scan
+                }
+                for offset in 0..<length where p[i &+ offset] != literal.utf8Start[offset] {
+                    failure = JSONScanError(offset: i, reason: "invalid literal")
+                    break scan
+                }
+                (entries + count).initialize(to: entry(kind, i, length, count &+ 1))
+                count &+= 1
+                i &+= length
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                let start = index
-                try scanNumber()
-                record(.number, start: start, count: index &- start)
+                switch numberEnd(p, i, end) {
+                case .success(let after):
+                    (entries + count).initialize(to: entry(.number, i, after &- i, count &+ 1))
+                    count &+= 1
+                    i = after
+                case .failure(let error):
+                    failure = error
+                    break scan
+                }
             default:
-                throw fail("unexpected character \(Self.describe(bytes[index]))")
+                failure = JSONScanError(offset: i, reason: "unexpected character \(describe(first))")
+                break scan
             }
             // A value ended: close every container it ends.
             while true {
-                guard let container = open.last else {
-                    skipWhitespace()
-                    if index != end { throw fail("unexpected data after the end of the document") }
-                    return
+                guard depth > 0 else {
+                    i = skipWhitespace(p, i, end)
+                    if i != end {
+                        failure = JSONScanError(offset: i, reason: "unexpected data after the end of the document")
+                    }
+                    break scan
                 }
-                let position = Int(container)
-                entries[position].count &+= 1
-                let isObject = entries[position].kind == .object
-                skipWhitespace()
-                guard index < end else {
-                    throw fail(isObject ? "unexpected end of input in object" : "unexpected end of input in array")
+                let container = entries + Int(open[depth &- 1])
+                container.pointee.count &+= 1
+                let isObject = container.pointee.kind == .object
+                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
+                guard i < end else {
+                    failure = JSONScanError(
+                        offset: i,
+                        reason: isObject ? "unexpected end of input in object" : "unexpected end of input in array")
+                    break scan
                 }
-                let byte = bytes[index]
+                let byte = p[i]
                 if byte == UInt8(ascii: ",") {
-                    index &+= 1
+                    i &+= 1
                     expectingKey = isObject
-                    if !isObject { skipWhitespace() }
+                    if !isObject, i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
+                    continue scan
+                }
+                guard byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                    failure = JSONScanError(
+                        offset: i, reason: isObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+                    break scan
+                }
+                i &+= 1
+                container.pointee.next = UInt32(truncatingIfNeeded: count)
+                depth &-= 1
+            }
+        }
+        if let failure {
+            entries.deallocate()
+            return .failure(failure)
+        }
+        return .success(JSONTape(entries: entries, count: count))
+    }
+
+    @inline(__always)
+    static func skipWhitespace(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i < end {
+            switch p[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i &+= 1
+            default: return i
+            }
+        }
+        return i
+    }
+
+    /// Room for more entries: `entries` moved to twice `capacity`.
+    @inline(never)
+    static func grown(
+        _ entries: UnsafeMutablePointer<JSONTape.Entry>, count: Int, capacity: Int
+    ) -> UnsafeMutablePointer<JSONTape.Entry> {
+        let larger = UnsafeMutablePointer<JSONTape.Entry>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: entries, count: count)
+        entries.deallocate()
+        return larger
+    }
+
+    /// Where the closing quote of a string whose bytes start at `start` is, when the string
+    /// is a plain ASCII run (no escape, no control character, no byte from 0x80) that ends
+    /// at least 8 bytes before `end`: most strings. `nil` sends the string to `stringEnd`.
+    @inline(__always)
+    static func plainStringEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var i = start
+        let last = end &- 8
+        while i <= last {
+            let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let special = specialBytes(word)
+            if special != 0 {
+                i &+= special.trailingZeroBitCount &>> 3
+                return p[i] == UInt8(ascii: "\"") ? i : nil
+            }
+            i &+= 8
+        }
+        return nil
+    }
+
+    /// Any string, from its first byte at `start`: where its closing quote is and whether
+    /// it holds escapes, or the first problem. Problems are reported in the order a reader
+    /// meets them, except invalid UTF-8, which is reported (at the string's first byte) only
+    /// for a string that is otherwise well formed.
+    @inline(never)
+    static func stringEnd(
+        _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+    ) -> Result<(Int, Bool), JSONScanError> {
+        var i = start
+        var escaped = false
+        var validUTF8 = true
+        while true {
+            while end &- i >= 8 {
+                let special = specialBytes(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)))
+                if special != 0 {
+                    i &+= special.trailingZeroBitCount &>> 3
                     break
                 }
-                guard byte == UInt8(ascii: isObject ? "}" : "]") else {
-                    throw fail(isObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+                i &+= 8
+            }
+            guard i < end else { return .failure(JSONScanError(offset: i, reason: "unterminated string")) }
+            let byte = p[i]
+            if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                i &+= 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard validUTF8 else {
+                    return .failure(JSONScanError(offset: start, reason: "string is not valid UTF-8"))
                 }
-                index &+= 1
-                entries[position].next = UInt32(truncatingIfNeeded: entries.count)
-                open.removeLast()
+                return .success((i, escaped))
+            case UInt8(ascii: "\\"):
+                escaped = true
+                i &+= 1
+                if let error = escapeError(p, &i, end) { return .failure(error) }
+            case 0..<0x20:
+                return .failure(JSONScanError(offset: i, reason: "control character in string"))
+            default:
+                // An invalid byte is skipped alone so a following quote is still seen.
+                let length = utf8SequenceLength(UnsafeRawBufferPointer(start: p, count: end), at: i, end: end)
+                if length == 0 {
+                    validUTF8 = false
+                    i &+= 1
+                } else {
+                    i &+= length
+                }
             }
         }
     }
 
-    /// `"key"` and the `:` after it; on return `index` is at the value.
-    @inline(__always)
-    mutating func scanKey() throws(JSONScanError) {
-        skipWhitespace()
-        guard index < end else { throw fail("unexpected end of input in object") }
-        guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-        try scanString()
-        skipWhitespace()
-        guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
-        index &+= 1
-        skipWhitespace()
-    }
-
-    mutating func scanLiteral(_ literal: StaticString, _ kind: JSONTape.Kind) throws(JSONScanError) {
-        let count = literal.utf8CodeUnitCount
-        guard end &- index >= count else { throw fail("unexpected end of input") }
-        let base = literal.utf8Start
-        for offset in 0..<count where bytes[index &+ offset] != base[offset] {
-            throw fail("invalid literal")
+    /// Checks the escape after a `\\` at `i - 1` and moves past it; the problem, if any.
+    static func escapeError(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> JSONScanError? {
+        func fail(_ reason: String) -> JSONScanError { JSONScanError(offset: i, reason: reason) }
+        func hex4() -> UInt32? {
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                guard let digit = hexDigit(p[i]) else { return nil }
+                value = value << 4 | digit
+                i &+= 1
+            }
+            return value
         }
-        record(kind, start: index, count: count)
-        index &+= count
+        guard i < end else { return fail("unterminated escape") }
+        let escape = p[i]
+        i &+= 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return nil
+        case UInt8(ascii: "u"):
+            guard end &- i >= 4 else { return fail("truncated \\u escape") }
+            guard let code = hex4() else { return fail("invalid hex digit in \\u escape") }
+            if (0xD800...0xDBFF).contains(code) {
+                // A high surrogate must be followed by an escaped low surrogate.
+                guard end &- i >= 6, p[i] == UInt8(ascii: "\\"), p[i &+ 1] == UInt8(ascii: "u") else {
+                    return fail("lone surrogate in \\u escape")
+                }
+                i &+= 2
+                guard let low = hex4() else { return fail("invalid hex digit in \\u escape") }
+                guard (0xDC00...0xDFFF).contains(low) else { return fail("invalid surrogate pair") }
+            } else if (0xDC00...0xDFFF).contains(code) {
+                return fail("lone surrogate in \\u escape")
+            }
+            return nil
+        default:
+            return fail("invalid escape \\\(describe(escape))")
+        }
     }
 
-    mutating func scanNumber() throws(JSONScanError) {
-        if bytes[index] == UInt8(ascii: "-") { index &+= 1 }
-        guard index < end else { throw fail("unexpected end of input in number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index &+= 1
-        } else if Self.isDigit(bytes[index]) {
-            while index < end, Self.isDigit(bytes[index]) { index &+= 1 }
+    /// Where the number starting at `start` ends, or the problem.
+    static func numberEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Result<Int, JSONScanError> {
+        var i = start
+        func fail(_ reason: String) -> Result<Int, JSONScanError> { .failure(JSONScanError(offset: i, reason: reason)) }
+        if p[i] == UInt8(ascii: "-") { i &+= 1 }
+        guard i < end else { return fail("unexpected end of input in number") }
+        if p[i] == UInt8(ascii: "0") {
+            i &+= 1
+        } else if isDigit(p[i]) {
+            while i < end, isDigit(p[i]) { i &+= 1 }
         } else {
-            throw fail("invalid number")
+            return fail("invalid number")
         }
-        if index < end, bytes[index] == UInt8(ascii: ".") {
-            index &+= 1
-            guard index < end, Self.isDigit(bytes[index]) else {
-                throw fail("invalid number: digit expected after '.'")
-            }
-            while index < end, Self.isDigit(bytes[index]) { index &+= 1 }
+        if i < end, p[i] == UInt8(ascii: ".") {
+            i &+= 1
+            guard i < end, isDigit(p[i]) else { return fail("invalid number: digit expected after '.'") }
+            while i < end, isDigit(p[i]) { i &+= 1 }
         }
-        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index &+= 1
-            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index &+= 1 }
-            guard index < end, Self.isDigit(bytes[index]) else {
-                throw fail("invalid number: digit expected in exponent")
-            }
-            while index < end, Self.isDigit(bytes[index]) { index &+= 1 }
+        if i < end, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
+            i &+= 1
+            if i < end, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i &+= 1 }
+            guard i < end, isDigit(p[i]) else { return fail("invalid number: digit expected in exponent") }
+            while i < end, isDigit(p[i]) { i &+= 1 }
         }
+        return .success(i)
     }
 
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
@@ -188,7 +387,7 @@ package struct JSONScanner: ~Copyable {
     /// The high bit of each of the 8 bytes of `word` (first byte lowest) that ends a plain
     /// run inside a string: `"`, `\`, a control character or a non-ASCII byte. Eight bytes
     /// are checked at once, which is what makes long values (annotations, env values,
-    /// embedded documents) cheap; only these few lines know about it.
+    /// embedded documents) cheap; only the string scan knows about it.
     ///
     /// For a byte below 0x80, `x - 0x01` has its high bit set exactly when `x` is zero, and
     /// `x - 0x20` when `x` is below 0x20; bytes from 0x80 are marked by `word` itself. Only
@@ -201,59 +400,6 @@ package struct JSONScanner: ~Copyable {
         let quotes = (word ^ (ones &* 0x22)) &- ones
         let backslashes = (word ^ (ones &* 0x5C)) &- ones
         return (controls | quotes | backslashes | word) & 0x8080_8080_8080_8080
-    }
-
-    /// Validates the string whose opening quote is at `index`, records it, and moves past
-    /// its closing quote.
-    ///
-    /// Problems are reported in the order a reader meets them, except invalid UTF-8, which
-    /// is reported (at the string's first byte) only for a string that is otherwise well
-    /// formed.
-    mutating func scanString() throws(JSONScanError) {
-        index &+= 1
-        let start = index
-        var escaped = false
-        var validUTF8 = true
-        while true {
-            // Plain bytes, 8 at a time (loads are unaligned, little-endian by construction).
-            while end &- index >= 8 {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let special = Self.specialBytes(word)
-                if special != 0 {
-                    index &+= special.trailingZeroBitCount &>> 3
-                    break
-                }
-                index &+= 8
-            }
-            guard index < end else { throw fail("unterminated string") }
-            let byte = bytes[index]
-            if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                index &+= 1
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""):
-                index &+= 1
-                guard validUTF8 else { throw JSONScanError(offset: start, reason: "string is not valid UTF-8") }
-                record(.string, start: start, count: index &- 1 &- start, escaped: escaped)
-                return
-            case UInt8(ascii: "\\"):
-                escaped = true
-                index &+= 1
-                try scanEscape()
-            case 0..<0x20:
-                throw fail("control character in string")
-            default:
-                // An invalid byte is skipped alone so a following quote is still seen.
-                let length = Self.utf8SequenceLength(bytes, at: index, end: end)
-                if length == 0 {
-                    validUTF8 = false
-                    index &+= 1
-                } else {
-                    index &+= length
-                }
-            }
-        }
     }
 
     /// The length of the well-formed UTF-8 sequence at `position`, or 0 if there is none
@@ -290,43 +436,6 @@ package struct JSONScanner: ~Copyable {
         default:
             return 0
         }
-    }
-
-    /// The escape after a `\` at `index - 1`.
-    mutating func scanEscape() throws(JSONScanError) {
-        guard index < end else { throw fail("unterminated escape") }
-        let escape = bytes[index]
-        index &+= 1
-        switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return
-        case UInt8(ascii: "u"):
-            let code = try scanHex4()
-            if (0xD800...0xDBFF).contains(code) {
-                // A high surrogate must be followed by an escaped low surrogate.
-                guard end &- index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index &+ 1] == UInt8(ascii: "u")
-                else { throw fail("lone surrogate in \\u escape") }
-                index &+= 2
-                let low = try scanHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
-            } else if (0xDC00...0xDFFF).contains(code) {
-                throw fail("lone surrogate in \\u escape")
-            }
-        default:
-            throw fail("invalid escape \\\(Self.describe(escape))")
-        }
-    }
-
-    mutating func scanHex4() throws(JSONScanError) -> UInt32 {
-        guard end &- index >= 4 else { throw fail("truncated \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard let digit = Self.hexDigit(bytes[index]) else { throw fail("invalid hex digit in \\u escape") }
-            value = value << 4 | digit
-            index &+= 1
-        }
-        return value
     }
 
     @inline(__always)

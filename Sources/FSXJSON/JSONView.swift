@@ -28,7 +28,7 @@ package struct JSONView {
         _ bytes: UnsafeRawBufferPointer, _ body: (JSONView) throws -> Result
     ) throws -> Result {
         let tape = try JSONScanner.scan(bytes)
-        return try tape.entries.withUnsafeBufferPointer { entries in
+        return try tape.withEntries { entries throws in
             try body(JSONView(bytes: bytes, entries: entries, position: 0))
         }
     }
@@ -105,19 +105,29 @@ package struct JSONView {
         return equals(text)
     }
 
+    /// Whether this is a string whose text is the UTF-8 bytes `utf8`.
+    @inline(__always)
+    package func isString(utf8: [UInt8]) -> Bool {
+        let entry = entry
+        guard entry.kind == .string else { return false }
+        if entry.escaped { return unescaped() == utf8 }
+        guard Int(entry.count) == utf8.count else { return false }
+        guard entry.count > 0 else { return true }
+        return utf8.withUnsafeBytes { memcmpEqual(bytes.baseAddress! + Int(entry.start), $0.baseAddress!, $0.count) }
+    }
+
     /// A string entry's text against `text`, with no string made unless it has escapes.
     @inline(__always)
     func equals(_ text: String) -> Bool {
         let entry = entry
         if entry.escaped { return unescaped().elementsEqual(text.utf8) }
         guard Int(entry.count) == text.utf8.count else { return false }
-        let raw = rawBytes
-        if let equal = text.utf8.withContiguousStorageIfAvailable({ candidate in
-            candidate.count == 0 || memcmpEqual(raw.baseAddress!, UnsafeRawPointer(candidate.baseAddress!), raw.count)
-        }) {
-            return equal
-        }
-        return raw.elementsEqual(text.utf8)
+        guard entry.count > 0 else { return true }
+        let raw = bytes.baseAddress! + Int(entry.start)
+        // `withUTF8` gives a small string's bytes too (copied to the stack), where
+        // `utf8.withContiguousStorageIfAvailable` gives up.
+        var text = text
+        return text.withUTF8 { memcmpEqual(raw, UnsafeRawPointer($0.baseAddress!), $0.count) }
     }
 
     @inline(__always)
@@ -260,13 +270,23 @@ extension JSONView {
     package var hasRepeatedKeys: Bool {
         guard entry.kind == .object, entry.count > 1 else { return false }
         if entry.count <= 16 {
-            var keys: [JSONView] = []
-            keys.reserveCapacity(Int(entry.count))
-            for (key, _) in members {
-                for other in keys where other.sameText(as: key) { return true }
-                keys.append(key)
+            // Keys are told apart by their length and first bytes first (one comparison of two
+            // words); only keys alike in both are compared in full. A key with escapes, whose
+            // bytes are not its text, sends the object to the general check below.
+            let repeated: Bool? = withUnsafeTemporaryAllocation(of: (UInt64, Int).self, capacity: 16) { seen in
+                var count = 0
+                for (key, _) in members {
+                    if key.entry.escaped { return nil }
+                    let mark = key.mark
+                    for index in 0..<count where seen[index].0 == mark {
+                        if at(seen[index].1).sameText(as: key) { return true }
+                    }
+                    seen[count] = (mark, key.position)
+                    count += 1
+                }
+                return false
             }
-            return false
+            if let repeated { return repeated }
         }
         var seen = Set<[UInt8]>(minimumCapacity: Int(entry.count))
         for (key, _) in members {
@@ -274,6 +294,14 @@ extension JSONView {
             if !seen.insert(text).inserted { return true }
         }
         return false
+    }
+
+    /// An unescaped key's length and first bytes in one word: equal keys have equal marks.
+    var mark: UInt64 {
+        var word = UInt64(truncatingIfNeeded: entry.count) << 48
+        let raw = rawBytes
+        for offset in 0..<min(raw.count, 6) { word |= UInt64(raw[offset]) << UInt64(offset * 8) }
+        return word
     }
 
     /// Whether two string views hold the same text.

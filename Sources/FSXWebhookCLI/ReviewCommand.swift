@@ -60,9 +60,6 @@ struct Review: ParsableCommand {
         let (_, request) = try AdmissionReview.decode(body)
         var type = ObjectType(group: request.group, version: request.version, kind: request.kind)
         if type.kind.isEmpty, let object = request.object ?? request.oldObject { type = ObjectType(of: object) }
-        switch (type.group, type.kind) {
-        case ("storage.k8s.io", "StorageClass"), ("", "PersistentVolume"): return .validate
-        default: return .mutate
-        }
+        return AdmissionEngine.endpoint(for: type)
     }
 }

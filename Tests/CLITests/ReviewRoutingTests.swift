@@ -17,6 +17,9 @@ struct ReviewRoutingTests {
     @Test func storageClassesAndPersistentVolumesGoToValidate() throws {
         #expect(try Review.routedEndpoint(Self.body(kind: "StorageClass", group: "storage.k8s.io")) == .validate)
         #expect(try Review.routedEndpoint(Self.body(kind: "PersistentVolume", group: "")) == .validate)
+        // The chart's validating webhook takes VolumeAttributesClasses too.
+        #expect(
+            try Review.routedEndpoint(Self.body(kind: "VolumeAttributesClass", group: "storage.k8s.io")) == .validate)
     }
 
     @Test func jobsAndEverythingElseGoToMutate() throws {

@@ -40,7 +40,11 @@ import Testing
         let configuration = try read(testCase, "config.json").map { try WebhookConfiguration(json: $0) } ?? .default
         let kind = request["request"]?["kind"]?["kind"]?.stringValue ?? ""
         let reply = try AdmissionEngine(configuration: configuration)
-            .review(body: JSONWriter.bytes(request), endpoint: AdmissionEngine.defaultEndpoint(forKind: kind))
+            .review(
+                body: JSONWriter.bytes(request),
+                endpoint: AdmissionEngine.endpoint(
+                    for: ObjectType(
+                        group: request["request"]?["kind"]?["group"]?.stringValue ?? "", version: "", kind: kind)))
         return (request, reply)
     }
 

@@ -271,7 +271,7 @@ struct HostileReviewTests {
     @Test(arguments: objectFields)
     func deniesWrongTypesInsideTheObject(_ kind: String, _ path: [String], _ type: String, _ denied: Bool) {
         let original = Self.object(ofKind: kind)
-        let endpoint = AdmissionEngine.defaultEndpoint(forKind: kind)
+        let endpoint = AdmissionEngine.endpoint(for: ObjectType(of: original))
         for value in Self.wrongValues where value.typeName != type {
             var object = original
             Jobs.set(&object, path, value)
@@ -357,7 +357,9 @@ struct HostileReviewTests {
         let kind = request["request"]?["kind"]?["kind"]?.stringValue ?? ""
         return (
             name, JSONWriter.bytes(request), AdmissionEngine(configuration: configuration),
-            AdmissionEngine.defaultEndpoint(forKind: kind)
+            AdmissionEngine.endpoint(
+                for: ObjectType(
+                    group: request["request"]?["kind"]?["group"]?.stringValue ?? "", version: "", kind: kind))
         )
     }
 

@@ -12,7 +12,7 @@ import Testing
         bytes.withUnsafeBytes { buffer in
             Result { () throws(JSONScanError) in
                 let tape = try JSONScanner.scan(buffer)
-                return tape.entries.withUnsafeBufferPointer {
+                return tape.withEntries {
                     JSONValue(JSONView(bytes: buffer, entries: $0, position: 0))
                 }
             }
@@ -159,8 +159,8 @@ import Testing
         let text = Array(#"[{"a":[1,2]},"s",{}]"#.utf8)
         let tape = try text.withUnsafeBytes { buffer throws(JSONScanError) in try JSONScanner.scan(buffer) }
         // [ { "a" [ 1 2 ] } "s" { } ]
-        #expect(tape.entries.map(\.kind) == [.array, .object, .string, .array, .number, .number, .string, .object])
-        #expect(tape.entries.map(\.next) == [8, 6, 3, 6, 5, 6, 7, 8])
-        #expect(tape.entries.map(\.count) == [3, 1, 1, 2, 1, 1, 1, 0])
+        #expect(tape.entryList.map(\.kind) == [.array, .object, .string, .array, .number, .number, .string, .object])
+        #expect(tape.entryList.map(\.next) == [8, 6, 3, 6, 5, 6, 7, 8])
+        #expect(tape.entryList.map(\.count) == [3, 1, 1, 2, 1, 1, 1, 0])
     }
 }

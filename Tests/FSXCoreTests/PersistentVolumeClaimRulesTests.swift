@@ -254,7 +254,10 @@ struct VolumeAttributesClassRulesTests {
     }
 
     @Test func isRoutedToTheValidatingWebhook() {
-        #expect(AdmissionEngine.defaultEndpoint(forKind: "VolumeAttributesClass") == .validate)
+        #expect(
+            AdmissionEngine.endpoint(
+                for: ObjectType(group: "storage.k8s.io", version: "v1beta1", kind: "VolumeAttributesClass"))
+                == .validate)
         let object: JSONValue = [
             "apiVersion": "storage.k8s.io/v1beta1", "kind": "VolumeAttributesClass", "metadata": ["name": "fast"],
             "driverName": "fsx.csi.aws.com",

@@ -57,7 +57,7 @@ import Testing
             Result { () throws(JSONParseError) in
                 do throws(JSONScanError) {
                     let tape = try JSONScanner.scan(buffer)
-                    return tape.entries.withUnsafeBufferPointer {
+                    return tape.withEntries {
                         JSONValue(JSONView(bytes: buffer, entries: $0, position: 0), reading: selection)
                     }
                 } catch {

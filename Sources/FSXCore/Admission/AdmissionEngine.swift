@@ -14,14 +14,16 @@ public struct AdmissionEngine: Sendable {
 
     public let configuration: WebhookConfiguration
 
-    /// The endpoint the Helm chart routes an object of this kind to: StorageClasses,
-    /// PersistentVolumes and VolumeAttributesClasses to the validating webhook, workloads to
-    /// the mutating one. The CLI's `review` uses it as its default so it prints what the
-    /// cluster would get.
-    public static func defaultEndpoint(forKind kind: String) -> Endpoint {
-        switch kind {
-        case "StorageClass", "PersistentVolume", "VolumeAttributesClass": return .validate
-        default: return .mutate
+    /// The endpoint the Helm chart routes an object of this type to: StorageClasses,
+    /// PersistentVolumes and VolumeAttributesClasses to the validating webhook, everything
+    /// else to the mutating one. The one place that says so: the CLI's `review` uses it as
+    /// its default, so it prints what the cluster would get.
+    public static func endpoint(for type: ObjectType) -> Endpoint {
+        switch (type.group, type.kind) {
+        case ("storage.k8s.io", "StorageClass"), ("", "PersistentVolume"), ("storage.k8s.io", "VolumeAttributesClass"):
+            return .validate
+        default:
+            return .mutate
         }
     }
 

@@ -26,7 +26,7 @@ extension AdmissionEngine {
             throw ReviewError(.invalidJSON, "body is not valid JSON: \(JSONParseError(error))")
         }
         let result: Result<(AdmissionReview.Version, AdmissionRequest, Route), ReviewError> =
-            tape.entries.withUnsafeBufferPointer { entries in
+            tape.withEntries { entries in
                 Result { () throws(ReviewError) in
                     try decode(JSONView(bytes: body, entries: entries, position: 0))
                 }

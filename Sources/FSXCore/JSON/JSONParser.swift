@@ -48,7 +48,7 @@ public enum JSONParser {
         do throws(JSONScanError) {
             let tape = try JSONScanner.scan(buffer)
             return .success(
-                tape.entries.withUnsafeBufferPointer { JSONValue(JSONView(bytes: buffer, entries: $0, position: 0)) })
+                tape.withEntries { JSONValue(JSONView(bytes: buffer, entries: $0, position: 0)) })
         } catch {
             return .failure(JSONParseError(error))
         }

@@ -17,7 +17,15 @@ indirect enum JSONSelection: Sendable {
 
     struct Member: Sendable {
         var key: String
+        /// `key` as UTF-8, compared with the body's key bytes.
+        var utf8: [UInt8]
         var selection: JSONSelection
+
+        init(key: String, selection: JSONSelection) {
+            self.key = key
+            self.utf8 = Array(key.utf8)
+            self.selection = selection
+        }
     }
 
     /// An object's `named` members with their selections, nothing else.
@@ -86,14 +94,17 @@ extension JSONValue {
         switch (selection, view.kind) {
         case (.object(let named, let others), .object):
             var members: [JSONObject.Member] = []
+            members.reserveCapacity(others == nil ? named.count : view.count)
             for (key, value) in view.members {
-                var chosen = others
-                for member in named where key.isString(member.key) {
-                    chosen = member.selection
+                // A named key is given the selection's own string: no string is made for it.
+                var chosen: (String, JSONSelection)?
+                for member in named where key.isString(utf8: member.utf8) {
+                    chosen = (member.key, member.selection)
                     break
                 }
-                guard let chosen else { continue }
-                members.append(JSONObject.Member(key: key.string!, value: JSONValue(value, reading: chosen)))
+                if chosen == nil, let others { chosen = (key.string!, others) }
+                guard let (name, selection) = chosen else { continue }
+                members.append(JSONObject.Member(key: name, value: JSONValue(value, reading: selection)))
             }
             self = .object(view.hasRepeatedKeys ? JSONObject(members) : JSONObject(uniqueMembers: members))
         case (.array(let elements), .array):

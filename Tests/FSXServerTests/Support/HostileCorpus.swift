@@ -23,7 +23,8 @@ enum HostileCorpus {
             let body = Array(try Data(contentsOf: goldenFolder.appendingPathComponent("\(name)/request.json")))
             let json = try JSONParser.parse(body)
             let kind = json["request"]?["kind"]?["kind"]?.stringValue ?? ""
-            let endpoint = AdmissionEngine.defaultEndpoint(forKind: kind)
+            let endpoint = AdmissionEngine.endpoint(
+                for: ObjectType(group: json["request"]?["kind"]?["group"]?.stringValue ?? "", version: "", kind: kind))
             return Seed(name: name, body: body, json: json, path: "/\(endpoint.rawValue)?timeout=10s")
         }
     }
