@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end load test of the release server over TLS, HTTP/1.1 keep-alive (what the
 # apiserver speaks), next to a bare SwiftNIO TLS responder that answers a fixed `allowed`
-# without reading the body (Benchmarks/EndToEnd). Both run on this machine with fresh
-# certificates; h2load (Debian's nghttp2-client) drives them from the same cores.
+# without reading the body (Benchmarks/EndToEnd) and a plain Go webhook, net/http and
+# encoding/json with the object kept raw (Benchmarks/EndToEnd/GoPeer, built with Debian's
+# golang-go). All run on this machine with fresh certificates; h2load (Debian's
+# nghttp2-client) drives them from the same cores.
 #
-# Prints, per body: req/s of each server and their ratio (throughput at 16 connections);
+# Prints, per body: req/s of each server and the ratios (throughput at 16 connections);
 # latency percentiles at a fixed rate; and the server's resident memory before and after.
 #
 # usage: scripts/load-test.sh [REQUESTS] [RATE_SECONDS]
@@ -23,12 +25,14 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; r
 trap cleanup EXIT
 
 command -v h2load >/dev/null || { echo "h2load missing: apt-get install -y nghttp2-client" >&2; exit 2; }
+command -v go >/dev/null || { echo "go missing: apt-get install -y golang-go" >&2; exit 2; }
 
 echo "# building release binaries"
 (cd "$root" && swift build -c release --product fsx-webhook 2>&1 | tail -n 1)
 (cd "$root/Benchmarks/EndToEnd" && swift build -c release 2>&1 | tail -n 1)
 server="$root/.build/release/fsx-webhook"
 bare="$root/Benchmarks/EndToEnd/.build/release/BareResponder"
+(cd "$root/Benchmarks/EndToEnd/GoPeer" && go build -o "$work/go-peer" .)
 
 bash "$root/certs/make-certs.sh" --local fsx-webhook load-test "$work/certs" >/dev/null
 
@@ -63,8 +67,11 @@ wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null --cacert "$work/cert
 pids+=($!); server_pid=$!
 "$bare" "$work/certs/tls.crt" "$work/certs/tls.key" 18444 >"$work/bare.log" 2>&1 &
 pids+=($!); bare_pid=$!
+"$work/go-peer" "$work/certs/tls.crt" "$work/certs/tls.key" 18450 >"$work/go.log" 2>&1 &
+pids+=($!); go_pid=$!
 wait_for https://localhost:18443/validate
 wait_for https://localhost:18444/
+wait_for https://localhost:18450/
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
 echo "# server RSS at start: $(rss "$server_pid")"
 
@@ -85,8 +92,8 @@ failures() {
 # the requests) is printed next to the rate: on a shared machine it moves less than req/s.
 # The last column is a second bare responder that sends fsx-webhook's own answer to the body
 # (2.6 KB for the Job, with its patch) instead of a 100-byte one: the floor for that answer.
-printf '\n%-40s %12s %12s %8s %16s %22s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio" \
-  "CPU µs/request" "bare, same answer"
+printf '\n%-40s %12s %12s %8s %16s %22s %10s %6s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio" \
+  "CPU µs/request" "bare, same answer" "Go peer" "x Go"
 port=18445
 for body in storageclass storageclass-denied job; do
   path=$([ "$body" = job ] && echo mutate || echo validate)
@@ -98,9 +105,11 @@ for body in storageclass storageclass-denied job; do
   read -r ours ours_cpu < <(throughput "https://localhost:18443/$path" "$work/$body.json" "$server_pid")
   read -r theirs theirs_cpu < <(throughput "https://localhost:18444/$path" "$work/$body.json" "$bare_pid")
   read -r same same_cpu < <(throughput "https://localhost:$port/$path" "$work/$body.json" "$same_pid")
+  read -r go go_cpu < <(throughput "https://localhost:18450/$path" "$work/$body.json" "$go_pid")
   ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
-  printf '%-40s %12s %12s %8s %16s %22s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" \
-    "$ratio" "$ours_cpu vs $theirs_cpu" "$same ($same_cpu µs)"
+  over_go=$(python3 -c "print(f'{$ours / $go:.2f}')")
+  printf '%-40s %12s %12s %8s %16s %22s %10s %6s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" \
+    "$ratio" "$ours_cpu vs $theirs_cpu" "$same ($same_cpu µs)" "$go" "$over_go"
   port=$((port + 1))
 done
 echo "# every request answered 200? $(failures https://localhost:18443/mutate "$work/job.json")"

@@ -1,0 +1,3 @@
+module fsx-webhook/gopeer
+
+go 1.19
