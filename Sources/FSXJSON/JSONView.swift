@@ -3,8 +3,8 @@
 /// bytes and jumps over whole values by their `next` index; strings are made only when a
 /// reader asks for one.
 ///
-/// A view borrows: it is valid only inside the `JSONDocument.withView` (or
-/// `JSONView.scanning`) call that made it, while the bytes and the tape are alive.
+/// A view borrows: it is valid only while the bytes and the tape it reads are alive, inside
+/// the `JSONTape.withEntries` (or `JSONView.scanning`) call that made it.
 package struct JSONView {
     package let bytes: UnsafeRawBufferPointer
     package let entries: UnsafeBufferPointer<JSONTape.Entry>
@@ -59,22 +59,15 @@ package struct JSONView {
         }
     }
 
-    /// The bytes the value was written with (a string's between its quotes, escapes as
-    /// written).
+    /// The bytes a scalar was written with (a string's between its quotes, escapes as
+    /// written); empty for an array or object, whose end the tape does not keep.
     package var rawBytes: UnsafeRawBufferPointer {
         let entry = entry
         let start = Int(entry.start)
-        let end: Int
         switch entry.kind {
-        case .array, .object:
-            // A container's bytes run to the byte before the next value's start, which is
-            // past its closing bracket; found by scanning back over whitespace and
-            // separators is not needed by any reader, so only scalars are offered.
-            end = start
-        default:
-            end = start + Int(entry.count)
+        case .array, .object: return UnsafeRawBufferPointer(rebasing: bytes[start..<start])
+        default: return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(entry.count))])
         }
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
     package var bool: Bool? {
