@@ -20,13 +20,15 @@ extension AdmissionEngine {
         public let lookups: AWSLookups
         let engine: AdmissionEngine
         let request: AdmissionRequest
+        /// Found by the decoding; not found again.
+        let route: Route
         let version: AdmissionReview.Version
         let endpoint: Endpoint
 
         /// Decides with `facts`: what the edge gathered, with `reason` set for whatever it
         /// could not learn in time (the `aws-unverified` warning, `aws-zone-unknown`).
         public func finish(with facts: AWSFacts) -> ReviewReply {
-            engine.review(request, version: version, endpoint: endpoint, facts: facts)
+            engine.review(request, route: route, version: version, endpoint: endpoint, facts: facts)
         }
     }
 
@@ -35,22 +37,16 @@ extension AdmissionEngine {
     public func reviewStep(
         body: some Collection<UInt8>, endpoint: Endpoint, cached: (AWSLookups) -> AWSFacts?
     ) throws(ReviewError) -> AWSReviewStep {
-        let decoded: Result<(AdmissionReview.Version, AdmissionRequest), ReviewError> =
-            body.withContiguousStorageIfAvailable { buffer in
-                Result { () throws(ReviewError) in try decodeForDecision(UnsafeRawBufferPointer(buffer)) }
-            }
-            ?? Array(body).withUnsafeBytes { buffer in
-                Result { () throws(ReviewError) in try decodeForDecision(buffer) }
-            }
-        let (version, request) = try decoded.get()
-        let lookups = awsLookups(for: request)
+        let (version, request, route) = try decodeForDecision(body)
+        let lookups = awsLookups(for: request, route: route)
         if lookups.isEmpty {
-            return .decided(review(request, version: version, endpoint: endpoint))
+            return .decided(review(request, route: route, version: version, endpoint: endpoint, facts: nil))
         }
         if let facts = cached(lookups) {
-            return .decided(review(request, version: version, endpoint: endpoint, facts: facts))
+            return .decided(review(request, route: route, version: version, endpoint: endpoint, facts: facts))
         }
         return .needsFacts(
-            PendingAWSReview(lookups: lookups, engine: self, request: request, version: version, endpoint: endpoint))
+            PendingAWSReview(
+                lookups: lookups, engine: self, request: request, route: route, version: version, endpoint: endpoint))
     }
 }

@@ -99,8 +99,13 @@ public struct AdmissionEngine: Sendable {
     /// the file systems of the configured `fileSystemId` volumes for a workload being created.
     /// Empty without an `aws:` section.
     public func awsLookups(for request: AdmissionRequest) -> AWSLookups {
+        awsLookups(for: request, route: Route(of: request))
+    }
+
+    /// `awsLookups(for:)` on the route the decoding found.
+    func awsLookups(for request: AdmissionRequest, route: Route) -> AWSLookups {
         guard configuration.aws != nil, request.operation == .create, let object = request.object else { return .none }
-        switch Route(of: request).destination {
+        switch route.destination {
         case .storageClass: return StorageClassValidator.awsLookups(object)
         case .workload: return fileSystemLookups
         default: return .none
@@ -260,14 +265,7 @@ public struct AdmissionEngine: Sendable {
     /// `ReviewReply.request.object` holds just that part, and `oldObject` is `nil` unless a
     /// validator compared against it. `AdmissionReview.decode` gives the whole request.
     public func review(body: some Collection<UInt8>, endpoint: Endpoint) throws(ReviewError) -> ReviewReply {
-        let decoded: Result<(AdmissionReview.Version, AdmissionRequest, Route), ReviewError> =
-            body.withContiguousStorageIfAvailable { buffer in
-                Result { () throws(ReviewError) in try decodeForDecision(UnsafeRawBufferPointer(buffer)) }
-            }
-            ?? Array(body).withUnsafeBytes { buffer in
-                Result { () throws(ReviewError) in try decodeForDecision(buffer) }
-            }
-        let (version, request, route) = try decoded.get()
+        let (version, request, route) = try decodeForDecision(body)
         return review(request, route: route, version: version, endpoint: endpoint, facts: nil)
     }
 

@@ -17,6 +17,19 @@ extension AdmissionEngine {
     /// what the decision reads, and the route they take. A body the full decoding refuses is
     /// refused with the same error.
     func decodeForDecision(
+        _ body: some Collection<UInt8>
+    ) throws(ReviewError) -> (AdmissionReview.Version, AdmissionRequest, Route) {
+        let decoded: Result<(AdmissionReview.Version, AdmissionRequest, Route), ReviewError> =
+            body.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(ReviewError) in try decodeForDecision(UnsafeRawBufferPointer(buffer)) }
+            }
+            ?? Array(body).withUnsafeBytes { buffer in
+                Result { () throws(ReviewError) in try decodeForDecision(buffer) }
+            }
+        return try decoded.get()
+    }
+
+    func decodeForDecision(
         _ body: UnsafeRawBufferPointer
     ) throws(ReviewError) -> (AdmissionReview.Version, AdmissionRequest, Route) {
         let tape: JSONTape
