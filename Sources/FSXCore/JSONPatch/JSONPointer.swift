@@ -45,31 +45,48 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// This pointer with one more token.
     public func appending(_ token: String) -> JSONPointer {
-        var copy = escaped
+        var copy = extended(by: 1 + token.utf8.count)
         Self.append(key: token, to: &copy)
         return JSONPointer(escaped: copy)
     }
 
     public func appending(_ index: Int) -> JSONPointer {
-        var copy = escaped
-        copy.append(UInt8(ascii: "/"))
-        copy.append(contentsOf: String(index).utf8)
+        var copy = extended(by: 21)
+        Self.append(index: index, to: &copy)
         return JSONPointer(escaped: copy)
     }
 
     public func appending(contentsOf other: [String]) -> JSONPointer {
-        var copy = escaped
+        var copy = extended(by: other.reduce(0) { $0 + 1 + $1.utf8.count })
         for key in other { Self.append(key: key, to: &copy) }
         return JSONPointer(escaped: copy)
     }
 
     /// This pointer with `index` and then `keys` (`containers/1/volumeMounts/-`).
     func appending(_ index: Int, then keys: [String]) -> JSONPointer {
-        var copy = escaped
-        copy.append(UInt8(ascii: "/"))
-        copy.append(contentsOf: String(index).utf8)
+        var copy = extended(by: keys.reduce(21) { $0 + 1 + $1.utf8.count })
+        Self.append(index: index, to: &copy)
         for key in keys { Self.append(key: key, to: &copy) }
         return JSONPointer(escaped: copy)
+    }
+
+    /// A copy of the text with room for `count` more bytes: one allocation per derived
+    /// pointer (a plain copy would be exactly sized, and the first append would allocate
+    /// again).
+    private func extended(by count: Int) -> [UInt8] {
+        var copy: [UInt8] = []
+        copy.reserveCapacity(escaped.count + count)
+        copy.append(contentsOf: escaped)
+        return copy
+    }
+
+    private static func append(index: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "/"))
+        if index >= 0, index < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: index))
+        } else {
+            out.append(contentsOf: String(index).utf8)
+        }
     }
 
     /// `/` and the key, `~` and `/` escaped byte by byte, as RFC 6901 and the apiserver's
