@@ -68,17 +68,14 @@ extension StringProtocol {
 }
 
 extension String {
-    /// The same UTF-8 bytes; over contiguous storage when both strings have it (native and
-    /// small strings do), which is a plain byte loop.
+    /// The same UTF-8 bytes, compared as two buffers: `withUTF8` gives a small string's
+    /// bytes too (copied to the stack), where `utf8.withContiguousStorageIfAvailable` gives
+    /// up and leaves the generic walk of two UTF-8 views. The member look-ups of every
+    /// decision (`JSONObject`) come here.
     @inlinable func bytesEqual(_ other: String) -> Bool {
-        let mine = utf8
-        let theirs = other.utf8
-        guard mine.count == theirs.count else { return false }
-        let contiguous = mine.withContiguousStorageIfAvailable { a in
-            theirs.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
-        }
-        if let contiguous, let equal = contiguous { return equal }
-        return mine.elementsEqual(theirs)
+        guard utf8.count == other.utf8.count else { return false }
+        var (mine, theirs) = (self, other)
+        return mine.withUTF8 { a in theirs.withUTF8 { b in a.elementsEqual(b) } }
     }
 }
 
