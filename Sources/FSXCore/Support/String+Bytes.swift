@@ -72,10 +72,29 @@ extension String {
     /// bytes too (copied to the stack), where `utf8.withContiguousStorageIfAvailable` gives
     /// up and leaves the generic walk of two UTF-8 views. The member look-ups of every
     /// decision (`JSONObject`) come here.
-    @inlinable func bytesEqual(_ other: String) -> Bool {
+    func bytesEqual(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var (mine, theirs) = (self, other)
-        return mine.withUTF8 { a in theirs.withUTF8 { b in a.elementsEqual(b) } }
+        return mine.withUTF8 { a in
+            theirs.withUTF8 { b in Self.sameBytes(UnsafeRawBufferPointer(a), UnsafeRawBufferPointer(b)) }
+        }
+    }
+
+    /// Two buffers of the same length, 8 bytes at a time.
+    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while a.count &- offset >= 8 {
+            guard
+                a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset &+= 8
+        }
+        while offset < a.count {
+            guard a[offset] == b[offset] else { return false }
+            offset &+= 1
+        }
+        return true
     }
 }
 
