@@ -18,14 +18,6 @@ public enum AdmissionReview {
         return try decode(json)
     }
 
-    /// The members of the review and of its `request` that `decode(_:)` reads; the server's
-    /// decoding skips the others (AdmissionReview+Envelope.swift). Keep in step with
-    /// `Fields` and `RequestFields`.
-    static let reviewKeys: Set<String> = ["apiVersion", "kind", "request"]
-    static let requestKeys: Set<String> = [
-        "uid", "operation", "kind", "namespace", "name", "object", "oldObject", "dryRun",
-    ]
-
     /// The members of a review that `decode` reads, each `nil` when absent.
     struct Fields {
         var apiVersion: JSONValue?
