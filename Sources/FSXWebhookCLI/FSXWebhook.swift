@@ -12,7 +12,8 @@ struct FSXWebhook: ParsableCommand {
             """,
         version: "fsx-webhook \(FSXWebhookVersion.current)",
         subcommands: [
-            Serve.self, Check.self, Mutate.self, Review.self, TestCommand.self, Probe.self, VersionCommand.self,
+            Serve.self, Check.self, Mutate.self, Review.self, TestCommand.self, Probe.self, PolicyCommand.self,
+            VersionCommand.self,
         ]
     )
 }
