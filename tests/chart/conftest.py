@@ -178,6 +178,7 @@ CUSTOM_VALUES: dict[str, Any] = {
         "grafanaDashboard": {"enabled": True, "annotations": {"grafana_folder": "FSx"}},
     },
     "networkPolicy": {"enabled": True, "webhookFromCIDRs": ["10.0.0.0/16"], "metricsFromNamespace": "monitoring"},
+    "admissionPolicies": {"enabled": True},
     "hostNetwork": True,
     "image": {"repository": "123456789012.dkr.ecr.us-west-2.amazonaws.com/fsx-webhook", "digest": "sha256:" + "ab" * 32},
     "imagePullSecrets": ["regcred"],

@@ -56,7 +56,10 @@ def test_crd_schema_rejects_a_misplaced_field():
 @pytest.mark.parametrize("case", sorted(RELEASES))
 def test_every_namespaced_object_is_in_the_release_namespace(case):
     rel = RELEASES[case]
-    cluster_scoped = {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
+    cluster_scoped = {
+        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+    }
     for obj in rel.objects:
         if obj["kind"] in cluster_scoped:
             assert "namespace" not in obj["metadata"], obj["kind"]

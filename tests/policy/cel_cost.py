@@ -368,8 +368,9 @@ class Estimator:
         cost = sum((a.cost for a in args), Linear(1))
         if name in ("size", "has", "type", "dyn", "bool"):
             return Value(cost=cost, size=Linear(1))
-        if name in ("int", "string", "uint", "double"):
-            return Value(cost=cost + self.size_of(args[0], scope).ceil_factor(STRING_TRAVERSAL), size=Linear(11))
+        if name in ("int", "string", "uint", "double", "bytes"):
+            size = self.size_of(args[0], scope).scale(4) if name == "bytes" else Linear(11)
+            return Value(cost=cost + self.size_of(args[0], scope).ceil_factor(STRING_TRAVERSAL), size=size)
         raise ValueError(f"no cost rule for {name}()")
 
     def n_member_dot_arg(self, tree, scope):

@@ -164,3 +164,44 @@ public enum AdmissionPolicyExport {
         ]
     }
 }
+
+extension AdmissionPolicyExport {
+    /// The rule table the Helm chart assembles the same policies from
+    /// (`charts/fsx-webhook/files/storageclass-policies.json`, value `admissionPolicies`):
+    /// every rendered rule in catalogue order with its default severity, both messages of
+    /// `unknown-parameter`, the variables, match condition and labels. The chart applies the
+    /// configuration's `validation` section to it as `documents(for:)` does; `tests/chart`
+    /// renders both and requires the same documents.
+    public static func chartData() -> JSONValue {
+        let warnMessages = StorageClassCEL.validations(unknownParameters: .warn)
+        let denyMessages = StorageClassCEL.validations(unknownParameters: .deny)
+        let rules = zip(warnMessages, denyMessages).map { warn, deny -> JSONValue in
+            var entry: [(String, JSONValue)] = [
+                ("id", .string(warn.rule.rawValue)),
+                ("severity", .string(RuleCatalog.rule(warn.rule)?.severity.rawValue ?? "deny")),
+                ("summary", .string(RuleCatalog.rule(warn.rule)?.summary ?? "")),
+                ("expression", .string(warn.expression)),
+                ("messageExpression", .string(warn.messageExpression)),
+            ]
+            if deny.messageExpression != warn.messageExpression {
+                entry.append(("messageExpressionUnknownDeny", .string(deny.messageExpression)))
+            }
+            return .object(JSONObject(entry.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+        }
+        let needsAWS = RuleCatalog.rules(of: .storageClass).filter { StorageClassCEL.needsAWS.contains($0.id) }
+        return [
+            "labels": labels,
+            "matchCondition": .string("object.provisioner == \(CEL.string(StorageClassValidator.provisioner))"),
+            "variables": .array(
+                StorageClassCEL.variables.map { ["name": .string($0.name), "expression": .string($0.expression)] }),
+            "rules": .array(rules),
+            "notCovered": .array(
+                RuleCatalog.rules(of: .storageClass).filter { StorageClassCEL.notCovered[$0.id] != nil }.map {
+                    ["id": .string($0.id.rawValue), "severity": .string($0.severity.rawValue)]
+                }),
+            "needsAWS": .array(
+                needsAWS.map { ["id": .string($0.id.rawValue), "severity": .string($0.severity.rawValue)] }),
+            "enforcedByAPIServer": .array(StorageClassCEL.enforcedByAPIServer.map { .string($0.rawValue) }),
+        ]
+    }
+}

@@ -4,6 +4,8 @@ extension StorageClassCEL {
     /// after it reads at most `S3Path.maximumLength` characters.
     static func s3PathValid(_ path: String) -> String {
         "(\(path).startsWith('s3://') && size(\(path)) <= \(S3Path.maximumLength) "
+            // AWS counts bytes: the characters' bound comes first for the cost estimate.
+            + "&& size(bytes(\(path))) <= \(S3Path.maximumLength) "
             + "&& !\(path).matches('[\\\\x00-\\\\x1f\\\\x7f\\\\x{85}\\\\x{2028}\\\\x{2029}]') "
             + "&& \(path).matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/|$)') "
             + "&& !\(path).matches('^s3://[^/]*\\\\.\\\\.') "
@@ -24,7 +26,8 @@ extension StorageClassCEL {
             CEL.string(" characters, but S3 bucket names have 3 to 63; check the name"))
         // The length test reads `size(x) <= N ? … : too long` so that the branch after it is
         // known to be short (the cost estimate relies on it).
-        return "(!\(path).startsWith('s3://') ? \(text(.scheme)) : size(\(path)) <= \(S3Path.maximumLength) ? "
+        return "(!\(path).startsWith('s3://') ? \(text(.scheme)) : (size(\(path)) <= \(S3Path.maximumLength) "
+            + "&& size(bytes(\(path))) <= \(S3Path.maximumLength)) ? "
             + "(\(path).matches('[\\\\x00-\\\\x1f\\\\x7f\\\\x{85}\\\\x{2028}\\\\x{2029}]') ? \(text(.controlCharacter)) : "
             + CEL.bind(
                 "b", s3Bucket(path),
