@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 
 @testable import FSXCore
@@ -9,21 +8,9 @@ import Testing
 /// checks that the chart assembles the same policies as `fsx-webhook policy`.
 @Suite("Chart policy data")
 struct PolicyChartDataTests {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("charts/fsx-webhook/files/storageclass-policies.json")
-
     @Test func chartDataMatchesTheRenderings() throws {
-        let expected = JSONWriter.string(AdmissionPolicyExport.chartData(), style: .pretty) + "\n"
-        if ProcessInfo.processInfo.environment["FSX_RECORD_POLICY_FIXTURES"] != nil {
-            try FileManager.default.createDirectory(
-                at: Self.file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(expected.utf8).write(to: Self.file)
-        }
-        let committed = try String(contentsOf: Self.file, encoding: .utf8)
-        #expect(
-            committed == expected,
-            "charts/fsx-webhook/files/storageclass-policies.json is stale: FSX_RECORD_POLICY_FIXTURES=1 swift test --filter PolicyChartData"
-        )
+        try RecordedFile.check(
+            JSONWriter.string(AdmissionPolicyExport.chartData(), style: .pretty) + "\n",
+            at: "charts/fsx-webhook/files/storageclass-policies.json", filter: "PolicyChartData")
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 
 @testable import FSXCore
@@ -12,10 +11,6 @@ import Testing
 /// `FSX_RECORD_POLICY_FIXTURES=1 swift test --filter PolicyFixtureExport`.
 @Suite("Rule tables exported as policy fixtures")
 struct PolicyFixtureExportTests {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("tests/policy/fixtures/rule-tables.json")
-
     /// Values that reach every branch of the rules: valid, near misses and hostile shapes.
     static let values: [String] = [
         "", "SCRATCH_1", "SCRATCH_2", "PERSISTENT_1", "PERSISTENT_2", "persistent_2", "SCRATCH1", "SSD", "HDD",
@@ -93,16 +88,7 @@ struct PolicyFixtureExportTests {
     }
 
     @Test func committedFixturesMatchTheRuleTables() throws {
-        let expected = Self.document()
-        if ProcessInfo.processInfo.environment["FSX_RECORD_POLICY_FIXTURES"] != nil {
-            try FileManager.default.createDirectory(
-                at: Self.file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(expected.utf8).write(to: Self.file)
-        }
-        let committed = try String(contentsOf: Self.file, encoding: .utf8)
-        #expect(
-            committed == expected,
-            "tests/policy/fixtures/rule-tables.json is stale: FSX_RECORD_POLICY_FIXTURES=1 swift test --filter PolicyFixtureExport"
-        )
+        try RecordedFile.check(
+            Self.document(), at: "tests/policy/fixtures/rule-tables.json", filter: "PolicyFixtureExport")
     }
 }
