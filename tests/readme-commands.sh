@@ -38,6 +38,7 @@ expect 1 'swift run fsx-webhook check examples/broken' 'data repository associat
 expect 0 'swift run fsx-webhook mutate --config examples/config.yaml examples/manifests/training-job.yaml' 'topology.kubernetes.io/zone'
 expect 0 'swift run fsx-webhook mutate --config examples/config.yaml -o patch examples/manifests/training-job.yaml' '"op": ?"add"'
 expect 0 'swift run fsx-webhook test examples/tests' '^7 passed, 0 failed$'
+expect 0 'swift run fsx-webhook policy --config examples/config.yaml' '^kind: ValidatingAdmissionPolicyBinding$'
 
 if [ "$failures" -gt 0 ]; then echo "$failures README command(s) failed"; exit 1; fi
 echo "README commands: all passed"
