@@ -151,9 +151,12 @@ public final class AWSFactsCache: AWSFactsSource, Sendable {
             try await gather(lookups, deadline: ContinuousClock.now + timeout, onlyMissing: false)
             return true
         } catch {
-            logger.warning(
-                "AWS facts for the configured volumes not loaded at start", metadata: ["reason": "\(error.description)"]
-            )
+            // Cancelled: the server is shutting down, nothing to warn about.
+            if !Task.isCancelled {
+                logger.warning(
+                    "AWS facts for the configured volumes not loaded at start",
+                    metadata: ["reason": "\(error.description)"])
+            }
             return false
         }
     }
@@ -172,6 +175,7 @@ public final class AWSFactsCache: AWSFactsSource, Sendable {
             do {
                 try await gather(lookups, deadline: ContinuousClock.now + .seconds(30), onlyMissing: false)
             } catch {
+                if Task.isCancelled { return }
                 logger.warning(
                     "AWS facts refresh failed; the cached facts stay in use",
                     metadata: ["reason": "\(error.description)"])
