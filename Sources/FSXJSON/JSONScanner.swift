@@ -78,20 +78,14 @@ package enum JSONScanner {
                     break scan
                 }
                 let start = i &+ 1
-                switch plainStringEnd(p, start, end) {
-                case let quote?:
-                    (entries + count).initialize(to: entry(.string, start, quote &- start, count &+ 1))
+                switch string(p, start, end) {
+                case .success(let (quote, escaped)):
+                    (entries + count).initialize(
+                        to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
                     i = quote &+ 1
-                case nil:
-                    switch stringEnd(p, start, end) {
-                    case .success(let (quote, escaped)):
-                        (entries + count).initialize(
-                            to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
-                        i = quote &+ 1
-                    case .failure(let error):
-                        failure = error
-                        break scan
-                    }
+                case .failure(let error):
+                    failure = error
+                    break scan
                 }
                 count &+= 1
                 if i < end, p[i] == UInt8(ascii: ":") {
@@ -116,20 +110,14 @@ package enum JSONScanner {
             switch first {
             case UInt8(ascii: "\""):
                 let start = i &+ 1
-                switch plainStringEnd(p, start, end) {
-                case let quote?:
-                    (entries + count).initialize(to: entry(.string, start, quote &- start, count &+ 1))
+                switch string(p, start, end) {
+                case .success(let (quote, escaped)):
+                    (entries + count).initialize(
+                        to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
                     i = quote &+ 1
-                case nil:
-                    switch stringEnd(p, start, end) {
-                    case .success(let (quote, escaped)):
-                        (entries + count).initialize(
-                            to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
-                        i = quote &+ 1
-                    case .failure(let error):
-                        failure = error
-                        break scan
-                    }
+                case .failure(let error):
+                    failure = error
+                    break scan
                 }
                 count &+= 1
             case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -244,6 +232,17 @@ package enum JSONScanner {
         larger.moveInitialize(from: entries, count: count)
         entries.deallocate()
         return larger
+    }
+
+    /// A string (a key or a value) whose bytes start at `start`: where its closing quote is
+    /// and whether it holds escapes, or the first problem. Plain ASCII strings, most of
+    /// them, are found inline; the rest go to `stringEnd`.
+    @inline(__always)
+    static func string(
+        _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+    ) -> Result<(Int, Bool), JSONScanError> {
+        if let quote = plainStringEnd(p, start, end) { return .success((quote, false)) }
+        return stringEnd(p, start, end)
     }
 
     /// Where the closing quote of a string whose bytes start at `start` is, when the string
