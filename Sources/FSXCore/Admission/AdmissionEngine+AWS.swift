@@ -15,20 +15,19 @@ extension AdmissionEngine {
         case needsFacts(PendingAWSReview)
     }
 
-    /// A decoded request waiting for its facts.
+    /// A decoded request waiting for its facts. Its objects are built: the body they were
+    /// read from is gone by the time the facts arrive.
     public struct PendingAWSReview: Sendable {
         public let lookups: AWSLookups
         let engine: AdmissionEngine
         let request: AdmissionRequest
-        /// Found by the decoding; not found again.
-        let route: Route
         let version: AdmissionReview.Version
         let endpoint: Endpoint
 
         /// Decides with `facts`: what the edge gathered, with `reason` set for whatever it
         /// could not learn in time (the `aws-unverified` warning, `aws-zone-unknown`).
         public func finish(with facts: AWSFacts) -> ReviewReply {
-            engine.review(request, route: route, version: version, endpoint: endpoint, facts: facts)
+            engine.review(request, version: version, endpoint: endpoint, facts: facts)
         }
     }
 
@@ -37,16 +36,18 @@ extension AdmissionEngine {
     public func reviewStep(
         body: some Collection<UInt8>, endpoint: Endpoint, cached: (AWSLookups) -> AWSFacts?
     ) throws(ReviewError) -> AWSReviewStep {
-        let (version, request, route) = try decodeForDecision(body)
-        let lookups = awsLookups(for: request, route: route)
-        if lookups.isEmpty {
-            return .decided(review(request, route: route, version: version, endpoint: endpoint, facts: nil))
+        try withDecodedReview(body) { decoded in
+            let lookups = awsLookups(for: decoded.request, route: decoded.route, object: decoded.object)
+            if lookups.isEmpty {
+                return .decided(review(decoded, endpoint: endpoint, facts: nil))
+            }
+            if let facts = cached(lookups) {
+                return .decided(review(decoded, endpoint: endpoint, facts: facts))
+            }
+            return .needsFacts(
+                PendingAWSReview(
+                    lookups: lookups, engine: self, request: decoded.requestWithObjects, version: decoded.version,
+                    endpoint: endpoint))
         }
-        if let facts = cached(lookups) {
-            return .decided(review(request, route: route, version: version, endpoint: endpoint, facts: facts))
-        }
-        return .needsFacts(
-            PendingAWSReview(
-                lookups: lookups, engine: self, request: request, route: route, version: version, endpoint: endpoint))
     }
 }

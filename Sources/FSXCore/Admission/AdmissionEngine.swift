@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// The one decision path shared by the server (`POST /validate`, `POST /mutate`) and the
 /// CLI (`check`, `mutate`, `review`).
 ///
@@ -53,15 +55,19 @@ public struct AdmissionEngine: Sendable {
     public func decide(
         _ request: AdmissionRequest, context: DecisionContext = .none, facts: AWSFacts? = nil
     ) -> Decision {
-        decide(request, route: Route(of: request), context: context, facts: facts)
+        let route = Route(of: request)
+        return withViews(of: request) { object, oldObject in
+            decide(request, route: route, object: object, oldObject: oldObject, context: context, facts: facts)
+        }
     }
 
-    /// `decide`, on the route the request's object takes (`Route(of:)`), found once by the
-    /// caller: the server's decoding finds it while reading the body.
+    /// `decide` on the objects read in place, on the route they take (`Route(of:)`), found
+    /// once by the caller: the server's decoding finds it while reading the body.
     func decide(
-        _ request: AdmissionRequest, route: Route, context: DecisionContext = .none, facts: AWSFacts? = nil
+        _ request: AdmissionRequest, route: Route, object: JSONView?, oldObject: JSONView?,
+        context: DecisionContext = .none, facts: AWSFacts? = nil
     ) -> Decision {
-        guard let object = request.object else {
+        guard let object else {
             return .allowed(Self.subject(kind: request.kind, namespace: request.namespace, name: request.name))
         }
         let subject = Self.subject(of: object, kind: route.type.kind, request: request)
@@ -69,29 +75,48 @@ public struct AdmissionEngine: Sendable {
         switch route.destination {
         case .storageClass:
             let aws = request.operation == .create ? awsFacts(facts) : nil
-            return validated(request, subject: subject) { object in
-                StorageClassValidator.validate(object, unknownParameters: configuration.unknownParameters, aws: aws)
+            return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
+                StorageClassValidator.validate(
+                    JSONValue(object), unknownParameters: configuration.unknownParameters, aws: aws)
             }
         case .persistentVolume:
-            return validated(request, subject: subject) { object in
-                PersistentVolumeValidator.validate(object)
+            return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
+                PersistentVolumeValidator.validate(JSONValue(object))
             }
         case .volumeAttributesClass:
-            return validated(request, subject: subject) { object in
-                VolumeAttributesClassValidator.validate(object)
+            return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
+                VolumeAttributesClassValidator.validate(JSONValue(object))
             }
         case .persistentVolumeClaim:
-            guard let storageClass = context.storageClass(forClaim: object) else { return .allowed(subject) }
-            return validated(request, subject: subject) { object in
-                PersistentVolumeClaimValidator.validate(object, storageClass: storageClass)
+            let claim = JSONValue(object)
+            guard let storageClass = context.storageClass(forClaim: claim) else { return .allowed(subject) }
+            return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
+                PersistentVolumeClaimValidator.validate(JSONValue(object), storageClass: storageClass)
             }
         case .workload(let kind):
             let result = WorkloadMutator.mutate(
-                object, kind: kind, configuration: configuration, facts: configuration.aws == nil ? nil : facts)
+                JSONValue(object, reading: WorkloadMutator.reads(kind)), kind: kind, configuration: configuration,
+                facts: configuration.aws == nil ? nil : facts)
             return Decision(subject: subject, violations: result.violations, patch: result.patch)
         case .untouched:
             return .allowed(subject)
         }
+    }
+
+    /// Calls `body` with views of a built request's objects (`nil` for an absent one): the
+    /// CLI's objects are values, written and scanned so the decision reads them as the
+    /// server's. An object that cannot be read back (nested deeper than
+    /// `JSONParser.maximumDepth`) is treated as absent; the CLI's reader refuses such
+    /// manifests before they get here.
+    func withViews<Result>(
+        of request: AdmissionRequest, _ body: (_ object: JSONView?, _ oldObject: JSONView?) -> Result
+    ) -> Result {
+        func withOld(_ object: JSONView?) -> Result {
+            guard let old = request.oldObject else { return body(object, nil) }
+            return old.withView { body(object, $0) } ?? body(object, nil)
+        }
+        guard let object = request.object else { return withOld(nil) }
+        return object.withView { withOld($0) } ?? withOld(nil)
     }
 
     /// The AWS facts a request needs before `decide`, for the edge to gather first (within
@@ -99,14 +124,15 @@ public struct AdmissionEngine: Sendable {
     /// the file systems of the configured `fileSystemId` volumes for a workload being created.
     /// Empty without an `aws:` section.
     public func awsLookups(for request: AdmissionRequest) -> AWSLookups {
-        awsLookups(for: request, route: Route(of: request))
+        let route = Route(of: request)
+        return withViews(of: request) { object, _ in awsLookups(for: request, route: route, object: object) }
     }
 
     /// `awsLookups(for:)` on the route the decoding found.
-    func awsLookups(for request: AdmissionRequest, route: Route) -> AWSLookups {
-        guard configuration.aws != nil, request.operation == .create, let object = request.object else { return .none }
+    func awsLookups(for request: AdmissionRequest, route: Route, object: JSONView?) -> AWSLookups {
+        guard configuration.aws != nil, request.operation == .create, let object else { return .none }
         switch route.destination {
-        case .storageClass: return StorageClassValidator.awsLookups(object)
+        case .storageClass: return StorageClassValidator.awsLookups(JSONValue(object))
         case .workload: return fileSystemLookups
         default: return .none
         }
@@ -119,9 +145,8 @@ public struct AdmissionEngine: Sendable {
         configuration.aws == nil ? nil : facts
     }
 
-    /// Where `decide` sends an object, and so what it reads of the request: the server's
-    /// decoding builds no more than `objectReads` of `object`, and `oldObject` only when
-    /// `readsOldObject` (AdmissionReview+Envelope.swift). Found once per review.
+    /// Where `decide` sends an object, and so what it reads of the request: `oldObject` only
+    /// when `readsOldObject` (AdmissionReview+Envelope.swift). Found once per review.
     struct Route: Equatable {
         /// The object's type; the request's when the object names none.
         var type: ObjectType
@@ -168,20 +193,6 @@ public struct AdmissionEngine: Sendable {
                 request: request)
         }
 
-        /// What `decide` reads of `object` on this route.
-        var objectReads: JSONSelection {
-            switch destination {
-            case .storageClass, .persistentVolume, .volumeAttributesClass, .persistentVolumeClaim:
-                // The validators read parameters, metadata and more; these objects are small.
-                return .everything
-            case .workload(let kind):
-                // The mutator names the object as `decide` does, so this includes `subjectReads`.
-                return WorkloadMutator.reads(kind)
-            case .untouched:
-                return AdmissionEngine.subjectReads
-            }
-        }
-
         /// Whether `decide` reads `oldObject`: the validators do on UPDATE, to tell new
         /// problems from old ones.
         var readsOldObject: Bool {
@@ -202,15 +213,15 @@ public struct AdmissionEngine: Sendable {
     /// new object alike, and under `validation.enforcement: warn` each remaining denial
     /// becomes a warning starting "would deny: ".
     func validated(
-        _ request: AdmissionRequest, subject: String, _ rawValidate: (JSONValue) -> [Violation]
+        _ request: AdmissionRequest, subject: String, object: JSONView, oldObject: JSONView?,
+        _ rawValidate: (JSONView) -> [Violation]
     ) -> Decision {
-        guard let object = request.object else { return .allowed(subject) }
         let rules = configuration.rules
-        func validate(_ object: JSONValue) -> [Violation] {
+        func validate(_ object: JSONView) -> [Violation] {
             rules.isEmpty ? rawValidate(object) : Self.applying(rules, to: rawValidate(object))
         }
         var violations = validate(object)
-        if request.operation == .update, let old = request.oldObject {
+        if request.operation == .update, let old = oldObject {
             let before = Set(validate(old).filter { $0.severity == .deny }.map { Key(rule: $0.rule, field: $0.field) })
             violations = violations.map { violation in
                 guard violation.severity == .deny, before.contains(Key(rule: violation.rule, field: violation.field))
@@ -261,28 +272,30 @@ public struct AdmissionEngine: Sendable {
     /// Decodes `body`, decides, and encodes the response AdmissionReview in the request's
     /// version. This is exactly what the server sends and what `fsx-webhook review` prints.
     ///
-    /// The objects are validated whole but built only as far as the decision reads them, so
-    /// `ReviewReply.request.object` holds just that part, and `oldObject` is `nil` unless a
-    /// validator compared against it. `AdmissionReview.decode` gives the whole request.
+    /// The decision reads the objects in place, so `ReviewReply.request` holds neither
+    /// `object` nor `oldObject`; `AdmissionReview.decode` gives the whole request.
     public func review(body: some Collection<UInt8>, endpoint: Endpoint) throws(ReviewError) -> ReviewReply {
-        let (version, request, route) = try decodeForDecision(body)
-        return review(request, route: route, version: version, endpoint: endpoint, facts: nil)
+        try withDecodedReview(body) { review($0, endpoint: endpoint, facts: nil) }
     }
 
     /// Decides an already decoded request and encodes the response.
     public func review(
         _ request: AdmissionRequest, version: AdmissionReview.Version, endpoint: Endpoint, facts: AWSFacts? = nil
     ) -> ReviewReply {
-        review(request, route: Route(of: request), version: version, endpoint: endpoint, facts: facts)
+        let route = Route(of: request)
+        return withViews(of: request) { object, oldObject in
+            review(
+                DecodedReview(version: version, request: request, route: route, object: object, oldObject: oldObject),
+                endpoint: endpoint, facts: facts)
+        }
     }
 
-    func review(
-        _ request: AdmissionRequest, route: Route, version: AdmissionReview.Version, endpoint: Endpoint,
-        facts: AWSFacts?
-    ) -> ReviewReply {
-        var decision = decide(request, route: route, facts: facts)
+    func review(_ decoded: DecodedReview, endpoint: Endpoint, facts: AWSFacts?) -> ReviewReply {
+        var decision = decide(
+            decoded.request, route: decoded.route, object: decoded.object, oldObject: decoded.oldObject, facts: facts)
         if endpoint == .validate { decision.patch = [] }
-        return ReviewReply(request: request, decision: decision, version: version, includePatch: endpoint == .mutate)
+        return ReviewReply(
+            request: decoded.request, decision: decision, version: decoded.version, includePatch: endpoint == .mutate)
     }
 
     /// `Kind "namespace/name"`, or `Kind "name"` for cluster-scoped objects; a name still to
@@ -310,11 +323,11 @@ public struct AdmissionEngine: Sendable {
         }
     }
 
-    static func subject(of object: JSONValue, kind: String, request: AdmissionRequest) -> String {
+    static func subject(of object: JSONView, kind: String, request: AdmissionRequest) -> String {
         let metadata = object["metadata"]
-        var name = metadata?["name"]?.stringValue ?? request.name
-        if name.isEmpty, let prefix = metadata?["generateName"]?.stringValue, !prefix.isEmpty { name = prefix + "*" }
-        let namespace = metadata?["namespace"]?.stringValue ?? request.namespace
+        var name = metadata?["name"]?.string ?? request.name
+        if name.isEmpty, let prefix = metadata?["generateName"]?.string, !prefix.isEmpty { name = prefix + "*" }
+        let namespace = metadata?["namespace"]?.string ?? request.namespace
         return subject(kind: kind, namespace: namespace, name: name)
     }
 }

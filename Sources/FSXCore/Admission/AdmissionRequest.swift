@@ -85,8 +85,12 @@ public struct ObjectType: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads `apiVersion` (`group/version`, or `version` for the core group) and `kind`.
     public init(of object: JSONValue) {
+        self.init(apiVersion: object["apiVersion"]?.stringValue ?? "", kind: object["kind"]?.stringValue ?? "")
+    }
+
+    /// The type named by an object's `apiVersion` and `kind` texts.
+    init(apiVersion: String, kind: String) {
         // Split at the first '/' byte, as the apiserver's Go code does (schema.ParseGroupVersion).
-        let apiVersion = object["apiVersion"]?.stringValue ?? ""
         if let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) {
             group = String(Substring(apiVersion.utf8[..<slash]))
             version = String(Substring(apiVersion.utf8[apiVersion.utf8.index(after: slash)...]))
@@ -94,7 +98,7 @@ public struct ObjectType: Sendable, Hashable, CustomStringConvertible {
             group = ""
             version = apiVersion
         }
-        kind = object["kind"]?.stringValue ?? ""
+        self.kind = kind
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }

@@ -1,56 +1,65 @@
 import FSXJSON
 
 /// The server's decoding of an AdmissionReview: the body is validated and mapped in one
-/// pass (`JSONScanner`), the envelope is read from the map in place, the route is found from
-/// the object's own type, once, and of `request.object` and `request.oldObject` only what
-/// that route reads is built. On an UPDATE of a Job, which is allowed unchanged, that is
-/// the object's name; on a Job CREATE, its labels, annotations and pod spec without the env
-/// vars; a StorageClass is built whole.
+/// pass (`JSONScanner`), the envelope is read from the map in place, and the route is found
+/// from the object's own type, once. `request.object` and `request.oldObject` are not built:
+/// the decision reads them in place, as views into the body.
 extension AdmissionEngine {
-    /// What `decide` reads to name an object in messages (`subject(of:kind:request:)`).
-    static let subjectReads = JSONSelection.members([
-        ("apiVersion", .everything), ("kind", .everything),
-        ("metadata", .members(["name", "generateName", "namespace"])),
-    ])
+    /// A review decoded for `decide`: the request without its objects, the route they take,
+    /// and views of the objects. The views borrow the body: valid only inside
+    /// `withDecodedReview`.
+    struct DecodedReview {
+        var version: AdmissionReview.Version
+        var request: AdmissionRequest
+        var route: Route
+        var object: JSONView?
+        var oldObject: JSONView?
 
-    /// Decodes a review body for `decide`: the request with of `object` and `oldObject` only
-    /// what the decision reads, and the route they take. A body the full decoding refuses is
-    /// refused with the same error.
-    func decodeForDecision(
-        _ body: some Collection<UInt8>
-    ) throws(ReviewError) -> (AdmissionReview.Version, AdmissionRequest, Route) {
-        let decoded: Result<(AdmissionReview.Version, AdmissionRequest, Route), ReviewError> =
+        /// The request with its objects built (for a review that must outlive the body).
+        var requestWithObjects: AdmissionRequest {
+            var built = request
+            built.object = object.map { JSONValue($0) }
+            built.oldObject = oldObject.map { JSONValue($0) }
+            return built
+        }
+    }
+
+    /// Decodes a review body and calls `use` with it. A body the full decoding
+    /// (`AdmissionReview.decode`) refuses is refused with the same error.
+    func withDecodedReview<Result>(
+        _ body: some Collection<UInt8>, _ use: (DecodedReview) -> Result
+    ) throws(ReviewError) -> Result {
+        let decoded: Swift.Result<Result, ReviewError> =
             body.withContiguousStorageIfAvailable { buffer in
-                Result { () throws(ReviewError) in try decodeForDecision(UnsafeRawBufferPointer(buffer)) }
+                Swift.Result { () throws(ReviewError) in try withDecodedReview(UnsafeRawBufferPointer(buffer), use) }
             }
             ?? Array(body).withUnsafeBytes { buffer in
-                Result { () throws(ReviewError) in try decodeForDecision(buffer) }
+                Swift.Result { () throws(ReviewError) in try withDecodedReview(buffer, use) }
             }
         return try decoded.get()
     }
 
-    func decodeForDecision(
-        _ body: UnsafeRawBufferPointer
-    ) throws(ReviewError) -> (AdmissionReview.Version, AdmissionRequest, Route) {
+    func withDecodedReview<Result>(
+        _ body: UnsafeRawBufferPointer, _ use: (DecodedReview) -> Result
+    ) throws(ReviewError) -> Result {
         let tape: JSONTape
         do throws(JSONScanError) {
             tape = try JSONScanner.scan(body)
         } catch {
             throw ReviewError(.invalidJSON, "body is not valid JSON: \(JSONParseError(error))")
         }
-        let result: Result<(AdmissionReview.Version, AdmissionRequest, Route), ReviewError> =
-            tape.withEntries { entries in
-                Result { () throws(ReviewError) in
-                    try decode(JSONView(bytes: body, entries: entries, position: 0))
-                }
+        let decoded: Swift.Result<Result, ReviewError> = tape.withEntries { entries in
+            Swift.Result { () throws(ReviewError) in
+                use(try decode(JSONView(bytes: body, entries: entries, position: 0)))
             }
-        return try result.get()
+        }
+        return try decoded.get()
     }
 
-    private func decode(_ root: JSONView) throws(ReviewError) -> (AdmissionReview.Version, AdmissionRequest, Route) {
+    private func decode(_ root: JSONView) throws(ReviewError) -> DecodedReview {
         guard root.isObject else {
             let (version, request) = try AdmissionReview.decode(JSONValue(root))
-            return (version, request, Route(of: request))
+            return DecodedReview(version: version, request: request, route: Route(of: request))
         }
         var fields = AdmissionReview.Fields(
             apiVersion: root["apiVersion"].map { JSONValue($0) }, kind: root["kind"].map { JSONValue($0) })
@@ -62,7 +71,7 @@ extension AdmissionEngine {
             for (index, key) in AdmissionReview.RequestFields.keys.enumerated() {
                 guard let member = requestView[key] else { continue }
                 if member.isObject, key == "object" || key == "oldObject" {
-                    // A placeholder for `decode`'s checks; what is read of it is built below.
+                    // A placeholder for `decode`'s checks; the decision reads the view.
                     requestFields[member: index] = .object(JSONObject())
                     if key == "object" { object = member } else { oldObject = member }
                 } else {
@@ -74,18 +83,35 @@ extension AdmissionEngine {
             fields.request = requestView.map { JSONValue($0) }
         }
         var (version, request) = try AdmissionReview.decode(fields)
+        request.object = nil
+        request.oldObject = nil
         guard let object else {
             // Without an object nothing else is read (DELETE).
-            request.oldObject = nil
-            return (version, request, Route(of: request))
+            return DecodedReview(version: version, request: request, route: Route(of: request))
         }
-        let typeMembers = JSONValue(object, reading: Self.typeReads)
-        let route = Route(type: ObjectType(of: typeMembers), request: request)
-        request.object = JSONValue(object, reading: route.objectReads)
-        request.oldObject = route.readsOldObject ? oldObject.map { JSONValue($0) } : nil
-        return (version, request, route)
+        let route = Route(type: ObjectType(of: object), request: request)
+        return DecodedReview(
+            version: version, request: request, route: route, object: object,
+            oldObject: route.readsOldObject ? oldObject : nil)
     }
+}
 
-    /// What `decide` reads to find an object's type.
-    static let typeReads = JSONSelection.members(["apiVersion", "kind"])
+extension ObjectType {
+    /// The type an object names in `apiVersion` and `kind`, read in place.
+    init(of object: JSONView) {
+        self.init(apiVersion: object["apiVersion"]?.string ?? "", kind: object["kind"]?.string ?? "")
+    }
+}
+
+extension JSONValue {
+    /// Calls `body` with a view of this value, written as JSON and scanned: the CLI's objects
+    /// come from YAML as values, and the decisions read views. `nil` when the value cannot be
+    /// read back (nested deeper than `JSONParser.maximumDepth`).
+    func withView<Result>(_ body: (JSONView) -> Result) -> Result? {
+        let bytes = JSONWriter.bytes(self)
+        return bytes.withUnsafeBytes { buffer -> Result? in
+            guard let tape = try? JSONScanner.scan(buffer) else { return nil }
+            return tape.withEntries { body(JSONView(bytes: buffer, entries: $0, position: 0)) }
+        }
+    }
 }

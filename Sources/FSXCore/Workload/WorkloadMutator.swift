@@ -167,7 +167,11 @@ public enum WorkloadMutator {
 
     private static func computeReads(_ kind: WorkloadKind) -> JSONSelection {
         let podSpec = PodSpecMutation.reads.union(ZonePlacement.reads)
-        var selection = AdmissionEngine.subjectReads.union(WorkloadOptions.reads)
+        let subjectReads = JSONSelection.members([
+            ("apiVersion", .everything), ("kind", .everything),
+            ("metadata", .members(["name", "generateName", "namespace"])),
+        ])
+        var selection = subjectReads.union(WorkloadOptions.reads)
         for location in kind.locations { selection = selection.union(location.reads(podSpec: podSpec)) }
         return selection
     }
