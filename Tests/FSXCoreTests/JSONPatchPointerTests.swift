@@ -1,5 +1,6 @@
-import FSXCore
 import Testing
+
+@testable import FSXCore
 
 @Suite("JSON Pointer escaping (RFC 6901)")
 struct JSONPatchPointerTests {
@@ -37,9 +38,10 @@ struct JSONPatchPointerTests {
         let pointer = JSONPointer(["metadata", "annotations", "example.com/a~b"])
         #expect(document.value(at: pointer) == "x")
         var builder = PatchBuilder()
-        _ = builder.addMissing(
-            "y", at: ["fsx-webhook/x~y"], under: JSONPointer(["metadata", "annotations"]),
-            in: document["metadata"]!["annotations"]!)
+        _ = document["metadata"]!["annotations"]!.withView { annotations in
+            builder.addMissing(
+                "y", at: ["fsx-webhook/x~y"], under: JSONPointer(["metadata", "annotations"]), in: annotations)
+        }
         #expect(builder.operations.map(\.path.description) == ["/metadata/annotations/fsx-webhook~1x~0y"])
         let patched = try JSONPatchApplier.apply(builder.operations, to: document)
         #expect(patched["metadata"]?["annotations"]?["fsx-webhook/x~y"] == "y")

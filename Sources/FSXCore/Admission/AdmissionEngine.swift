@@ -95,8 +95,7 @@ public struct AdmissionEngine: Sendable {
             }
         case .workload(let kind):
             let result = WorkloadMutator.mutate(
-                JSONValue(object, reading: WorkloadMutator.reads(kind)), kind: kind, configuration: configuration,
-                facts: configuration.aws == nil ? nil : facts)
+                object, kind: kind, configuration: configuration, facts: configuration.aws == nil ? nil : facts)
             return Decision(subject: subject, violations: result.violations, patch: result.patch)
         case .untouched:
             return .allowed(subject)

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Builds a minimal JSON Patch that only adds, reading the document but never rewriting it.
 ///
 /// The apiserver applies patches with evanphx/json-patch v4, where an `add` whose parent does
@@ -5,31 +7,32 @@
 /// builder creates the smallest missing subtree in one operation before anything is added
 /// inside it, and appends to existing arrays with `/-` so no index it writes can go stale.
 /// Existing values are never re-serialised: fields this code does not know survive as sent.
-public struct PatchBuilder: Sendable {
+/// The document is read in place (`JSONView`); only the values added are built.
+struct PatchBuilder {
     /// What `addMissing` found on the way to its target.
-    public enum Outcome: Sendable, Equatable {
+    enum Outcome {
         /// The target (or one of its parents) was missing or `null`; one `add` now creates it.
         case added
         /// The target already exists; nothing was added.
-        case present(JSONValue)
+        case present(JSONView)
         /// A value on the way is not an object, so nothing can be added below it.
-        case blocked(at: JSONPointer, found: JSONValue)
+        case blocked(at: JSONPointer, found: JSONView)
     }
 
     /// The operations so far, in the order they must be applied.
-    public private(set) var operations: [PatchOperation] = []
+    private(set) var operations: [PatchOperation] = []
 
     /// An empty patch.
-    public init() {}
+    init() {}
 
     /// Appends `elements` to the array at `pointer`, whose current value is `current`.
     ///
     /// An existing array gets one `/-` add per element; a missing or `null` one is created
     /// whole by a single add. The caller checks `current` is an array, `null` or missing.
-    public mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONValue?) {
+    mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONView?) {
         guard !elements.isEmpty else { return }
         reserveRoom()
-        if case .array = current {
+        if current?.isArray == true {
             let end = pointer.appending("-")
             for element in elements { operations.append(.add(end, element)) }
         } else {
@@ -46,8 +49,8 @@ public struct PatchBuilder: Sendable {
         private var end: JSONPointer?
         private var pending: [JSONValue] = []
 
-        init(current: JSONValue?) {
-            if case .array = current { exists = true } else { exists = false }
+        init(current: JSONView?) {
+            exists = current?.isArray == true
         }
 
         /// Appends `element`; `end` (the array's `/-`) is made at the first element only.
@@ -83,17 +86,17 @@ public struct PatchBuilder: Sendable {
     /// operation, that member holding the rest of the path wrapped around `value`, so an
     /// absent `affinity` becomes one add of `/affinity` with the whole structure while an
     /// existing `affinity.podAntiAffinity` is left as it is. `value` is made only when added.
-    public mutating func addMissing(
+    mutating func addMissing(
         _ value: @autoclosure () -> JSONValue, at path: [String], under base: @autoclosure () -> JSONPointer,
-        in document: JSONValue
+        in document: JSONView
     ) -> Outcome {
         // The pointer is made only for an operation or a report: usually everything exists.
         var current = document
         for (position, key) in path.enumerated() {
-            guard case .object(let object) = current else {
+            guard current.isObject else {
                 return .blocked(at: base().appending(contentsOf: Array(path[..<position])), found: current)
             }
-            guard let next = object[key], !next.isNull else {
+            guard let next = current[key], !next.isNull else {
                 var subtree = value()
                 for inner in path[(position + 1)...].reversed() {
                     subtree = .object(JSONObject(uniqueMembers: [JSONObject.Member(key: inner, value: subtree)]))

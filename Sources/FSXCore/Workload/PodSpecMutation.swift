@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// The FSx volumes and mounts one pod spec needs, and the operations that add what is
 /// missing. Decides only from the pod spec's content, so a second run on its own output
 /// finds everything in place and adds nothing.
@@ -9,7 +11,7 @@ struct PodSpecMutation {
         /// pointer is made only for the containers that get an operation or a message.
         var list: JSONPointer
         var index: Int
-        var object: JSONObject
+        var object: JSONView
         var isInit: Bool
 
         var pointer: JSONPointer { list.appending(index) }
@@ -52,14 +54,6 @@ struct PodSpecMutation {
         var index: Int?
     }
 
-    /// What this type reads of a pod spec: the containers' names and mounts, and the
-    /// volumes. Keep in step with the reads below.
-    static let reads = JSONSelection.members([
-        ("initContainers", .array(.members(["name", "volumeMounts"]))),
-        ("containers", .array(.members(["name", "volumeMounts"]))),
-        ("volumes", .everything),
-    ])
-
     let site: PodTemplateSite
     /// Init containers first, then containers, each in document order: the order mounts are
     /// added in, so patches are stable.
@@ -70,31 +64,32 @@ struct PodSpecMutation {
         self.site = site
         let initial = site.podSpec["initContainers"]
         let regular = site.podSpec["containers"]
-        containers.reserveCapacity((initial?.arrayValue?.count ?? 0) + (regular?.arrayValue?.count ?? 0))
+        containers.reserveCapacity(
+            (initial?.isArray == true ? initial!.count : 0) + (regular?.isArray == true ? regular!.count : 0))
         readContainers("initContainers", initial, isInit: true, required: false, findings: &findings)
         readContainers("containers", regular, isInit: false, required: true, findings: &findings)
     }
 
     /// Reads the containers in `member`, the pod spec's member `key`.
     private mutating func readContainers(
-        _ key: String, _ member: JSONValue?, isInit: Bool, required: Bool, findings: inout WorkloadFindings
+        _ key: String, _ member: JSONView?, isInit: Bool, required: Bool, findings: inout WorkloadFindings
     ) {
         let pointer = site.pointer.appending(key)
-        guard let value = member.present else {
+        guard let list = member.present else {
             if required { findings.missing(pointer, expected: "an array of containers") }
             return
         }
-        guard case .array(let elements) = value else {
-            findings.wrongType(pointer, found: value, expected: "an array of containers")
+        guard list.isArray else {
+            findings.wrongType(pointer, found: list, expected: "an array of containers")
             return
         }
-        for (index, element) in elements.enumerated() {
-            guard case .object(let object) = element else {
+        for (index, element) in list.elements.enumerated() {
+            guard element.isObject else {
                 findings.wrongType(pointer.appending(index), found: element, expected: "an object (a container)")
                 continue
             }
-            let nameValue = object["name"]
-            guard case .string(let name)? = nameValue else {
+            let nameValue = element["name"]
+            guard let name = nameValue?.string else {
                 let namePointer = pointer.appending(index).appending("name")
                 if let found = nameValue {
                     findings.wrongType(namePointer, found: found, expected: "a string")
@@ -103,7 +98,7 @@ struct PodSpecMutation {
                 }
                 continue
             }
-            containers.append(Container(name: name, list: pointer, index: index, object: object, isInit: isInit))
+            containers.append(Container(name: name, list: pointer, index: index, object: element, isInit: isInit))
         }
     }
 
@@ -204,24 +199,24 @@ struct PodSpecMutation {
 
     /// The volumes in `member` (the pod spec's `volumes`), with room for `extra` more.
     private func readVolumes(
-        _ member: JSONValue?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
+        _ member: JSONView?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
     ) -> [PodVolume]? {
-        guard let value = member.present else { return [] }
-        guard case .array(let elements) = value else {
-            findings.wrongType(pointer(), found: value, expected: "an array of volumes")
+        guard let list = member.present else { return [] }
+        guard list.isArray else {
+            findings.wrongType(pointer(), found: list, expected: "an array of volumes")
             return nil
         }
         var volumes: [PodVolume] = []
         var readable = true
-        volumes.reserveCapacity(elements.count + extra)
-        for (index, element) in elements.enumerated() {
-            guard case .object(let object) = element else {
+        volumes.reserveCapacity(list.count + extra)
+        for (index, element) in list.elements.enumerated() {
+            guard element.isObject else {
                 findings.wrongType(pointer().appending(index), found: element, expected: "an object (a volume)")
                 readable = false
                 continue
             }
-            let nameValue = object["name"]
-            guard case .string(let name)? = nameValue else {
+            let nameValue = element["name"]
+            guard let name = nameValue?.string else {
                 if let found = nameValue {
                     findings.wrongType(pointer().appending(index).appending("name"), found: found, expected: "a string")
                 } else {
@@ -232,8 +227,8 @@ struct PodSpecMutation {
             }
             var claimName: String?
             var source = Source.none
-            if let claim = object["persistentVolumeClaim"].present {
-                guard case .object(let claimObject) = claim else {
+            if let claim = element["persistentVolumeClaim"].present {
+                guard claim.isObject else {
                     findings.wrongType(
                         pointer().appending(index).appending("persistentVolumeClaim"), found: claim,
                         expected: "an object"
@@ -241,18 +236,21 @@ struct PodSpecMutation {
                     readable = false
                     continue
                 }
-                let claimValue = claimObject["claimName"]
-                if let claimValue, claimValue.stringValue == nil {
+                let claimValue = claim["claimName"]
+                if let claimValue, !claimValue.isString {
                     findings.wrongType(
                         pointer().appending(index).appending("persistentVolumeClaim").appending("claimName"),
                         found: claimValue, expected: "a string")
                     readable = false
                     continue
                 }
-                claimName = claimValue?.stringValue
+                claimName = claimValue?.string
                 source = .claim(claimName ?? "")
-            } else if let key = object.members.first(where: { $0.key != "name" })?.key {
-                source = .member(key)
+            } else {
+                for (key, _) in element.members where !key.isString("name") {
+                    source = .member(key.string!)
+                    break
+                }
             }
             volumes.append(PodVolume(name: name, claimName: claimName, source: source, index: index))
         }
@@ -295,26 +293,26 @@ struct PodSpecMutation {
 
     /// The mounts in `member` (a container's `volumeMounts`), with room for `extra` more.
     private func readMounts(
-        _ member: JSONValue?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
+        _ member: JSONView?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
     )
         -> [Mount]?
     {
-        guard let value = member.present else { return [] }
-        guard case .array(let elements) = value else {
-            findings.wrongType(pointer(), found: value, expected: "an array of volume mounts")
+        guard let list = member.present else { return [] }
+        guard list.isArray else {
+            findings.wrongType(pointer(), found: list, expected: "an array of volume mounts")
             return nil
         }
         var mounts: [Mount] = []
         var readable = true
-        mounts.reserveCapacity(elements.count + extra)
-        for (index, element) in elements.enumerated() {
-            guard case .object(let object) = element else {
+        mounts.reserveCapacity(list.count + extra)
+        for (index, element) in list.elements.enumerated() {
+            guard element.isObject else {
                 findings.wrongType(pointer().appending(index), found: element, expected: "an object (a volume mount)")
                 readable = false
                 continue
             }
-            let name = findings.string("name", of: object) { pointer().appending(index) }
-            let mountPath = findings.string("mountPath", of: object) { pointer().appending(index) }
+            let name = findings.string("name", of: element) { pointer().appending(index) }
+            let mountPath = findings.string("mountPath", of: element) { pointer().appending(index) }
             guard let name, let mountPath else {
                 readable = false
                 continue

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Where a workload kind keeps a pod spec, as a path from the object's root that may fan out
 /// over arrays and maps (JobSet's `replicatedJobs`, Kubeflow's replica specs).
 public struct PodTemplateLocation: Sendable, Hashable {
@@ -58,7 +60,7 @@ public struct PodTemplateLocation: Sendable, Hashable {
 extension PodTemplateLocation {
     /// The pod specs at this location in `object`, in document order. A value of the wrong
     /// type on the way, or a missing required one, is reported to `findings`.
-    func sites(in object: JSONValue, findings: inout WorkloadFindings) -> [PodTemplateSite] {
+    func sites(in object: JSONView, findings: inout WorkloadFindings) -> [PodTemplateSite] {
         var sites: [PodTemplateSite] = []
         walk(
             object, step: 0, pointer: .root, label: labelText(token: nil, element: nil), into: &sites,
@@ -67,69 +69,54 @@ extension PodTemplateLocation {
     }
 
     private func walk(
-        _ value: JSONValue, step: Int, pointer: JSONPointer, label: String?,
+        _ value: JSONView, step: Int, pointer: JSONPointer, label: String?,
         into sites: inout [PodTemplateSite], findings: inout WorkloadFindings
     ) {
         guard step < steps.count else {
-            guard case .object(let spec) = value else {
+            guard value.isObject else {
                 findings.wrongType(pointer, found: value, expected: "an object (a pod spec)")
                 return
             }
-            sites.append(PodTemplateSite(pointer: pointer, podSpec: spec, label: label))
+            sites.append(PodTemplateSite(pointer: pointer, podSpec: value, label: label))
             return
         }
         switch steps[step] {
         case .key(let key):
-            guard case .object(let object) = value else {
+            guard value.isObject else {
                 findings.wrongType(pointer, found: value, expected: "an object")
                 return
             }
             let next = step < leadingPointers.count ? leadingPointers[step] : pointer.appending(key)
-            guard let child = object[key].present else {
+            guard let child = value[key].present else {
                 if isRequired { findings.missing(next, expected: "a pod template") }
                 return
             }
             walk(child, step: step + 1, pointer: next, label: label, into: &sites, findings: &findings)
         case .eachElement:
-            guard case .array(let elements) = value else {
+            guard value.isArray else {
                 findings.wrongType(pointer, found: value, expected: "an array")
                 return
             }
-            for (index, element) in elements.enumerated() {
+            for (index, element) in value.elements.enumerated() {
                 walk(
                     element, step: step + 1, pointer: pointer.appending(index),
                     label: labelText(token: String(index), element: element), into: &sites, findings: &findings)
             }
         case .eachMember:
-            guard case .object(let object) = value else {
+            guard value.isObject else {
                 findings.wrongType(pointer, found: value, expected: "an object")
                 return
             }
-            for member in object.members {
+            for (keyView, member) in value.members {
+                let key = keyView.string!
                 walk(
-                    member.value, step: step + 1, pointer: pointer.appending(member.key),
-                    label: labelText(token: member.key, element: member.value), into: &sites, findings: &findings)
+                    member, step: step + 1, pointer: pointer.appending(key),
+                    label: labelText(token: key, element: member), into: &sites, findings: &findings)
             }
         }
     }
 
-    /// What `sites(in:findings:)` reads of an object: the path to the pod specs, with
-    /// `podSpec` of each, and the member that names each match of a wildcard.
-    func reads(podSpec: JSONSelection) -> JSONSelection {
-        var selection = podSpec
-        var naming: JSONSelection?
-        if case .wildcard(_, let nameKey?) = label { naming = .members([nameKey]) }
-        for step in steps.reversed() {
-            switch step {
-            case .key(let key): selection = .members([(key, selection)])
-            case .eachElement: selection = .array(naming.map { selection.union($0) } ?? selection)
-            case .eachMember: selection = .eachMember(naming.map { selection.union($0) } ?? selection)
-            }
-        }
-        return selection
-    }
-
-    private func labelText(token: String?, element: JSONValue?) -> String? {
+    private func labelText(token: String?, element: JSONView?) -> String? {
         switch label {
         case .none:
             return nil
@@ -139,7 +126,7 @@ extension PodTemplateLocation {
             guard let token else { return nil }
             // A named element reads better than its index; fall back to the index when the
             // name is missing, since the field path in the message still locates it.
-            let name = nameKey.flatMap { element?[$0]?.stringValue } ?? token
+            let name = nameKey.flatMap { element?[$0]?.string } ?? token
             return "\(noun) \(Violation.quote(name))"
         }
     }

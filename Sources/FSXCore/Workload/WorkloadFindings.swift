@@ -1,13 +1,15 @@
+import FSXJSON
+
 /// The violations found while mutating one workload, each message naming the workload.
 struct WorkloadFindings {
     /// The workload's subject, made on first use: a workload with nothing to report never
     /// needs it.
     final class Subject {
-        let object: JSONValue
+        let object: JSONView
         let kind: String
         private(set) lazy var text = WorkloadMutator.subject(of: object, kind: kind)
 
-        init(object: JSONValue, kind: String) {
+        init(object: JSONView, kind: String) {
             self.object = object
             self.kind = kind
         }
@@ -20,7 +22,7 @@ struct WorkloadFindings {
     private(set) var hasDenials = false
 
     /// Findings about `object`, a workload of `kind`.
-    init(object: JSONValue, kind: String) { subjectSource = Subject(object: object, kind: kind) }
+    init(object: JSONView, kind: String) { subjectSource = Subject(object: object, kind: kind) }
 
     /// Findings about the same workload as `other`, starting with none.
     init(about other: WorkloadFindings) { subjectSource = other.subjectSource }
@@ -54,7 +56,7 @@ struct WorkloadFindings {
         return String(JSONWriter.quoted(path).dropFirst().dropLast())
     }
 
-    mutating func wrongType(_ field: JSONPointer, found: JSONValue, expected: String) {
+    mutating func wrongType(_ field: JSONPointer, found: JSONView, expected: String) {
         deny(
             .invalidField, field,
             "\(subject) has a \(found.typeName) here, but it must be \(expected); fix the manifest")
@@ -67,13 +69,16 @@ struct WorkloadFindings {
     /// The string member `key` of `object`, which is at `pointer`; `nil` when it is missing or
     /// not a string (reported; `null` counts as the wrong type). `pointer` is made only for a
     /// report.
-    mutating func string(_ key: String, of object: JSONObject, at pointer: () -> JSONPointer) -> String? {
-        switch object[key] {
-        case .string(let text)?: return text
-        case let found?: wrongType(pointer().appending(key), found: found, expected: "a string")
-        case nil: missing(pointer().appending(key), expected: "a string")
+    mutating func string(_ key: String, of object: JSONView, at pointer: () -> JSONPointer) -> String? {
+        guard let found = object[key] else {
+            missing(pointer().appending(key), expected: "a string")
+            return nil
         }
-        return nil
+        guard let text = found.string else {
+            wrongType(pointer().appending(key), found: found, expected: "a string")
+            return nil
+        }
+        return text
     }
 }
 
@@ -83,17 +88,12 @@ extension JSONValue {
     static func object(distinct members: (String, JSONValue)...) -> JSONValue {
         .object(JSONObject(uniqueMembers: members.map { JSONObject.Member(key: $0.0, value: $0.1) }))
     }
-
-    /// The value, unless it is JSON `null`: Kubernetes clients write `null` for an omitted
-    /// field, and the apiserver treats both alike.
-    @inline(__always) var presentValue: JSONValue? {
-        // Spelt out: a bare `nil` here would be taken as `JSONValue.null`, the literal
-        // JSONValue also accepts.
-        isNull ? Optional.none : Optional.some(self)
-    }
 }
 
-extension Optional where Wrapped == JSONValue {
+extension Optional where Wrapped == JSONView {
     /// `nil` for a missing member and for an explicit `null`.
-    @inline(__always) var present: JSONValue? { self?.presentValue }
+    @inline(__always) var present: JSONView? {
+        guard let view = self, !view.isNull else { return nil }
+        return view
+    }
 }

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Injects the configured FSx volumes, their mounts and availability-zone placement into
 /// opted-in workloads, as a JSON Patch that only adds.
 ///
@@ -29,6 +31,20 @@ public enum WorkloadMutator {
     ///   volumes (their zones); `nil` when nothing could be asked.
     public static func mutate(
         _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration, facts: AWSFacts? = nil
+    ) -> (violations: [Violation], patch: [PatchOperation]) {
+        object.withView { mutate($0, kind: kind, configuration: configuration, facts: facts) }
+            ?? (
+                [
+                    .deny(
+                        .invalidField, "",
+                        "the object nests deeper than \(JSONParser.maximumDepth) levels; fix the manifest")
+                ], []
+            )
+    }
+
+    /// `mutate`, reading the object in place: what the server and the CLI's decisions call.
+    static func mutate(
+        _ object: JSONView, kind: WorkloadKind, configuration: WebhookConfiguration, facts: AWSFacts?
     ) -> (violations: [Violation], patch: [PatchOperation]) {
         var findings = WorkloadFindings(object: object, kind: kind.kind)
         // Decided before the options are read: a controlled object is its owner's business,
@@ -87,22 +103,22 @@ public enum WorkloadMutator {
 
     /// Whether `metadata.ownerReferences` names a controller (`controller: true`). Entries
     /// that cannot be read are reported to `findings` and do not count.
-    static func hasController(_ object: JSONValue, findings: inout WorkloadFindings) -> Bool {
+    static func hasController(_ object: JSONView, findings: inout WorkloadFindings) -> Bool {
         let pointer = JSONPointer(["metadata", "ownerReferences"])
-        guard let value = object["metadata"]?["ownerReferences"].present else { return false }
-        guard case .array(let references) = value else {
-            findings.wrongType(pointer, found: value, expected: "an array of owner references")
+        guard let references = object["metadata"]?["ownerReferences"].present else { return false }
+        guard references.isArray else {
+            findings.wrongType(pointer, found: references, expected: "an array of owner references")
             return false
         }
         var controlled = false
-        for (index, reference) in references.enumerated() {
+        for (index, reference) in references.elements.enumerated() {
             let referencePointer = pointer.appending(index)
-            guard case .object(let fields) = reference else {
+            guard reference.isObject else {
                 findings.wrongType(referencePointer, found: reference, expected: "an object (an owner reference)")
                 continue
             }
-            guard let flag = fields["controller"].present else { continue }
-            guard case .bool(let isController) = flag else {
+            guard let flag = reference["controller"].present else { continue }
+            guard let isController = flag.bool else {
                 findings.wrongType(referencePointer.appending("controller"), found: flag, expected: "a boolean")
                 continue
             }
@@ -154,35 +170,13 @@ public enum WorkloadMutator {
         }
     }
 
-    /// What `mutate(_:kind:configuration:)` reads of an object of `kind`: the server builds
-    /// only this much of the object (`AdmissionEngine.Route`). Each part is declared next to
-    /// the code that reads it; SelectiveDecodeTests checks that deciding on the part and on
-    /// the whole object agree.
-    static func reads(_ kind: WorkloadKind) -> JSONSelection {
-        builtInReads.first { $0.kind == kind }?.reads ?? computeReads(kind)
-    }
-
-    /// Worked out once: the server asks on every review.
-    private static let builtInReads = WorkloadKind.builtIn.map { (kind: $0, reads: computeReads($0)) }
-
-    private static func computeReads(_ kind: WorkloadKind) -> JSONSelection {
-        let podSpec = PodSpecMutation.reads.union(ZonePlacement.reads)
-        let subjectReads = JSONSelection.members([
-            ("apiVersion", .everything), ("kind", .everything),
-            ("metadata", .members(["name", "generateName", "namespace"])),
-        ])
-        var selection = subjectReads.union(WorkloadOptions.reads)
-        for location in kind.locations { selection = selection.union(location.reads(podSpec: podSpec)) }
-        return selection
-    }
-
     /// `Job "namespace/name"`; a name still to be generated shows as its prefix and `*`.
-    static func subject(of object: JSONValue, kind: String) -> String {
+    static func subject(of object: JSONView, kind: String) -> String {
         let metadata = object["metadata"]
-        var name = metadata?["name"]?.stringValue ?? ""
-        if name.isEmpty, let prefix = metadata?["generateName"]?.stringValue, !prefix.isEmpty { name = prefix + "*" }
+        var name = metadata?["name"]?.string ?? ""
+        if name.isEmpty, let prefix = metadata?["generateName"]?.string, !prefix.isEmpty { name = prefix + "*" }
         if name.isEmpty { name = "(unnamed)" }
-        let namespace = metadata?["namespace"]?.stringValue ?? ""
+        let namespace = metadata?["namespace"]?.string ?? ""
         return "\(kind) \(Violation.quote(namespace.isEmpty ? name : "\(namespace)/\(name)", limit: 120))"
     }
 }

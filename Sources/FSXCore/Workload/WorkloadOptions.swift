@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// What an opted-in workload asks for, read from its `fsx-webhook/` label and annotations.
 struct WorkloadOptions {
     /// The selected configured volumes, in the order the workload names them.
@@ -21,10 +23,6 @@ struct WorkloadOptions {
     static let annotations = [volumesAnnotation, containersAnnotation, placementAnnotation]
     static let prefix = "fsx-webhook/"
 
-    /// What `read` reads of a workload. Keep in step with it.
-    /// `ownerReferences` is read for kinds that skip controlled objects (Pods).
-    static let reads = JSONSelection.members([("metadata", .members(["labels", "annotations", "ownerReferences"]))])
-
     static let labelsPointer = JSONPointer(["metadata", "labels"])
     static let injectPointer = labelsPointer.appending(injectLabel)
     static let annotationsPointer = JSONPointer(["metadata", "annotations"])
@@ -38,26 +36,26 @@ struct WorkloadOptions {
     /// Only an exact `"true"` opts in: the chart's objectSelector matches exactly that, and
     /// the CLI must decide as the server does.
     static func read(
-        _ object: JSONValue, configuration: WebhookConfiguration, findings: inout WorkloadFindings
+        _ object: JSONView, configuration: WebhookConfiguration, findings: inout WorkloadFindings
     ) -> WorkloadOptions? {
-        guard let metadataValue = object["metadata"].present else { return nil }
-        guard case .object(let metadata) = metadataValue else {
-            findings.wrongType(JSONPointer(["metadata"]), found: metadataValue, expected: "an object")
+        guard let metadata = object["metadata"].present else { return nil }
+        guard metadata.isObject else {
+            findings.wrongType(JSONPointer(["metadata"]), found: metadata, expected: "an object")
             return nil
         }
-        guard let labelsValue = metadata["labels"].present else { return nil }
-        guard case .object(let labels) = labelsValue else {
-            findings.wrongType(labelsPointer, found: labelsValue, expected: "an object of string values")
+        guard let labels = metadata["labels"].present else { return nil }
+        guard labels.isObject else {
+            findings.wrongType(labelsPointer, found: labels, expected: "an object of string values")
             return nil
         }
         guard let inject = labels[injectLabel] else { return nil }
-        guard case .string(let injectText) = inject else {
+        guard inject.isString else {
             findings.wrongType(injectPointer, found: inject, expected: "the string \"true\"")
             return nil
         }
-        guard injectText == "true" else { return nil }
-        for member in labels.members where member.value.stringValue == nil {
-            findings.wrongType(labelsPointer.appending(member.key), found: member.value, expected: "a string")
+        guard inject.isString("true") else { return nil }
+        for (key, value) in labels.members where !value.isString {
+            findings.wrongType(labelsPointer.appending(key.string!), found: value, expected: "a string")
         }
 
         let annotations = readAnnotations(metadata, findings: &findings)
@@ -79,44 +77,48 @@ struct WorkloadOptions {
 
     /// The string annotations; wrong types are reported, and unknown `fsx-webhook/` keys
     /// are warned about, since a misspelt key would otherwise be silently ignored.
-    private static func readAnnotations(_ metadata: JSONObject, findings: inout WorkloadFindings) -> Annotations {
+    private static func readAnnotations(_ metadata: JSONView, findings: inout WorkloadFindings) -> Annotations {
         var ours = Annotations()
-        guard let value = metadata["annotations"].present else { return ours }
-        guard case .object(let annotations) = value else {
-            findings.wrongType(annotationsPointer, found: value, expected: "an object of string values")
+        guard let annotations = metadata["annotations"].present else { return ours }
+        guard annotations.isObject else {
+            findings.wrongType(annotationsPointer, found: annotations, expected: "an object of string values")
             return ours
         }
         // Past `Violation.reportedPerList` unknown keys the rest are counted in one warning:
         // each costs a suggestion search.
         var unknown = 0
-        for member in annotations.members {
-            guard case .string(let text) = member.value else {
-                findings.wrongType(annotationsPointer.appending(member.key), found: member.value, expected: "a string")
+        for (keyView, value) in annotations.members {
+            guard value.isString else {
+                findings.wrongType(annotationsPointer.appending(keyView.string!), found: value, expected: "a string")
                 continue
             }
-            // `prefix` starts with an ASCII letter, which no other character equals: a key
-            // whose first byte differs cannot have the prefix, and most keys are dismissed
-            // without `hasPrefix`'s Unicode comparison.
-            guard member.key.utf8.first == prefix.utf8.first, member.key.hasPrefix(prefix) else { continue }
-            switch member.key {
+            // `prefix` starts with an ASCII letter: a key whose first byte is neither it nor the
+            // start of an escape cannot have the prefix, and most keys are dismissed without
+            // making their string (or `hasPrefix`'s Unicode comparison).
+            guard let first = keyView.rawBytes.first, first == prefix.utf8.first || first == UInt8(ascii: "\\") else {
+                continue
+            }
+            let key = keyView.string!
+            guard key.hasPrefix(prefix) else { continue }
+            switch key {
             case volumesAnnotation:
-                ours.volumes = text
+                ours.volumes = value.string
                 continue
             case containersAnnotation:
-                ours.containers = text
+                ours.containers = value.string
                 continue
             case placementAnnotation:
-                ours.placement = text
+                ours.placement = value.string
                 continue
             default: break
             }
             unknown += 1
             if unknown <= Violation.reportedPerList {
                 let hint =
-                    Suggestion.nearest(to: member.key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
+                    Suggestion.nearest(to: key, among: Self.annotations).map { "; did you mean \($0)?" } ?? ""
                 findings.warn(
-                    .annotationUnknown, annotationsPointer.appending(member.key),
-                    "\(Violation.quote(member.key)) is not an fsx-webhook annotation, ignored\(hint)")
+                    .annotationUnknown, annotationsPointer.appending(key),
+                    "\(Violation.quote(key)) is not an fsx-webhook annotation, ignored\(hint)")
             }
         }
         if unknown > Violation.reportedPerList {

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Keeps a workload's pods in the availability zone of its FSx volumes, so they do not pay
 /// cross-AZ latency and transfer cost.
 struct ZonePlacement {
@@ -17,11 +19,11 @@ struct ZonePlacement {
     struct Requirement {
         var key: String
         var op: String
-        /// The `values`, every one a string; kept as the parsed array, not copied.
-        var values: [JSONValue]
+        /// The `values`, an array of strings read in place; `nil` when there are none.
+        var values: JSONView?
 
-        func hasValues(_ expected: String) -> Bool { values.contains { $0.stringValue == expected } }
-        var isSingleValue: String? { values.count == 1 ? values[0].stringValue : nil }
+        func hasValues(_ expected: String) -> Bool { values?.elements.contains { $0.isString(expected) } ?? false }
+        var isSingleValue: String? { values?.count == 1 ? values?[0]?.string : nil }
     }
 
     let zone: String
@@ -46,9 +48,6 @@ struct ZonePlacement {
         requirement = .object(distinct: ("key", .string(zoneLabel)), ("operator", "In"), ("values", [.string(zone)]))
 
     }
-
-    /// What this type reads of a pod spec. Keep in step with the reads below.
-    static let reads = JSONSelection.members(["nodeSelector", "affinity"])
 
     static let nodeAffinityKeys = ["affinity", "nodeAffinity"]
     static let requiredKeys = nodeAffinityKeys + ["requiredDuringSchedulingIgnoredDuringExecution"]
@@ -133,15 +132,15 @@ struct ZonePlacement {
     // MARK: - nodeSelector
 
     private func checkNodeSelector(of site: PodTemplateSite, findings: inout WorkloadFindings) {
-        guard let value = site.podSpec["nodeSelector"].present else { return }
+        guard let selector = site.podSpec["nodeSelector"].present else { return }
         let pointer = site.pointer.appending("nodeSelector")
-        guard case .object(let selector) = value else {
-            findings.wrongType(pointer, found: value, expected: "an object of string values")
+        guard selector.isObject else {
+            findings.wrongType(pointer, found: selector, expected: "an object of string values")
             return
         }
         guard let selected = selector[zoneLabel] else { return }
         let field = pointer.appending(zoneLabel)
-        guard case .string(let other) = selected else {
+        guard let other = selected.string else {
             findings.wrongType(field, found: selected, expected: "a string")
             return
         }
@@ -165,10 +164,10 @@ struct ZonePlacement {
     private func addRequired(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
         // Made only when added: a workload usually has its own terms, each extended instead.
         var newTerm: JSONValue { zoneTerm }
-        let required: JSONValue
+        let required: JSONView
         switch builder.addMissing(
             .object(distinct: ("nodeSelectorTerms", [newTerm])), at: Self.requiredKeys, under: site.pointer,
-            in: .object(site.podSpec))
+            in: site.podSpec)
         {
         case .added: return
         case .blocked(let pointer, let found):
@@ -178,7 +177,7 @@ struct ZonePlacement {
         }
 
         let termsPointer = site.pointer.appending(contentsOf: Self.termsPath)
-        let terms: [JSONValue]
+        let terms: JSONView
         switch builder.addMissing(
             [newTerm], at: Self.termsKeys, under: site.pointer.appending(contentsOf: Self.requiredKeys), in: required)
         {
@@ -187,15 +186,15 @@ struct ZonePlacement {
             findings.wrongType(pointer, found: found, expected: "an object")
             return
         case .present(let value):
-            guard case .array(let array) = value else {
+            guard value.isArray else {
                 findings.wrongType(termsPointer, found: value, expected: "an array of node selector terms")
                 return
             }
-            terms = array
+            terms = value
         }
-        guard !terms.isEmpty else {
+        guard terms.count > 0 else {
             // The apiserver refuses an empty list; with the zone term the pod has a valid one.
-            builder.append([newTerm], toArrayAt: termsPointer, current: .array(terms))
+            builder.append([newTerm], toArrayAt: termsPointer, current: terms)
             return
         }
 
@@ -210,8 +209,7 @@ struct ZonePlacement {
             return
         }
         // ANDing into every term keeps the user's alternatives, each now within the zone.
-        for (index, fit) in fits.enumerated() where fit == .open {
-            let term = terms[index]
+        for (index, term) in terms.elements.enumerated() where fits[index] == .open {
             var appender = PatchBuilder.ArrayAppender(current: term["matchExpressions"])
             appender.add(
                 requirement, end: { termsPointer.appending(index, then: Self.matchExpressionsEnd) }, to: &builder)
@@ -235,18 +233,18 @@ struct ZonePlacement {
     // MARK: - preferred
 
     private func addPreferred(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
-        let spec = JSONValue.object(site.podSpec)
+        let spec = site.podSpec
         // A required affinity that rules the zone out wins over any preference: say so.
         switch lookup(Self.requiredKeys + ["nodeSelectorTerms"], under: site.pointer, in: spec, findings: &findings) {
         case .blocked: return
         case .missing: break
         case .found(let value):
             let termsPointer = site.pointer.appending(contentsOf: Self.requiredKeys + ["nodeSelectorTerms"])
-            guard case .array(let terms) = value else {
+            guard value.isArray else {
                 findings.wrongType(termsPointer, found: value, expected: "an array of node selector terms")
                 return
             }
-            guard let fits = fits(of: terms, at: termsPointer, findings: &findings) else { return }
+            guard let fits = fits(of: value, at: termsPointer, findings: &findings) else { return }
             if !fits.isEmpty, !fits.contains(where: { $0 == .open || $0 == .pinned }) {
                 findings.warn(
                     .affinityConflict, termsPointer,
@@ -262,13 +260,13 @@ struct ZonePlacement {
         case .blocked(let pointer, let found):
             findings.wrongType(pointer, found: found, expected: "an object")
         case .present(let value):
-            guard case .array(let items) = value else {
+            guard value.isArray else {
                 findings.wrongType(listPointer, found: value, expected: "an array of preferred scheduling terms")
                 return
             }
             var present = false
             var readable = true
-            for (index, item) in items.enumerated() {
+            for (index, item) in value.elements.enumerated() {
                 switch preferenceFits(item, at: listPointer.appending(index), findings: &findings) {
                 case .some(true): present = true
                 case .some(false): break
@@ -281,18 +279,18 @@ struct ZonePlacement {
 
     /// Whether a preferred scheduling term already carries `zoneLabel In [zone]`; `nil` when
     /// it cannot be read (reported).
-    private func preferenceFits(_ item: JSONValue, at pointer: JSONPointer, findings: inout WorkloadFindings) -> Bool? {
-        guard case .object(let object) = item else {
+    private func preferenceFits(_ item: JSONView, at pointer: JSONPointer, findings: inout WorkloadFindings) -> Bool? {
+        guard item.isObject else {
             findings.wrongType(pointer, found: item, expected: "an object (a preferred scheduling term)")
             return nil
         }
-        guard let preference = object["preference"].present else { return false }
+        guard let preference = item["preference"].present else { return false }
         let preferencePointer = pointer.appending("preference")
-        guard case .object(let term) = preference else {
+        guard preference.isObject else {
             findings.wrongType(preferencePointer, found: preference, expected: "an object (a node selector term)")
             return nil
         }
-        guard let requirements = requirements(of: term, at: { preferencePointer }, findings: &findings) else {
+        guard let requirements = requirements(of: preference, at: { preferencePointer }, findings: &findings) else {
             return nil
         }
         return requirements.pinned
@@ -302,36 +300,36 @@ struct ZonePlacement {
 
     private enum Lookup {
         case missing
-        case found(JSONValue)
+        case found(JSONView)
         case blocked
     }
 
     /// Reads the member at `keys` without adding anything; a non-object on the way is reported.
     private func lookup(
-        _ keys: [String], under base: JSONPointer, in document: JSONValue, findings: inout WorkloadFindings
+        _ keys: [String], under base: JSONPointer, in document: JSONView, findings: inout WorkloadFindings
     )
         -> Lookup
     {
         var current = document
         var pointer = base
         for key in keys {
-            guard case .object(let object) = current else {
+            guard current.isObject else {
                 findings.wrongType(pointer, found: current, expected: "an object")
                 return .blocked
             }
             pointer = pointer.appending(key)
-            guard let next = object[key].present else { return .missing }
+            guard let next = current[key].present else { return .missing }
             current = next
         }
         return .found(current)
     }
 
     /// How each term relates to the zone; `nil` when any cannot be read (reported).
-    func fits(of terms: [JSONValue], at pointer: JSONPointer, findings: inout WorkloadFindings) -> [TermFit]? {
+    func fits(of terms: JSONView, at pointer: JSONPointer, findings: inout WorkloadFindings) -> [TermFit]? {
         var fits: [TermFit] = []
         fits.reserveCapacity(terms.count)
         var readable = true
-        for (index, term) in terms.enumerated() {
+        for (index, term) in terms.elements.enumerated() {
             if let fit = fit(of: term, at: { pointer.appending(index) }, findings: &findings) {
                 fits.append(fit)
             } else {
@@ -342,19 +340,19 @@ struct ZonePlacement {
     }
 
     /// How `term`, which is at `pointer` (made only for a report), relates to the zone.
-    func fit(of term: JSONValue, at pointer: () -> JSONPointer, findings: inout WorkloadFindings) -> TermFit? {
-        guard case .object(let object) = term else {
+    func fit(of term: JSONView, at pointer: () -> JSONPointer, findings: inout WorkloadFindings) -> TermFit? {
+        guard term.isObject else {
             findings.wrongType(pointer(), found: term, expected: "an object (a node selector term)")
             return nil
         }
-        guard let requirements = requirements(of: object, at: pointer, findings: &findings) else { return nil }
+        guard let requirements = requirements(of: term, at: pointer, findings: &findings) else { return nil }
         var hasFields = false
-        if let fields = object["matchFields"].present {
-            guard case .array(let array) = fields else {
+        if let fields = term["matchFields"].present {
+            guard fields.isArray else {
                 findings.wrongType(pointer().appending("matchFields"), found: fields, expected: "an array")
                 return nil
             }
-            hasFields = !array.isEmpty
+            hasFields = fields.count > 0
         }
         if requirements.isEmpty && !hasFields { return .empty }
         if requirements.excludes { return .excludes }
@@ -376,33 +374,33 @@ struct ZonePlacement {
     /// The `matchExpressions` of a node selector term at `pointer` (made only for a report);
     /// `nil` when malformed (reported).
     private func requirements(
-        of term: JSONObject, at pointer: () -> JSONPointer, findings: inout WorkloadFindings
+        of term: JSONView, at pointer: () -> JSONPointer, findings: inout WorkloadFindings
     )
         -> Requirements?
     {
         var summary = Requirements()
         guard let value = term["matchExpressions"].present else { return summary }
-        guard case .array(let expressions) = value else {
+        guard value.isArray else {
             findings.wrongType(
                 pointer().appending("matchExpressions"), found: value,
                 expected: "an array of node selector requirements")
             return nil
         }
         var readable = true
-        for (index, expression) in expressions.enumerated() {
+        for (index, expression) in value.elements.enumerated() {
             func expressionPointer() -> JSONPointer { pointer().appending("matchExpressions").appending(index) }
-            guard case .object(let object) = expression else {
+            guard expression.isObject else {
                 findings.wrongType(
                     expressionPointer(), found: expression, expected: "an object (a node selector requirement)")
                 readable = false
                 continue
             }
-            let key = findings.string("key", of: object, at: expressionPointer)
-            let op = findings.string("operator", of: object, at: expressionPointer)
-            var values: [JSONValue] = []
-            if let list = object["values"].present {
-                if case .array(let elements) = list, elements.allSatisfy({ $0.stringValue != nil }) {
-                    values = elements
+            let key = findings.string("key", of: expression, at: expressionPointer)
+            let op = findings.string("operator", of: expression, at: expressionPointer)
+            var values: JSONView?
+            if let list = expression["values"].present {
+                if list.isArray, list.elements.allSatisfy(\.isString) {
+                    values = list
                 } else {
                     findings.wrongType(
                         expressionPointer().appending("values"), found: list, expected: "an array of strings")

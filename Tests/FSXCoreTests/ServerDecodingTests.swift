@@ -4,111 +4,11 @@ import Testing
 
 @testable import FSXCore
 
-/// The server builds only the parts of a review the decision reads. These tests check that
-/// this changes nothing: the same documents are refused, the parts built are exactly those
-/// of the whole value, and every golden review (and many variants of each) gets the same
-/// response and decision as when the request is decoded whole.
-@Suite struct SelectiveDecodeTests {
-    // MARK: - Selections on any JSON
-
-    /// What a selection should build, worked out from the whole value.
-    static func project(_ value: JSONValue, _ selection: JSONSelection) -> JSONValue {
-        switch (selection, value) {
-        case (.object(let named, let others), .object(let object)):
-            var projected = JSONObject()
-            for member in object.members {
-                guard let inner = named.first(where: { $0.key == member.key })?.selection ?? others else { continue }
-                projected[member.key] = project(member.value, inner)
-            }
-            return .object(projected)
-        case (.array(let element), .array(let elements)):
-            return .array(elements.map { project($0, element) })
-        default:
-            return value
-        }
-    }
-
-    /// A random selection shaped after `value`, naming some keys it has and some it lacks.
-    static func selection(for value: JSONValue, _ random: inout SeededGenerator) -> JSONSelection {
-        let choice = Int.random(in: 0..<4, using: &random)
-        if choice == 0 { return .everything }
-        switch value {
-        case .object(let object):
-            var named: [(String, JSONSelection)] = []
-            for member in object.members where Bool.random(using: &random) {
-                named.append((member.key, selection(for: member.value, &random)))
-            }
-            if Bool.random(using: &random) { named.append((FuzzInputs.string(&random), .everything)) }
-            let others: JSONSelection? =
-                choice == 3 ? selection(for: object.members.first?.value ?? .null, &random) : nil
-            guard case .object(let members, _) = JSONSelection.members(named) else { return .everything }
-            return .object(named: members, others: others)
-        case .array(let elements):
-            return .array(selection(for: elements.first ?? .null, &random))
-        default:
-            // A selection that does not fit the value's type: the value is built whole.
-            return choice == 1 ? .members(["x"]) : .array(.everything)
-        }
-    }
-
-    /// The body scanned, and what `selection` reads of it built from the view.
-    static func parsed(_ bytes: [UInt8], _ selection: JSONSelection) -> Result<JSONValue, JSONParseError> {
-        bytes.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) in
-                do throws(JSONScanError) {
-                    let tape = try JSONScanner.scan(buffer)
-                    return tape.withEntries {
-                        JSONValue(JSONView(bytes: buffer, entries: $0, position: 0), reading: selection)
-                    }
-                } catch {
-                    throw JSONParseError(error)
-                }
-            }
-        }
-    }
-
-    @Test func buildsExactlyTheSelectedPartsAndRefusesWhatTheFullParseRefuses() throws {
-        var random = SeededGenerator(seed: 0x5E1E_C701)
-        var documents = try FuzzInputs.documents().map(\.bytes)
-        for _ in 0..<400 {
-            var generated = FuzzInputs.value(&random)
-            if case .object = generated {} else { generated = ["wrapped": generated] }
-            documents.append(Array(FuzzInputs.text(generated, &random).utf8))
-        }
-        for (index, document) in documents.enumerated() {
-            let whole = try JSONParser.parse(document)
-            for round in 0..<6 {
-                let selection = Self.selection(for: whole, &random)
-                let selected = try Self.parsed(document, selection).get()
-                #expect(selected == Self.project(whole, selection), "document \(index) round \(round)")
-                #expect(
-                    JSONWriter.bytes(selected) == JSONWriter.bytes(Self.project(whole, selection)),
-                    "document \(index) round \(round): member order")
-                let broken = FuzzInputs.mutated(document, &random)
-                let full = broken.withUnsafeBytes { JSONParser.parseResult($0) }
-                switch (Self.parsed(broken, selection), full) {
-                case (.success(let a), .success(let b)): #expect(a == Self.project(b, selection))
-                case (.failure(let a), .failure(let b)): #expect(a == b, "document \(index) round \(round)")
-                case (let a, let b): Issue.record("document \(index) round \(round): selective \(a), full \(b)")
-                }
-            }
-        }
-    }
-
-    @Test func unionReadsWhatEitherSelectionReads() throws {
-        var random = SeededGenerator(seed: 0x5E1E_C702)
-        for round in 0..<500 {
-            var value = FuzzInputs.value(&random)
-            if case .object = value {} else { value = ["wrapped": value] }
-            let a = Self.selection(for: value, &random)
-            let b = Self.selection(for: value, &random)
-            let both = Self.project(value, a.union(b))
-            // Whatever either selection builds, the union builds too, unchanged.
-            #expect(Self.project(both, a) == Self.project(value, a), "round \(round)")
-            #expect(Self.project(both, b) == Self.project(value, b), "round \(round)")
-        }
-    }
-
+/// The server reads a review in place (the objects as views into the body); the CLI and
+/// `AdmissionReview.decode` build the request whole and the decision reads views of the
+/// values written back. These tests check both paths agree: the same documents are refused,
+/// and every golden review (and many variants of each) gets the same response and decision.
+@Suite struct ServerDecodingTests {
     // MARK: - The server path against the full decoding
 
     struct Outcome: Equatable {
