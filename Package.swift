@@ -89,9 +89,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the test targets share: the seeded generator and the table-test row. It is
+        // compiled for the tests only (no product links it) and depends on nothing of ours.
+        .target(name: "FSXTestSupport", path: "Tests/FSXTestSupport"),
         .testTarget(
             name: "FSXCoreTests",
-            dependencies: ["FSXCore", "FSXJSON"],
+            dependencies: ["FSXCore", "FSXJSON", "FSXTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -115,6 +118,7 @@ let package = Package(
                 "FSXServer",
                 "FSXCore",
                 "FSXAWS",
+                "FSXTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,5 +149,7 @@ let package = Package(
 if coreOnly {
     package.products = [.library(name: "FSXCore", targets: ["FSXCore"])]
     package.dependencies = []
-    package.targets = package.targets.filter { ["FSXJSON", "FSXCore", "FSXCoreTests"].contains($0.name) }
+    package.targets = package.targets.filter {
+        ["FSXJSON", "FSXCore", "FSXTestSupport", "FSXCoreTests"].contains($0.name)
+    }
 }

@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Testing
 
 @testable import FSXCore
@@ -51,13 +52,13 @@ struct AWSRulesTests {
             })
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
-        var name: String
+    /// What an `aws-` row judges: a StorageClass with the facts AWS gave about it.
+    struct Input: Sendable {
         var object: JSONValue
         var facts: AWSFacts
-        var expected: [FSxExpected]
-        var testDescription: String { name }
     }
+
+    typealias Case = TableCase<Input, [FSxExpected]>
 
     static let groupsField = "parameters.securityGroupIds"
     static let cases: [Case] = {
@@ -73,60 +74,73 @@ struct AWSRulesTests {
         let all = AWSFacts.Permission(ipProtocol: "-1", groupIds: [group])
         return [
             Case(
-                name: "allows 988 and 1018-1023 from itself", object: storageClass(), facts: facts(ingress: lustre),
-                expected: []),
+                "allows 988 and 1018-1023 from itself", Input(object: storageClass(), facts: facts(ingress: lustre)), []
+            ),
             Case(
-                name: "allows 988 only from the VPC CIDR (1018 warns)", object: storageClass(),
-                facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 988, toPort: 988, ipRanges: [vpcBlock])]),
-                expected: [.warn("aws-sg-lustre-1018", groupsField)]),
+                "allows 988 only from the VPC CIDR (1018 warns)",
+                Input(
+                    object: storageClass(),
+                    facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 988, toPort: 988, ipRanges: [vpcBlock])])),
+                [.warn("aws-sg-lustre-1018", groupsField)]),
             Case(
-                name: "allows all traffic from 0.0.0.0/0", object: storageClass(),
-                facts: facts(ingress: [.init(ipProtocol: "-1", ipRanges: [IPv4Block("0.0.0.0/0")!])]), expected: []),
+                "allows all traffic from 0.0.0.0/0",
+                Input(
+                    object: storageClass(),
+                    facts: facts(ingress: [.init(ipProtocol: "-1", ipRanges: [IPv4Block("0.0.0.0/0")!])])), []),
             Case(
-                name: "a port range covering 988", object: storageClass(),
-                facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 0, toPort: 65535, groupIds: [group])]),
-                expected: []),
+                "a port range covering 988",
+                Input(
+                    object: storageClass(),
+                    facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 0, toPort: 65535, groupIds: [group])])),
+                []),
             Case(
-                name: "denies without 988", object: storageClass(),
-                facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 443, toPort: 443, groupIds: [group])]),
-                expected: [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
+                "denies without 988",
+                Input(
+                    object: storageClass(),
+                    facts: facts(ingress: [.init(ipProtocol: "tcp", fromPort: 443, toPort: 443, groupIds: [group])])),
+                [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
             Case(
-                name: "denies 988 from a narrower CIDR than the subnet", object: storageClass(),
-                facts: facts(ingress: [
-                    .init(ipProtocol: "tcp", fromPort: 988, toPort: 1023, ipRanges: [IPv4Block("10.0.1.0/28")!])
-                ]),
-                expected: [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
+                "denies 988 from a narrower CIDR than the subnet",
+                Input(
+                    object: storageClass(),
+                    facts: facts(ingress: [
+                        .init(ipProtocol: "tcp", fromPort: 988, toPort: 1023, ipRanges: [IPv4Block("10.0.1.0/28")!])
+                    ])), [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
             Case(
-                name: "denies 988 over UDP only", object: storageClass(),
-                facts: facts(ingress: [.init(ipProtocol: "udp", fromPort: 988, toPort: 1023, groupIds: [group])]),
-                expected: [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
+                "denies 988 over UDP only",
+                Input(
+                    object: storageClass(),
+                    facts: facts(ingress: [.init(ipProtocol: "udp", fromPort: 988, toPort: 1023, groupIds: [group])])),
+                [.deny("aws-sg-lustre-988", groupsField), .warn("aws-sg-lustre-1018", groupsField)]),
             Case(
-                name: "denies a subnet that does not exist", object: storageClass(), facts: absentSubnet,
-                expected: [.deny("aws-subnet-unknown", "parameters.subnetId")]),
+                "denies a subnet that does not exist", Input(object: storageClass(), facts: absentSubnet),
+                [.deny("aws-subnet-unknown", "parameters.subnetId")]),
             Case(
-                name: "denies a group that does not exist", object: storageClass(), facts: absentGroup,
-                expected: [.deny("aws-sg-unknown", groupsField)]),
+                "denies a group that does not exist", Input(object: storageClass(), facts: absentGroup),
+                [.deny("aws-sg-unknown", groupsField)]),
             Case(
-                name: "denies a group of another VPC", object: storageClass(),
-                facts: facts(ingress: lustre, groupVPC: "vpc-0def5678"),
-                expected: [.deny("aws-sg-unknown", groupsField)]),
+                "denies a group of another VPC",
+                Input(object: storageClass(), facts: facts(ingress: lustre, groupVPC: "vpc-0def5678")),
+                [.deny("aws-sg-unknown", groupsField)]),
             Case(
-                name: "warns when AWS could not be asked", object: storageClass(), facts: unknown,
-                expected: [.warn("aws-unverified", groupsField)]),
+                "warns when AWS could not be asked", Input(object: storageClass(), facts: unknown),
+                [.warn("aws-unverified", groupsField)]),
             Case(
-                name: "EFA allowed with all traffic in and out within the group", object: storageClass(efa: true),
-                facts: facts(ingress: lustre + [all], egress: [all]), expected: []),
+                "EFA allowed with all traffic in and out within the group",
+                Input(object: storageClass(efa: true), facts: facts(ingress: lustre + [all], egress: [all])), []),
             Case(
-                name: "EFA denied without all outbound traffic to the group", object: storageClass(efa: true),
-                facts: facts(
-                    ingress: lustre + [all], egress: [.init(ipProtocol: "-1", ipRanges: [IPv4Block("0.0.0.0/0")!])]),
-                expected: [.deny("aws-sg-efa", groupsField)]),
+                "EFA denied without all outbound traffic to the group",
+                Input(
+                    object: storageClass(efa: true),
+                    facts: facts(
+                        ingress: lustre + [all], egress: [.init(ipProtocol: "-1", ipRanges: [IPv4Block("0.0.0.0/0")!])])
+                ), [.deny("aws-sg-efa", groupsField)]),
         ]
     }()
 
     @Test(arguments: cases)
-    func awsRule(_ test: Case) {
-        #expect(Self.awsRules(test.object, test.facts) == test.expected.sorted())
+    func awsRule(_ row: Case) {
+        #expect(Self.awsRules(row.input.object, row.input.facts) == row.expected.sorted())
     }
 
     @Test func noAWSRuleWithoutFacts() {
@@ -166,35 +180,35 @@ struct AWSRulesTests {
         #expect(configuration.volume(named: "data")?.fileSystemId == "fs-0123456789abcdef0")
     }
 
-    static let badConfigurations: [(String, JSONValue)] = {
+    /// Configurations that must be refused, each with the key the error must name.
+    static let badConfigurations: [TableCase<JSONValue, String>] = {
         let volume: JSONValue = ["claimName": "d", "mountPath": "/d", "fileSystemId": "fs-0123456789abcdef0"]
         let zoned: JSONValue = [
             "claimName": "d", "mountPath": "/d", "fileSystemId": "fs-0123456789abcdef0", "zone": "us-west-2a",
         ]
         let badID: JSONValue = ["claimName": "d", "mountPath": "/d", "fileSystemId": "fs-x"]
-        var cases: [(String, JSONValue)] = []
-        cases.append(("aws.lookupBudget", ["aws": ["lookupBudget": "500"]]))
-        cases.append(("aws.lookupBudget", ["aws": ["lookupBudget": "1h"]]))
-        cases.append(("aws.cacheTTL", ["aws": ["cacheTTL": "1s"]]))
-        cases.append(("aws.region", ["aws": ["region": "Oregon"]]))
-        cases.append(("aws.endpointURL", ["aws": ["endpointURL": "localhost:5000"]]))
-        cases.append(("aws.retries", ["aws": ["retries": "3"]]))
-        cases.append(("volumes.data.fileSystemId", ["volumes": ["data": volume]]))
-        cases.append(("volumes.data.fileSystemId", ["aws": [:], "volumes": ["data": zoned]]))
-        cases.append(("volumes.data.fileSystemId", ["aws": [:], "volumes": ["data": badID]]))
-        return cases
+        return [
+            .init("lookup budget without a unit", ["aws": ["lookupBudget": "500"]], "aws.lookupBudget"),
+            .init("lookup budget of an hour", ["aws": ["lookupBudget": "1h"]], "aws.lookupBudget"),
+            .init("cache TTL under ten seconds", ["aws": ["cacheTTL": "1s"]], "aws.cacheTTL"),
+            .init("region by name, not code", ["aws": ["region": "Oregon"]], "aws.region"),
+            .init("endpoint that is no http(s) URL", ["aws": ["endpointURL": "localhost:5000"]], "aws.endpointURL"),
+            .init("unknown aws key", ["aws": ["retries": "3"]], "aws.retries"),
+            .init("file system ID without an aws section", ["volumes": ["data": volume]], "volumes.data.fileSystemId"),
+            .init(
+                "file system ID beside a fixed zone", ["aws": [:], "volumes": ["data": zoned]],
+                "volumes.data.fileSystemId"),
+            .init("malformed file system ID", ["aws": [:], "volumes": ["data": badID]], "volumes.data.fileSystemId"),
+        ]
     }()
 
-    @Test func refusesBadAWSConfigurations() {
-        for (key, json) in Self.badConfigurations { refusesBadAWSConfiguration(key, json) }
-    }
-
-    func refusesBadAWSConfiguration(_ key: String, _ json: JSONValue) {
+    @Test(arguments: badConfigurations)
+    func refusesBadAWSConfiguration(_ row: TableCase<JSONValue, String>) {
         do throws(ConfigurationError) {
-            _ = try WebhookConfiguration(json: json)
-            Issue.record("accepted a bad configuration for \(key)")
+            _ = try WebhookConfiguration(json: row.input)
+            Issue.record("accepted a bad configuration for \(row.expected)")
         } catch {
-            #expect(error.key == key)
+            #expect(error.key == row.expected)
         }
     }
 

@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Foundation
 import Testing
 

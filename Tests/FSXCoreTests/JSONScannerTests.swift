@@ -1,4 +1,5 @@
 import FSXJSON
+import FSXTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Testing
 
 @testable import FSXCore
@@ -20,23 +21,22 @@ enum FSxClaims {
     static func storageClass(_ edits: [FSxEdit]) -> JSONValue { FSxStorageClasses.make(edits) }
 }
 
-/// One named row: the class, the claim, and the violations expected.
-struct FSxClaimCase: Sendable, CustomTestStringConvertible {
-    var name: String
+/// What a claim row judges: the claim, against the base class with these edits.
+struct FSxClaimInput: Sendable {
     var classEdits: [FSxEdit]
     var claim: JSONValue
-    var expected: [FSxExpected]
-    var testDescription: String { name }
-
-    init(_ name: String, _ classEdits: [FSxEdit], _ claim: JSONValue, _ expected: [FSxExpected] = []) {
-        self.name = name
-        self.classEdits = classEdits
-        self.claim = claim
-        self.expected = expected.sorted()
-    }
 }
 
-private typealias Q = FSxClaimCase
+/// One named row: the class, the claim, and the violations expected.
+typealias FSxClaimCase = TableCase<FSxClaimInput, [FSxExpected]>
+
+private func Q(
+    _ name: String, _ classEdits: [FSxEdit], _ claim: JSONValue, _ expected: [FSxExpected] = []
+)
+    -> FSxClaimCase
+{
+    FSxClaimCase(name, FSxClaimInput(classEdits: classEdits, claim: claim), expected)
+}
 private typealias SC = FSxStorageClasses
 private let size = FSxExpected.warn("pvc-size-rounded", "spec.resources.requests.storage")
 
@@ -98,8 +98,9 @@ struct PersistentVolumeClaimRulesTests {
     @Test(arguments: persistentVolumeClaimCases)
     func judgesClaim(_ row: FSxClaimCase) {
         let found = FSxExpected.of(
-            PersistentVolumeClaimValidator.validate(row.claim, storageClass: FSxClaims.storageClass(row.classEdits)))
-        #expect(found == row.expected)
+            PersistentVolumeClaimValidator.validate(
+                row.input.claim, storageClass: FSxClaims.storageClass(row.input.classEdits)))
+        #expect(found == row.expected.sorted())
     }
 
     @Test func everyRuleHasARow() {

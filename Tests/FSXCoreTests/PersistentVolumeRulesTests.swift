@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Testing
 
 @testable import FSXCore
@@ -45,18 +46,8 @@ enum FSxPersistentVolumes {
     static func validate(_ edits: [FSxPVEdit]) -> [Violation] { PersistentVolumeValidator.validate(make(edits)) }
 }
 
-struct FSxPVCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var edits: [FSxPVEdit]
-    var expected: [FSxExpected]
-    var testDescription: String { name }
-
-    init(_ name: String, _ edits: [FSxPVEdit], _ expected: [FSxExpected] = []) {
-        self.name = name
-        self.edits = edits
-        self.expected = expected.sorted()
-    }
-}
+/// One named row of the rule table: the edits to the base volume, the violations expected.
+typealias FSxPVCase = TableCase<[FSxPVEdit], [FSxExpected]>
 
 private typealias P = FSxPVCase
 private func attribute(_ key: String, _ value: JSONValue?) -> FSxPVEdit {
@@ -168,15 +159,15 @@ let persistentVolumeAllowedCases: [FSxPVCase] = [
 struct PersistentVolumeRulesTests {
     @Test(arguments: persistentVolumeDeniedCases)
     func deniesVolume(_ row: FSxPVCase) {
-        let found = FSxExpected.of(FSxPersistentVolumes.validate(row.edits))
-        #expect(found == row.expected)
+        let found = FSxExpected.of(FSxPersistentVolumes.validate(row.input))
+        #expect(found == row.expected.sorted())
         #expect(found.contains { $0.severity == .deny })
     }
 
     @Test(arguments: persistentVolumeAllowedCases)
     func allowsVolume(_ row: FSxPVCase) {
-        let found = FSxExpected.of(FSxPersistentVolumes.validate(row.edits))
-        #expect(found == row.expected)
+        let found = FSxExpected.of(FSxPersistentVolumes.validate(row.input))
+        #expect(found == row.expected.sorted())
         #expect(!found.contains { $0.severity == .deny })
     }
 
@@ -219,16 +210,9 @@ struct PersistentVolumeRulesTests {
         #expect(violations.first?.message.contains("rename dnsName to dnsname") == true)
     }
 
-    @Test func messagesAreSingleLinesAndWarningsStayShort() {
-        for row in persistentVolumeDeniedCases + persistentVolumeAllowedCases {
-            for violation in FSxPersistentVolumes.validate(row.edits) {
-                #expect(!violation.message.contains { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) })
-                #expect(violation.message.hasPrefix(violation.field), "\(row.name): \(violation.message)")
-                if violation.severity == .warn {
-                    #expect(violation.message.count < 120, "\(row.name): \(violation.message)")
-                }
-            }
-        }
+    @Test(arguments: persistentVolumeDeniedCases + persistentVolumeAllowedCases)
+    func messagesAreSingleLinesAndWarningsStayShort(_ row: FSxPVCase) {
+        FSxExpected.checkMessages(FSxPersistentVolumes.validate(row.input))
     }
 
     @Test func survivesHostileTypesAnywhere() {

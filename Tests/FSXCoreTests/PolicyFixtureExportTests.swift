@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Testing
 
 @testable import FSXCore
@@ -79,7 +80,7 @@ struct PolicyFixtureExportTests {
     static func document() -> String {
         let rows = storageClassDeniedCases + storageClassAllowedCases + randomCases(count: 400)
         let items: [JSONValue] = rows.map { row in
-            guard case .object(var object) = FSxStorageClasses.make(row.edits) else { return .null }
+            guard case .object(var object) = FSxStorageClasses.make(row.input) else { return .null }
             object["metadata"] = ["name": .string(row.name.lowercased())]
             return .object(object)
         }

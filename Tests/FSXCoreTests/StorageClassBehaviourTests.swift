@@ -163,21 +163,13 @@ struct StorageClassBehaviourTests {
     }
 
     @Test func neverClaimsToHaveCheckedSecurityGroupRules() {
-        let all = (storageClassDeniedCases + storageClassAllowedCases).flatMap { FSxStorageClasses.validate($0.edits) }
+        let all = (storageClassDeniedCases + storageClassAllowedCases).flatMap { FSxStorageClasses.validate($0.input) }
         #expect(!all.contains { $0.message.contains("988") || $0.message.contains("1018") })
     }
 
-    @Test func messagesAreSingleLinesAndWarningsStayShort() {
-        let rows = storageClassDeniedCases + storageClassAllowedCases
-        for row in rows {
-            for violation in FSxStorageClasses.validate(row.edits) {
-                #expect(!violation.message.contains { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) })
-                #expect(violation.message.hasPrefix(violation.field), "\(row.name): \(violation.message)")
-                if violation.severity == .warn {
-                    #expect(violation.message.count < 120, "\(row.name): \(violation.message)")
-                }
-            }
-        }
+    @Test(arguments: storageClassDeniedCases + storageClassAllowedCases)
+    func messagesAreSingleLinesAndWarningsStayShort(_ row: FSxRuleCase) {
+        FSxExpected.checkMessages(FSxStorageClasses.validate(row.input))
     }
 
     static let hostileValues: [JSONValue] = [

@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Testing
 
 @testable import FSXCore
@@ -29,6 +30,21 @@ struct FSxExpected: Hashable, Comparable, Sendable, CustomStringConvertible {
     var description: String { "\(severity.rawValue) \(rule) @ \(field)" }
 
     static func of(_ violations: [Violation]) -> [FSxExpected] { violations.map(FSxExpected.init).sorted() }
+
+    /// What every message of a rule table must be: one line that starts with its field, and
+    /// for a warning, short enough to read in kubectl's output.
+    static func checkMessages(_ violations: [Violation], sourceLocation: SourceLocation = #_sourceLocation) {
+        for violation in violations {
+            #expect(
+                !violation.message.contains { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) },
+                "\(violation.message)", sourceLocation: sourceLocation)
+            #expect(
+                violation.message.hasPrefix(violation.field), "\(violation.message)", sourceLocation: sourceLocation)
+            if violation.severity == .warn {
+                #expect(violation.message.count < 120, "\(violation.message)", sourceLocation: sourceLocation)
+            }
+        }
+    }
 }
 
 /// A change to the valid base StorageClass used by the rule tables.
@@ -109,19 +125,8 @@ enum FSxStorageClasses {
     }
 }
 
-/// One named row of a rule table.
-struct FSxRuleCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var edits: [FSxEdit]
-    var expected: [FSxExpected]
-    var testDescription: String { name }
-
-    init(_ name: String, _ edits: [FSxEdit], _ expected: [FSxExpected] = []) {
-        self.name = name
-        self.edits = edits
-        self.expected = expected.sorted()
-    }
-}
+/// One named row of a rule table: the edits to the base class, the violations expected.
+typealias FSxRuleCase = TableCase<[FSxEdit], [FSxExpected]>
 
 private typealias C = FSxRuleCase
 private typealias SC = FSxStorageClasses
@@ -605,15 +610,15 @@ let storageClassAllowedCases: [FSxRuleCase] = [
 struct StorageClassRulesTests {
     @Test(arguments: storageClassDeniedCases)
     func deniesClass(_ row: FSxRuleCase) {
-        let found = FSxExpected.of(FSxStorageClasses.validate(row.edits))
-        #expect(found == row.expected)
+        let found = FSxExpected.of(FSxStorageClasses.validate(row.input))
+        #expect(found == row.expected.sorted())
         #expect(found.contains { $0.severity == .deny })
     }
 
     @Test(arguments: storageClassAllowedCases)
     func allowsClass(_ row: FSxRuleCase) {
-        let found = FSxExpected.of(FSxStorageClasses.validate(row.edits))
-        #expect(found == row.expected)
+        let found = FSxExpected.of(FSxStorageClasses.validate(row.input))
+        #expect(found == row.expected.sorted())
         #expect(!found.contains { $0.severity == .deny })
     }
 

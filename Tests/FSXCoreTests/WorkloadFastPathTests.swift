@@ -1,3 +1,4 @@
+import FSXTestSupport
 import Testing
 
 @testable import FSXCore

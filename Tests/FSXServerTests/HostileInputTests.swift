@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Atomics
 import FSXCore
+import FSXTestSupport
 import Foundation
 import NIOCore
 import Testing

@@ -1,4 +1,5 @@
 import FSXCore
+import FSXTestSupport
 import Foundation
 
 /// Valid reviews to break, taken from the golden fixtures of FSXCoreTests (every kind the
@@ -98,22 +99,6 @@ enum HostileCorpus {
         case .array: return [.object(JSONObject()), .string("[]"), .number("0"), .null]
         case .object: return [.array([]), .string("{}"), .number("18446744073709551616"), .null]
         }
-    }
-}
-
-/// SplitMix64: a small, fast PRNG whose sequence depends only on its seed, so a failing
-/// mutation run is reproduced by its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
