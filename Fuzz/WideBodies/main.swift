@@ -17,7 +17,7 @@ let configuration = WebhookConfiguration(
     placement: .required)
 let engine = AdmissionEngine(configuration: configuration)
 
-/// Bodies stop growing here: the server refuses larger ones (apiserver-contract.md).
+/// Bodies stop growing here: the server refuses larger ones (docs/reliability.md, "Limits and why").
 let limit = 7 * 1024 * 1024
 
 func review(_ object: String, operation: String = "CREATE", old: String = "null") -> String {

@@ -449,8 +449,8 @@ struct HostileReviewTests {
 
     // MARK: - Size
 
-    /// The largest body the server takes (apiserver-contract.md: about 7 MiB for an UPDATE,
-    /// which carries two objects of up to 3 MiB): decoded and decided whole.
+    /// The largest body the server takes (7 MiB: an UPDATE carries two objects of up to 3 MiB;
+    /// docs/reliability.md, "Limits and why"): decoded and decided whole.
     @Test func decidesASevenMiBUpdate() throws {
         let env: [JSONValue] = (0..<12_000).map { index in
             ["name": .string("VARIABLE_\(index)"), "value": .string(String(repeating: "v", count: 240))]

@@ -10,7 +10,8 @@ enum FSxPVEdit: Sendable {
 }
 
 enum FSxPersistentVolumes {
-    /// The seed document's static PV, with a reclaim policy that keeps the file system.
+    /// The static PV of examples/manifests/pv-static.yaml (no reclaim policy: a static PV
+    /// keeps its file system).
     static let seed = """
         {"apiVersion":"v1","kind":"PersistentVolume",
          "metadata":{"name":"fsx-pv"},

@@ -4,7 +4,8 @@ import Testing
 
 @Suite("StorageClass validation behaviour")
 struct StorageClassBehaviourTests {
-    /// The seed document's first class, as kubectl sends it (YAML turned into JSON).
+    /// The class of examples/broken/storageclass-seed-persistent2-s3.yaml, as kubectl sends it
+    /// (YAML turned into JSON).
     static let seedPersistent2WithS3 = """
         {"apiVersion":"storage.k8s.io/v1","kind":"StorageClass",
          "metadata":{"name":"fsx-lustre-persistent"},
@@ -25,7 +26,7 @@ struct StorageClassBehaviourTests {
          "volumeBindingMode":"Immediate"}
         """
 
-    /// The seed document's second class.
+    /// The class of examples/manifests/storageclass-scratch2-s3.yaml.
     static let seedScratch2WithS3 = """
         {"apiVersion":"storage.k8s.io/v1","kind":"StorageClass",
          "metadata":{"name":"fsx-lustre-s3"},

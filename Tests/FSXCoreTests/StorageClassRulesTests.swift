@@ -622,7 +622,7 @@ struct StorageClassRulesTests {
         #expect(!found.contains { $0.severity == .deny })
     }
 
-    /// Every rule of fsx-rules.md has at least one denied and one allowed row, so a rule
+    /// Every StorageClass rule of docs/rules.md has at least one denied and one allowed row, so a rule
     /// cannot silently lose its tests.
     @Test func everyRuleHasDeniedAndAllowedRows() {
         let denyRules: [String] = [

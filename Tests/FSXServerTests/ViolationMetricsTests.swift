@@ -15,7 +15,7 @@ struct ViolationMetricsTests {
             #expect(try reply.json["response"]?["allowed"] == .bool(false))
 
             let text = try await server.operations(client, "/metrics").body
-            // The seed class breaks s3-on-p2 three times (s3ImportPath, s3ExportPath, autoImportPolicy).
+            // That class breaks s3-on-p2 three times (s3ImportPath, s3ExportPath, autoImportPolicy).
             #expect(text.contains("fsx_webhook_violations_total{rule=\"s3-on-p2\",severity=\"deny\"} 3\n"))
             #expect(text.contains("fsx_webhook_violations_total{rule=\"s3-on-p2\",severity=\"warn\"} 0\n"))
             #expect(text.contains("fsx_webhook_violations_total{rule=\"throughput-values\",severity=\"deny\"} 0\n"))

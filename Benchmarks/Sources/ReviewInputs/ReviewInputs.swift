@@ -17,7 +17,7 @@ public enum ReviewInputs {
         .appendingPathComponent("Tests/FSXCoreTests/Fixtures/bench")
 
     /// The largest body the server accepts: an UPDATE carries two objects of up to 3 MiB
-    /// each plus the envelope (apiserver-contract.md).
+    /// each plus the envelope (docs/reliability.md, "Limits and why").
     public static let maximumBodySize = 7 * 1024 * 1024
 
     static func bytes(_ name: String) -> [UInt8] {
@@ -36,7 +36,8 @@ public enum ReviewInputs {
     /// A StorageClass CREATE review for the FSx CSI driver (about 1.3 KB).
     public static func storageClassReview() -> [UInt8] { bytes("storageclass-review.json") }
 
-    /// The README's example review, compact: the seed PERSISTENT_2 class with S3 paths, denied
+    /// The README's example review, compact: the PERSISTENT_2 class with S3 paths of
+    /// examples/broken/storageclass-seed-persistent2-s3.yaml, denied
     /// with three messages (the path a mistaken `kubectl apply` takes).
     public static func deniedStorageClassReview() -> [UInt8] { bytes("storageclass-denied-review.json") }
 

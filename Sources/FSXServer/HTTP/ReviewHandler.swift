@@ -7,7 +7,7 @@ import NIOHTTP1
 /// stream: collects the body, calls the router on the event loop, writes the response.
 ///
 /// Synchronous on purpose: a decision takes microseconds, so handing it to another thread
-/// would cost more than the decision (performance-facts.md). All HTTP semantics worth
+/// would cost more than the decision (docs/performance.md, "Results"). All HTTP semantics worth
 /// testing live in `WebhookRouter`; this handler only moves bytes and keeps count.
 final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart

@@ -2,7 +2,8 @@ import FSXCore
 
 /// `fsx-webhook probe`: two reviews a working webhook must answer in a known way.
 ///
-/// A known-bad StorageClass (the seed's PERSISTENT_2 class linked to S3, which AWS refuses)
+/// A known-bad StorageClass (the PERSISTENT_2 class linked to S3 of
+/// examples/broken/storageclass-seed-persistent2-s3.yaml, which AWS refuses)
 /// must be denied, or under `validation.enforcement: warn` allowed with a "would deny:"
 /// warning; a known-good one (SCRATCH_2 with every setting given) must be allowed without
 /// any warning. Both are dry runs, named so that a log line shows where they came from.

@@ -105,7 +105,9 @@ public struct ServingIdentity: Sendable {
         self.source = Source(certificate: certificatePEM, privateKey: privateKeyPEM, clientCA: options.clientCAPEM)
     }
 
-    /// Protocol settings, after the apiserver's requirements (apiserver-contract.md).
+    /// Protocol settings every apiserver client meets: TLS 1.2 or later, forward-secret AEAD
+    /// suites, h2 only when asked for (README, `--port`; the refused handshakes are listed in
+    /// docs/reliability-server.md).
     static func harden(_ configuration: inout TLSConfiguration, offerHTTP2: Bool) {
         configuration.minimumTLSVersion = .tlsv12
         // TLS 1.2 suites: forward-secret ECDHE with AEAD ciphers only. TLS 1.3 suites are fixed

@@ -1,6 +1,6 @@
 import FSXCore
 
-/// What the apiserver requires of any answer to any body (apiserver-contract.md), checked
+/// What the apiserver requires of any answer to any body (docs/reliability.md), checked
 /// from the bytes the server writes, independently of how the engine reached its decision.
 /// Fuzz/ReviewFuzzer checks the same rules on every input it generates.
 enum ReviewInvariants {

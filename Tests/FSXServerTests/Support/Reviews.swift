@@ -26,7 +26,8 @@ enum Reviews {
         )
     }
 
-    /// The PERSISTENT_2 StorageClass with S3 links from the seed document (aws-fsx-skill.md).
+    /// The PERSISTENT_2 StorageClass with S3 links of
+    /// examples/broken/storageclass-seed-persistent2-s3.yaml.
     static func persistent2WithS3(uid: String) -> String {
         let storageClass = """
             {"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"fsx-lustre-persistent"},\
