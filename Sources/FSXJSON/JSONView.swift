@@ -148,15 +148,26 @@ package struct JSONView {
     /// is not an object.
     package subscript(key: String) -> JSONView? {
         guard entry.kind == .object else { return nil }
-        var found: Int?
-        var member = position + 1
-        let end = Int(entry.next)
-        while member < end {
-            let value = member + 1
-            if at(member).equals(key) { found = value }
-            member = Int(entries[value].next)
+        // The key's bytes are taken once (a small string's are copied to the stack), then
+        // each member's key is told apart by its length before its bytes are compared.
+        var key = key
+        return key.withUTF8 { utf8 -> JSONView? in
+            var found: Int?
+            var member = position + 1
+            let end = Int(entry.next)
+            while member < end {
+                let name = entries[member]
+                if name.escaped {
+                    if at(member).unescaped().elementsEqual(utf8) { found = member + 1 }
+                } else if Int(name.count) == utf8.count,
+                    utf8.isEmpty || memcmpEqual(bytes.baseAddress! + Int(name.start), utf8.baseAddress!, utf8.count)
+                {
+                    found = member + 1
+                }
+                member = Int(entries[member + 1].next)
+            }
+            return found.map(at)
         }
-        return found.map(at)
     }
 
     /// The element at `index` of an array, when in range.

@@ -93,16 +93,19 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// json-patch read it: both are ASCII, so they never occur inside a multi-byte character.
     static func append(key: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "/"))
-        // Object paths have neither: copied whole.
-        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else {
-            out.append(contentsOf: key.utf8)
-            return
-        }
-        for byte in key.utf8 {
-            switch byte {
-            case UInt8(ascii: "~"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "0")])
-            case UInt8(ascii: "/"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "1")])
-            default: out.append(byte)
+        var key = key
+        key.withUTF8 { bytes in
+            // Object paths have neither: copied whole.
+            guard bytes.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "~"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "0")])
+                case UInt8(ascii: "/"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "1")])
+                default: out.append(byte)
+                }
             }
         }
     }
