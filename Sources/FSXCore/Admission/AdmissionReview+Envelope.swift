@@ -29,18 +29,25 @@ extension AdmissionEngine {
     func withDecodedReview<Result>(
         _ body: some Collection<UInt8>, _ use: (DecodedReview) -> Result
     ) throws(ReviewError) -> Result {
-        let decoded: Swift.Result<Result, ReviewError> =
-            body.withContiguousStorageIfAvailable { buffer in
-                Swift.Result { () throws(ReviewError) in try withDecodedReview(UnsafeRawBufferPointer(buffer), use) }
-            }
-            ?? Array(body).withUnsafeBytes { buffer in
-                Swift.Result { () throws(ReviewError) in try withDecodedReview(buffer, use) }
-            }
-        return try decoded.get()
+        try Self.withScannedBody(body) { root throws(ReviewError) in use(try decode(root)) }
     }
 
-    func withDecodedReview<Result>(
-        _ body: UnsafeRawBufferPointer, _ use: (DecodedReview) -> Result
+    /// Scans a review body and calls `use` with the view of the whole document.
+    static func withScannedBody<Result>(
+        _ body: some Collection<UInt8>, _ use: (JSONView) throws(ReviewError) -> Result
+    ) throws(ReviewError) -> Result {
+        let scanned: Swift.Result<Result, ReviewError> =
+            body.withContiguousStorageIfAvailable { buffer in
+                Swift.Result { () throws(ReviewError) in try withScannedBody(UnsafeRawBufferPointer(buffer), use) }
+            }
+            ?? Array(body).withUnsafeBytes { buffer in
+                Swift.Result { () throws(ReviewError) in try withScannedBody(buffer, use) }
+            }
+        return try scanned.get()
+    }
+
+    static func withScannedBody<Result>(
+        _ body: UnsafeRawBufferPointer, _ use: (JSONView) throws(ReviewError) -> Result
     ) throws(ReviewError) -> Result {
         let tape: JSONTape
         do throws(JSONScanError) {
@@ -48,43 +55,13 @@ extension AdmissionEngine {
         } catch {
             throw ReviewError(.invalidJSON, "body is not valid JSON: \(JSONParseError(error))")
         }
-        let decoded: Swift.Result<Result, ReviewError> = tape.withEntries { entries in
-            Swift.Result { () throws(ReviewError) in
-                use(try decode(JSONView(bytes: body, entries: entries, position: 0)))
-            }
+        return try tape.withEntries { entries throws(ReviewError) in
+            try use(JSONView(bytes: body, entries: entries, position: 0))
         }
-        return try decoded.get()
     }
 
     private func decode(_ root: JSONView) throws(ReviewError) -> DecodedReview {
-        guard root.isObject else {
-            let (version, request) = try AdmissionReview.decode(JSONValue(root))
-            return DecodedReview(version: version, request: request, route: Route(of: request))
-        }
-        var fields = AdmissionReview.Fields(
-            apiVersion: root["apiVersion"].map { JSONValue($0) }, kind: root["kind"].map { JSONValue($0) })
-        let requestView = root["request"]
-        var object: JSONView?
-        var oldObject: JSONView?
-        if let requestView, requestView.isObject {
-            var requestFields = AdmissionReview.RequestFields()
-            for (index, key) in AdmissionReview.RequestFields.keys.enumerated() {
-                guard let member = requestView[key] else { continue }
-                if member.isObject, key == "object" || key == "oldObject" {
-                    // A placeholder for `decode`'s checks; the decision reads the view.
-                    requestFields[member: index] = .object(JSONObject())
-                    if key == "object" { object = member } else { oldObject = member }
-                } else {
-                    requestFields[member: index] = JSONValue(member)
-                }
-            }
-            fields.requestFields = requestFields
-        } else {
-            fields.request = requestView.map { JSONValue($0) }
-        }
-        var (version, request) = try AdmissionReview.decode(fields)
-        request.object = nil
-        request.oldObject = nil
+        let (version, request, object, oldObject) = try AdmissionReview.decodeEnvelope(root)
         guard let object else {
             // Without an object nothing else is read (DELETE).
             return DecodedReview(version: version, request: request, route: Route(of: request))

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// The AdmissionReview envelope: reading requests and writing responses.
 public enum AdmissionReview {
     /// The versions the apiserver may send; the response carries the same one.
@@ -8,107 +10,50 @@ public enum AdmissionReview {
 
     /// Decodes a request body. Only the envelope and the fields in `AdmissionRequest` are
     /// interpreted; anything wrong with them is a `ReviewError` (the server answers 400).
+    /// The request's objects are built whole (the server's review reads them in place).
     public static func decode(_ body: some Collection<UInt8>) throws(ReviewError) -> (Version, AdmissionRequest) {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(body)
-        } catch {
-            throw ReviewError(.invalidJSON, "body is not valid JSON: \(error)")
-        }
-        return try decode(json)
-    }
-
-    /// The members of a review that `decode` reads, each `nil` when absent.
-    struct Fields {
-        var apiVersion: JSONValue?
-        var kind: JSONValue?
-        /// `request` when it is not an object; when it is, its members are in `requestFields`.
-        var request: JSONValue?
-        var requestFields: RequestFields?
-    }
-
-    /// The members of an object `request` that `decode` reads, each `nil` when absent.
-    struct RequestFields {
-        /// In the order of `member(_:)`'s indices.
-        static let keys = ["uid", "operation", "kind", "namespace", "name", "object", "oldObject", "dryRun"]
-
-        var uid: JSONValue?
-        var operation: JSONValue?
-        var kind: JSONValue?
-        var namespace: JSONValue?
-        var name: JSONValue?
-        var object: JSONValue?
-        var oldObject: JSONValue?
-        var dryRun: JSONValue?
-
-        init() {}
-
-        init(_ request: JSONObject) {
-            for (index, key) in Self.keys.enumerated() { self[member: index] = request[key] }
-        }
-
-        /// The member named `keys[index]`.
-        subscript(member index: Int) -> JSONValue? {
-            get {
-                switch index {
-                case 0: return uid
-                case 1: return operation
-                case 2: return kind
-                case 3: return namespace
-                case 4: return name
-                case 5: return object
-                case 6: return oldObject
-                default: return dryRun
-                }
-            }
-            set {
-                switch index {
-                case 0: uid = newValue
-                case 1: operation = newValue
-                case 2: kind = newValue
-                case 3: namespace = newValue
-                case 4: name = newValue
-                case 5: object = newValue
-                case 6: oldObject = newValue
-                default: dryRun = newValue
-                }
-            }
+        try AdmissionEngine.withScannedBody(body) { root throws(ReviewError) in
+            let (version, envelope, object, oldObject) = try decodeEnvelope(root)
+            var request = envelope
+            request.object = object.map { JSONValue($0) }
+            request.oldObject = oldObject.map { JSONValue($0) }
+            return (version, request)
         }
     }
 
-    /// Decodes an already parsed AdmissionReview.
+    /// Decodes an already parsed AdmissionReview, as `decode(_:)` decodes its bytes.
     public static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
-        guard let root = json.objectValue else {
-            throw ReviewError(.notAdmissionReview, "body is a JSON \(json.typeName), not an AdmissionReview object")
-        }
-        var fields = Fields(apiVersion: root["apiVersion"], kind: root["kind"], request: root["request"])
-        if case .object(let request)? = fields.request {
-            fields.request = nil
-            fields.requestFields = RequestFields(request)
-        }
-        return try decode(fields)
+        try decode(JSONWriter.bytes(json))
     }
 
-    /// Decodes the members of an AdmissionReview object: `decode(_:)`'s checks, in its order,
-    /// shared with the server's decoding, which finds the members as it parses.
-    static func decode(_ fields: Fields) throws(ReviewError) -> (Version, AdmissionRequest) {
-        guard let apiVersion = fields.apiVersion?.stringValue, let version = Version(rawValue: apiVersion) else {
-            let found = fields.apiVersion.map { JSONWriter.string($0) } ?? "nothing"
+    /// The envelope read in place: the version, the request without its objects, and views
+    /// of `object` and `oldObject`. The checks run in a fixed order, so a body with several
+    /// problems always gets the same error.
+    static func decodeEnvelope(
+        _ root: JSONView
+    ) throws(ReviewError) -> (Version, AdmissionRequest, object: JSONView?, oldObject: JSONView?) {
+        guard root.isObject else {
+            throw ReviewError(.notAdmissionReview, "body is a JSON \(root.typeName), not an AdmissionReview object")
+        }
+        let apiVersionView = root["apiVersion"]
+        guard let apiVersion = apiVersionView?.string, let version = Version(rawValue: apiVersion) else {
+            let found = apiVersionView.map { JSONWriter.string(JSONValue($0)) } ?? "nothing"
             throw ReviewError(
                 .notAdmissionReview,
                 "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(Violation.quote(found))")
         }
-        if let kind = fields.kind, kind.stringValue != "AdmissionReview" {
+        if let kind = root["kind"], !kind.isString("AdmissionReview") {
             throw ReviewError(
-                .notAdmissionReview, "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(kind)))")
+                .notAdmissionReview,
+                "kind must be AdmissionReview, found \(Violation.quote(JSONWriter.string(JSONValue(kind))))")
         }
-        guard let request = fields.requestFields else {
-            guard let requestValue = fields.request, !requestValue.isNull else {
+        guard let request = root["request"], request.isObject else {
+            guard let request = root["request"], !request.isNull else {
                 throw ReviewError(.missingRequest, "AdmissionReview has no request")
             }
-            throw ReviewError(.invalidRequest, "request must be an object, found a \(requestValue.typeName)")
+            throw ReviewError(.invalidRequest, "request must be an object, found a \(request.typeName)")
         }
-        guard let uid = request.uid?.stringValue, !uid.isEmpty else {
+        guard let uid = request["uid"]?.string, !uid.isEmpty else {
             throw ReviewError(.invalidRequest, "request.uid must be a non-empty string")
         }
         // The uid is echoed in the response: unbounded, a client chooses the size of every
@@ -119,50 +64,53 @@ public enum AdmissionReview {
                 "request.uid is \(uid.utf8.count) bytes; the limit is \(maximumUIDLength) (the apiserver sends a 36-character UID)"
             )
         }
-        let operationText = try optionalString(request.operation, "operation") ?? ""
-        let kind = request.kind
-        if let kind, !kind.isNull, kind.objectValue == nil {
+        let operation = try optionalString(request, "operation") ?? ""
+        let kind = request["kind"].flatMap { $0.isNull ? nil : $0 }
+        if let kind, !kind.isObject {
             throw ReviewError(.invalidRequest, "request.kind must be an object, found a \(kind.typeName)")
         }
-        let object = try optionalObject(request.object, "object")
-        let oldObject = try optionalObject(request.oldObject, "oldObject")
+        let object = try optionalObject(request, "object")
+        let oldObject = try optionalObject(request, "oldObject")
         let dryRun: Bool
-        switch request.dryRun {
-        case nil, .null?: dryRun = false
-        case .bool(let flag)?: dryRun = flag
-        case let other?:
-            throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(other.typeName)")
+        switch request["dryRun"] {
+        case nil: dryRun = false
+        case let flag? where flag.isNull: dryRun = false
+        case let flag?:
+            guard let value = flag.bool else {
+                throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(flag.typeName)")
+            }
+            dryRun = value
         }
         let parsed = AdmissionRequest(
             uid: uid,
-            operation: .init(operationText),
-            group: kind?["group"]?.stringValue ?? "",
-            version: kind?["version"]?.stringValue ?? "",
-            kind: kind?["kind"]?.stringValue ?? "",
-            namespace: try optionalString(request.namespace, "namespace") ?? "",
-            name: try optionalString(request.name, "name") ?? "",
-            object: object,
-            oldObject: oldObject,
+            operation: .init(operation),
+            group: kind?["group"]?.string ?? "",
+            version: kind?["version"]?.string ?? "",
+            kind: kind?["kind"]?.string ?? "",
+            namespace: try optionalString(request, "namespace") ?? "",
+            name: try optionalString(request, "name") ?? "",
+            object: nil,
+            oldObject: nil,
             dryRun: dryRun)
-        return (version, parsed)
+        return (version, parsed, object, oldObject)
     }
 
-    static func optionalString(_ value: JSONValue?, _ key: String) throws(ReviewError) -> String? {
-        switch value {
-        case nil, .null?: return nil
-        case .string(let s)?: return s
-        case let other?:
-            throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(other.typeName)")
+    /// The string member `key` of the request; `nil` when absent or `null`.
+    static func optionalString(_ request: JSONView, _ key: String) throws(ReviewError) -> String? {
+        guard let value = request[key], !value.isNull else { return nil }
+        guard let text = value.string else {
+            throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(value.typeName)")
         }
+        return text
     }
 
-    static func optionalObject(_ value: JSONValue?, _ key: String) throws(ReviewError) -> JSONValue? {
-        switch value {
-        case nil, .null?: return nil
-        case .object(let o)?: return .object(o)
-        case let other?:
-            throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(other.typeName)")
+    /// The object member `key` of the request; `nil` when absent or `null`.
+    static func optionalObject(_ request: JSONView, _ key: String) throws(ReviewError) -> JSONView? {
+        guard let value = request[key], !value.isNull else { return nil }
+        guard value.isObject else {
+            throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(value.typeName)")
         }
+        return value
     }
 
     /// The response AdmissionReview for `decision`.
