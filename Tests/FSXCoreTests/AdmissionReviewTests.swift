@@ -56,7 +56,7 @@ import Testing
             ],
             warnings: [.warn("unknown-parameter", "parameters.x", "parameters.x: unknown")],
             patch: [.add(JSONPointer(["a"]), 1)])
-        let response = AdmissionReview.response(version: .v1, uid: "u", decision: decision, includePatch: true)
+        let response = try Self.response(decision, includePatch: true)
         #expect(response["response"]?["allowed"] == false)
         #expect(response["response"]?["status"]?["code"] == 403)
         #expect(
@@ -69,16 +69,22 @@ import Testing
 
     @Test func encodesAPatchAsBase64OfTheOperationArray() throws {
         let decision = Decision(subject: "Job", patch: [.add(JSONPointer(["spec", "x~y/z"]), ["a": 1])])
-        let response = AdmissionReview.response(version: .v1, uid: "u", decision: decision, includePatch: true)
+        let response = try Self.response(decision, includePatch: true)
         #expect(response["response"]?["patchType"] == "JSONPatch")
         let encoded = try #require(response["response"]?["patch"]?.stringValue)
         let operations = try JSONParser.parse(try #require(Base64.decode(encoded)))
         #expect(operations == [["op": "add", "path": "/spec/x~0y~1z", "value": ["a": 1]]])
     }
 
-    @Test func validatingResponsesNeverCarryAPatch() {
+    /// The response to `decision`, read back from the bytes it is written as.
+    static func response(_ decision: Decision, includePatch: Bool) throws -> JSONValue {
+        try JSONParser.parse(
+            AdmissionResponse(version: .v1, uid: "u", decision: decision, includePatch: includePatch).bytes)
+    }
+
+    @Test func validatingResponsesNeverCarryAPatch() throws {
         let decision = Decision(subject: "Job", patch: [.add(JSONPointer(["a"]), 1)])
-        let response = AdmissionReview.response(version: .v1, uid: "u", decision: decision, includePatch: false)
+        let response = try Self.response(decision, includePatch: false)
         #expect(response["response"]?["patch"] == nil)
         #expect(response["response"]?["patchType"] == nil)
     }

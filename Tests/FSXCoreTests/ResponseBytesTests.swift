@@ -3,9 +3,10 @@ import Testing
 
 @testable import FSXCore
 
-/// The response is written straight to bytes (`AdmissionReview.responseBytes`, the compact
-/// writer, `ByteWriter`, table base64); the generic path (the response value written by
-/// `JSONWriter`) is the reference it must equal byte for byte.
+/// The response is measured, then written straight to bytes (`AdmissionResponse`, the compact
+/// writer over `ByteCounter` and `ByteWriter`, base64 in place); the reference it must equal
+/// byte for byte is the response built as a value here, in the tests, and written by the
+/// generic `JSONWriter`.
 @Suite struct ResponseBytesTests {
     /// A string of several fuzz strings, so lengths run well past the 8-byte steps and
     /// escapes fall at every offset.
@@ -35,10 +36,70 @@ import Testing
             out.append("x")
             JSONWriter.writeString(string, into: &out)
             #expect(out.bytes == [UInt8(ascii: "x")] + expected, "string \(index)")
+            var counter = ByteCounter()
+            JSONWriter.writeString(string, into: &counter)
+            #expect(counter.count == expected.count, "string \(index)")
+            // Into a region of exactly the measured size, as the response is written: the
+            // room each escape asks for must never exceed what is left to write.
+            var region = [UInt8](repeating: 0, count: expected.count)
+            region.withUnsafeMutableBytes { region in
+                var exact = ByteWriter(writingInto: region)
+                JSONWriter.writeString(string, into: &exact)
+                #expect(exact.count == expected.count, "string \(index)")
+            }
+            #expect(region == expected, "string \(index)")
         }
     }
 
-    @Test func responseBytesAreTheBytesOfTheResponseValue() {
+    /// A count measured short must never become a write past the region: the writer stops.
+    @Test func writingPastAMeasuredRegionStopsTheProgram() async {
+        await #expect(processExitsWith: .failure) {
+            var region = [UInt8](repeating: 0, count: 4)
+            region.withUnsafeMutableBytes { region in
+                var out = ByteWriter(writingInto: region)
+                out.append("12345")
+            }
+        }
+    }
+
+    /// The response AdmissionReview as a value: the oracle the written bytes are compared with.
+    /// `patch`/`patchType` only when the patch is included and the decision allows.
+    static func reference(
+        version: AdmissionReview.Version, uid: String, decision: Decision, includePatch: Bool
+    ) -> JSONValue {
+        var response = JSONObject()
+        response["uid"] = .string(uid)
+        response["allowed"] = .bool(decision.isAllowed)
+        if !decision.isAllowed {
+            response["status"] = [
+                "code": 403,
+                "reason": "Forbidden",
+                "message": .string(decision.denialMessage),
+            ]
+        }
+        let warnings = AdmissionReview.warningLines(decision.warnings)
+        if !warnings.isEmpty {
+            response["warnings"] = .array(warnings.map { .string($0) })
+        }
+        if includePatch, decision.isAllowed, !decision.patch.isEmpty {
+            let operations: [JSONValue] = decision.patch.map { operation in
+                var object = JSONObject()
+                object["op"] = .string(operation.op.rawValue)
+                object["path"] = .string(operation.path.description)
+                if let value = operation.value { object["value"] = value }
+                return .object(object)
+            }
+            response["patchType"] = "JSONPatch"
+            response["patch"] = .string(Base64.encode(JSONWriter.bytes(.array(operations))))
+        }
+        return [
+            "apiVersion": .string(version.rawValue),
+            "kind": "AdmissionReview",
+            "response": .object(response),
+        ]
+    }
+
+    @Test func responseBytesAreTheBytesOfTheReference() {
         var random = SeededGenerator(seed: 0xC0AC_0003)
         func violations(_ severity: Violation.Severity) -> [Violation] {
             (0..<[0, 0, 1, 2, 25].randomElement(using: &random)!).map { _ in
@@ -48,39 +109,52 @@ import Testing
         }
         for round in 0..<1500 {
             let patch = (0..<Int.random(in: 0...4, using: &random)).map { _ in
-                PatchOperation.add(
-                    JSONPointer((0..<Int.random(in: 0...3, using: &random)).map { _ in FuzzInputs.string(&random) }),
-                    FuzzInputs.value(&random))
+                PatchOperation(
+                    op: [.add, .add, .remove, .replace, .move, .copy, .test].randomElement(using: &random)!,
+                    path: JSONPointer(
+                        (0..<Int.random(in: 0...3, using: &random)).map { _ in FuzzInputs.string(&random) }),
+                    value: Int.random(in: 0...5, using: &random) == 0 ? nil : FuzzInputs.value(&random))
             }
-            let decision = Decision(
+            var decision = Decision(
                 subject: Self.longString(&random), denials: violations(.deny), warnings: violations(.warn),
                 patch: patch)
+            // A denial with a patch left in it: the patch must still stay out of the answer.
+            if round % 7 == 0 { decision.patch = patch }
             let uid = Self.longString(&random)
             for version in [AdmissionReview.Version.v1, .v1beta1] {
                 for includePatch in [true, false] {
                     let expected = JSONWriter.bytes(
-                        AdmissionReview.response(
-                            version: version, uid: uid, decision: decision, includePatch: includePatch))
-                    let written = AdmissionReview.responseBytes(
+                        Self.reference(version: version, uid: uid, decision: decision, includePatch: includePatch))
+                    let response = AdmissionResponse(
                         version: version, uid: uid, decision: decision, includePatch: includePatch)
-                    #expect(written == expected, "round \(round)")
+                    #expect(response.count == expected.count, "round \(round)")
+                    #expect(response.bytes == expected, "round \(round)")
                 }
             }
         }
     }
 
+    /// As the server writes it: into a larger buffer, of which exactly `count` bytes are
+    /// written and the rest is left alone.
     @Test(arguments: GoldenReviewTests.cases)
-    func bodyIsTheBytesOfTheResponse(_ testCase: String) throws {
+    func writesExactlyItsCountIntoALargerBuffer(_ testCase: String) throws {
         let (_, reply) = try GoldenReviewTests.run(testCase)
-        #expect(reply.body == JSONWriter.bytes(reply.response), "\(testCase)")
+        let response = reply.response
+        var buffer = [UInt8](repeating: 0xA5, count: response.count + 64)
+        let written = buffer.withUnsafeMutableBytes { response.write(into: $0) }
+        #expect(written == response.count)
+        #expect(Array(buffer[..<written]) == reply.body)
+        #expect(buffer[written...].allSatisfy { $0 == 0xA5 }, "\(testCase): written past its count")
     }
 
-    @Test func anAssignedResponseIsWhatTheBodyCarries() throws {
-        var reply = try AdmissionEngine().review(
-            body: AdmissionReviewTests.review(request: AdmissionReviewTests.configMapRequest), endpoint: .validate)
-        reply.response = ["replaced": true]
-        #expect(reply.response == ["replaced": true])
-        #expect(reply.body == Array(#"{"replaced":true}"#.utf8))
+    @Test(arguments: GoldenReviewTests.cases)
+    func bodyIsTheBytesOfTheReference(_ testCase: String) throws {
+        let (_, reply) = try GoldenReviewTests.run(testCase)
+        // A reply's decision has no patch on the validating endpoint, so including the patch
+        // is what the engine did on both.
+        let expected = Self.reference(
+            version: reply.response.version, uid: reply.request.uid, decision: reply.decision, includePatch: true)
+        #expect(reply.body == JSONWriter.bytes(expected), "\(testCase)")
     }
 
     @Test func theResponseKeepsTheDecisionItWasMadeFrom() throws {
@@ -90,24 +164,43 @@ import Testing
         reply.decision.denials = [.deny("rule", "field", "changed afterwards")]
         reply.request.uid = "changed"
         #expect(reply.body == body)
-        #expect(reply.response["response"]?["allowed"] == true)
+        #expect(try JSONParser.parse(reply.body)["response"]?["allowed"] == true)
+    }
+
+    /// Standard base64 computed bit by bit.
+    static func referenceBase64(_ bytes: [UInt8]) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var bits: [Bool] = bytes.flatMap { byte in (0..<8).map { byte >> (7 - $0) & 1 == 1 } }
+        while bits.count % 6 != 0 { bits.append(false) }
+        var out: [UInt8] = stride(from: 0, to: bits.count, by: 6).map { start in
+            alphabet[bits[start..<(start + 6)].reduce(0) { $0 << 1 | ($1 ? 1 : 0) }]
+        }
+        while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
+        return out
+    }
+
+    static func base64Lengths(_ random: inout SeededGenerator) -> [Int] {
+        Array(0..<300) + (0..<200).map { _ in Int.random(in: 0...3000, using: &random) }
     }
 
     @Test func base64MatchesABitByBitEncoding() {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        func reference(_ bytes: [UInt8]) -> [UInt8] {
-            var bits: [Bool] = bytes.flatMap { byte in (0..<8).map { byte >> (7 - $0) & 1 == 1 } }
-            while bits.count % 6 != 0 { bits.append(false) }
-            var out: [UInt8] = stride(from: 0, to: bits.count, by: 6).map { start in
-                alphabet[bits[start..<(start + 6)].reduce(0) { $0 << 1 | ($1 ? 1 : 0) }]
-            }
-            while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
-            return out
-        }
         var random = SeededGenerator(seed: 0xC0AC_0004)
-        for length in Array(0..<64) + (0..<200).map({ _ in Int.random(in: 0...3000, using: &random) }) {
+        for length in Self.base64Lengths(&random) {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
-            #expect(Base64.encodeBytes(bytes) == reference(bytes), "length \(length)")
+            #expect(Base64.encodeBytes(bytes) == Self.referenceBase64(bytes), "length \(length)")
+        }
+    }
+
+    /// The encoding made over its own input (the input at the end of the output's room), as
+    /// the response encodes its patch, at every length to 300 and at random ones.
+    @Test func base64InPlaceMatchesABitByBitEncoding() {
+        var random = SeededGenerator(seed: 0xC0AC_0005)
+        for length in Self.base64Lengths(&random) {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var region = [UInt8](repeating: 0, count: Base64.encodedCount(length))
+            region.replaceSubrange((region.count - length)..., with: bytes)
+            region.withUnsafeMutableBytes { Base64.encodeInPlace($0, count: length) }
+            #expect(region == Self.referenceBase64(bytes), "length \(length)")
         }
     }
 }

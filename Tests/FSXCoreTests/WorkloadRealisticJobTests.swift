@@ -66,6 +66,6 @@ struct WorkloadRealisticJobTests {
         #expect(decision.outcome == .patched)
         #expect(decision.patch.count == 12)
         let reply = engine.review(AdmissionRequest(creating: job, uid: "42"), version: .v1, endpoint: .mutate)
-        #expect(reply.response["response"]?["patchType"] == "JSONPatch")
+        #expect(try JSONParser.parse(reply.body)["response"]?["patchType"] == "JSONPatch")
     }
 }

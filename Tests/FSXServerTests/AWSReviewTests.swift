@@ -64,7 +64,7 @@ struct AWSReviewTests {
             return
         }
         #expect(response.outcome == .patched)
-        #expect(String(decoding: response.body, as: UTF8.self).contains("patch"))
+        #expect(String(decoding: response.body.bytes, as: UTF8.self).contains("patch"))
         #expect(metrics.lookupCount(.cached) == 1)
         #expect(source.gathered.withLockedValue { $0 } == 0)
     }
@@ -80,7 +80,7 @@ struct AWSReviewTests {
         let response = await pending.answer()
         #expect(response.outcome == .denied)
         #expect(response.reply?.decision.denials.map(\.rule) == [.awsZoneUnknown])
-        #expect(String(decoding: response.body, as: UTF8.self).contains("connection refused"))
+        #expect(String(decoding: response.body.bytes, as: UTF8.self).contains("connection refused"))
         #expect(metrics.lookupCount(.unverified) == 1 && metrics.lookupCount(.cached) == 0)
     }
 

@@ -55,7 +55,7 @@ struct WebhookRouterTests {
             contentLength: example.contentLength ?? example.body.count, body: example.body)
         #expect(response.status == example.status)
         #expect(response.outcome == example.outcome)
-        let body = try JSONParser.parse(response.body)
+        let body = try JSONParser.parse(response.body.bytes)
         if example.status == .ok {
             #expect(body["kind"]?.stringValue == "AdmissionReview")
         } else {
@@ -107,7 +107,7 @@ struct WebhookRouterTests {
         let response = router.route(
             method: .POST, target: "/validate", contentType: "application/json", contentLength: nil,
             body: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#.utf8))
-        let body = try JSONParser.parse(response.body)
+        let body = try JSONParser.parse(response.body.bytes)
         #expect(body["message"]?.stringValue == "AdmissionReview has no request")
         #expect(body["reason"]?.stringValue == "BadRequest")
     }
@@ -116,7 +116,7 @@ struct WebhookRouterTests {
         let response = router.route(
             method: .POST, target: "/validate", contentType: "application/json", contentLength: nil,
             body: Array(Reviews.configMapCreate(uid: "abc-123", version: "admission.k8s.io/v1beta1").utf8))
-        let body = try JSONParser.parse(response.body)
+        let body = try JSONParser.parse(response.body.bytes)
         #expect(body["apiVersion"]?.stringValue == "admission.k8s.io/v1beta1")
         #expect(body["response"]?["uid"]?.stringValue == "abc-123")
         #expect(body["response"]?["allowed"] == .bool(true))

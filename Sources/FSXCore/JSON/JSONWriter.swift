@@ -63,9 +63,9 @@ public struct JSONWriter {
     }
 
     /// The bytes `write(value, into: &out, style: .compact)` writes, without the style's
-    /// branches and through `ByteWriter`: the writer of patch values. `JSONWriterCompactTests`
-    /// holds the two equal.
-    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
+    /// branches and into a `JSONOutput`: the writer of patch values, which also counts them
+    /// (`ByteCounter`). `ResponseBytesTests` holds the two writers equal.
+    static func writeCompact<Output: JSONOutput & ~Copyable>(_ value: JSONValue, into out: inout Output) {
         switch value {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -102,7 +102,7 @@ public struct JSONWriter {
     }
 
     /// As `writeString(_:into:)` for an array.
-    static func writeString(_ s: String, into out: inout ByteWriter) {
+    static func writeString<Output: JSONOutput & ~Copyable>(_ s: String, into out: inout Output) {
         if s.utf8.withContiguousStorageIfAvailable({ out.appendQuoted(UnsafeRawBufferPointer($0)) }) == nil {
             var copy = s
             copy.withUTF8 { out.appendQuoted(UnsafeRawBufferPointer($0)) }
@@ -180,28 +180,77 @@ public struct JSONWriter {
     }
 }
 
-/// A growable byte buffer written through a pointer. The response is written in many
-/// small pieces; `Array`'s appends each check uniqueness (a runtime call) and copy through
-/// the generic sequence path, which cost more than the bytes themselves.
-struct ByteWriter: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<UInt8>
+/// Where compact JSON text goes. The response is laid out once, by code generic over this:
+/// `ByteCounter` measures it, then `ByteWriter` writes it, so the size the server asks for and
+/// the bytes written cannot disagree.
+protocol JSONOutput: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeRawBufferPointer)
+    mutating func append(_ text: StaticString)
+    /// `bytes` as a JSON string literal: only `"`, `\` and control characters are escaped, as
+    /// `JSONWriter.writeString` does.
+    mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer)
+}
+
+extension JSONOutput where Self: ~Copyable {
+    /// Appends `text`'s UTF-8 bytes unescaped.
+    mutating func append(utf8Of text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = text
+            copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+    }
+}
+
+/// Counts what would be written: the measuring pass of `AdmissionResponse`.
+struct ByteCounter: JSONOutput {
+    private(set) var count = 0
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) { count &+= 1 }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) { count &+= bytes.count }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) { count &+= text.utf8CodeUnitCount }
+
+    mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) { count &+= JSONWriter.quotedCount(bytes) }
+}
+
+/// A byte buffer written through a pointer: growable memory of its own, or a caller's region
+/// of fixed size. The response is written in many small pieces; `Array`'s appends each check
+/// uniqueness (a runtime call) and copy through the generic sequence path, which cost more
+/// than the bytes themselves.
+struct ByteWriter: ~Copyable, JSONOutput {
+    private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    /// False for a caller's region, which is never freed and never grows.
+    private let owned: Bool
 
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
         base = .allocate(capacity: self.capacity)
+        owned = true
     }
 
-    deinit { base.deallocate() }
+    /// Writes into `region`, which must outlive the writer. Writing past its end stops the
+    /// program: a region is sized by measuring first, and a size measured wrong must not
+    /// become a write into someone else's memory.
+    init(writingInto region: UnsafeMutableRawBufferPointer) {
+        guard let start = region.baseAddress else {
+            preconditionFailure("ByteWriter needs a region with memory")
+        }
+        base = start.bindMemory(to: UInt8.self, capacity: region.count)
+        capacity = region.count
+        owned = false
+    }
+
+    deinit { if owned { base.deallocate() } }
 
     /// The bytes written so far.
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
-    /// The bytes written from `offset` on.
-    func bytes(from offset: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: base + offset, count: count - offset)
-    }
 
     /// Makes room for `extra` more bytes.
     @inline(__always)
@@ -211,6 +260,7 @@ struct ByteWriter: ~Copyable {
 
     @inline(never)
     private mutating func grow(_ extra: Int) {
+        precondition(owned, "written past the end of a region measured for \(capacity) bytes")
         let newCapacity = Swift.max(capacity * 2, count + extra)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         grown.initialize(from: base, count: count)
@@ -242,24 +292,15 @@ struct ByteWriter: ~Copyable {
         bytes.withUnsafeBytes { append($0) }
     }
 
-    /// Appends `text`'s UTF-8 bytes unescaped.
-    mutating func append(utf8Of text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
-            var copy = text
-            copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
-        }
-    }
-
-    /// Appends `bytes` as a JSON string literal: only `"`, `\` and control characters are
-    /// escaped, as `JSONWriter.writeString` does. Plain runs are copied 8 bytes at a time
-    /// as they are scanned.
+    /// Plain runs are copied 8 bytes at a time as they are scanned.
     @inline(__always)
     mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
-        // Room for every byte once and both quotes; each escape makes room for itself
-        // and the rest again, so the stores below need no check, and the positions, bounded
-        // by that room, cannot overflow. The position is kept in a local: `count` is memory
-        // behind `inout`.
+        // Room for every byte once and both quotes; each escape makes room for itself and the
+        // rest again, so the stores below need no check, and the positions, bounded by that
+        // room, cannot overflow. The room asked for never exceeds what is written, so a region
+        // measured by `ByteCounter` is enough. The position is kept in a local: `count` is
+        // memory behind `inout`.
         reserve(n + 2)
         var out = base
         var o = count
@@ -289,7 +330,7 @@ struct ByteWriter: ~Copyable {
                 continue
             }
             count = o
-            reserve(6 + (n - index) + 1)
+            reserve(JSONWriter.escapeLength(byte) + (n - index) + 1)
             out = base
             out[o] = 0x5C
             switch byte {
@@ -316,6 +357,43 @@ struct ByteWriter: ~Copyable {
         }
         out[o] = UInt8(ascii: "\"")
         count = o &+ 1
+    }
+}
+
+extension JSONWriter {
+    /// How many bytes `byte`, one that must be escaped, takes written: `\"`, `\\`, `\n`, `\r`,
+    /// `\t`, or `\u00XX` for the other control characters.
+    @inline(__always)
+    static func escapeLength(_ byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: return 2
+        default: return 6
+        }
+    }
+
+    /// The length of `bytes` as `ByteWriter.appendQuoted` writes them: both quotes, every
+    /// byte, and what the escapes add. Scanned as the writer scans, 8 bytes at a time.
+    static func quotedCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let n = bytes.count
+        var length = n &+ 2
+        var index = 0
+        while index < n {
+            if n &- index >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let special = escapedBytes(word)
+                if special == 0 {
+                    index &+= 8
+                    continue
+                }
+                index &+= special.trailingZeroBitCount >> 3
+            }
+            let byte = bytes[index]
+            index &+= 1
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                length &+= escapeLength(byte) &- 1
+            }
+        }
+        return length
     }
 }
 

@@ -141,15 +141,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         out.append(UInt8(ascii: "\""))
     }
 
-    func writeJSONString(into out: inout ByteWriter) {
-        // Object paths need no JSON escape (no `"`, `\` or control character): copied whole.
-        if !escaped.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(UInt8(ascii: "\""))
-            escaped.withUnsafeBytes { out.append($0) }
-            out.append(UInt8(ascii: "\""))
-        } else {
-            JSONWriter.writeString(description, into: &out)
-        }
+    func writeJSONString<Output: JSONOutput & ~Copyable>(into out: inout Output) {
+        escaped.withUnsafeBytes { out.appendQuoted($0) }
     }
 
     /// The same path written for people, dotted (`spec.template.spec.volumes[0]`).

@@ -79,7 +79,9 @@ final class HTTPProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHa
             context.write(
                 wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))),
                 promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+            response.body.write(into: &buffer)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             let written = context.eventLoop.makePromise(of: Void.self)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)

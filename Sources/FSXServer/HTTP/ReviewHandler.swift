@@ -270,7 +270,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let decision = response.reply?.decision { metrics.recordViolations(of: decision) }
 
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-        buffer.writeBytes(response.body)
+        response.body.write(into: &buffer)
         context.write(
             wrapOutboundOut(
                 .head(HTTPResponseHead(version: exchange.head.version, status: response.status, headers: headers))),
@@ -350,7 +350,7 @@ final class ReviewHandler: ChannelInboundHandler, RemovableChannelHandler {
                     "status": "\(response.status.code)",
                     "method": "\(exchange.head.method.rawValue)",
                     "path": "\(exchange.head.uri.prefix(256))",
-                    "message": "\(String(decoding: response.body.prefix(1024), as: UTF8.self))",
+                    "message": "\(String(decoding: response.body.bytes.prefix(1024), as: UTF8.self))",
                 ])
             return
         }

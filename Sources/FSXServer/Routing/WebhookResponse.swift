@@ -1,4 +1,5 @@
 import FSXCore
+import NIOCore
 import NIOHTTP1
 
 /// What the webhook answers to one HTTP request: a value, decided without any I/O, that
@@ -24,11 +25,44 @@ public struct WebhookResponse: Sendable {
         }
     }
 
+    /// Always JSON: an AdmissionReview, or a Kubernetes `Status` naming the problem.
+    public enum Body: Sendable {
+        /// A document made whole: a `Status`.
+        case bytes([UInt8])
+        /// A response AdmissionReview, of a size known before it is written, so it is written
+        /// straight into the channel's buffer.
+        case review(AdmissionResponse)
+
+        /// The length in bytes, for `content-length`.
+        public var count: Int {
+            switch self {
+            case .bytes(let bytes): return bytes.count
+            case .review(let response): return response.count
+            }
+        }
+
+        /// The bytes as an array: for logs and tests, not for the answer.
+        public var bytes: [UInt8] {
+            switch self {
+            case .bytes(let bytes): return bytes
+            case .review(let response): return response.bytes
+            }
+        }
+
+        /// Appends the body to `buffer`.
+        public func write(into buffer: inout ByteBuffer) {
+            switch self {
+            case .bytes(let bytes): buffer.writeBytes(bytes)
+            case .review(let response):
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: response.count) { response.write(into: $0) }
+            }
+        }
+    }
+
     public var status: HTTPResponseStatus
     /// Headers besides `content-type` and `content-length` (`allow` on a 405).
     public var extraHeaders: [(name: String, value: String)]
-    /// Always JSON: an AdmissionReview, or a Kubernetes `Status` naming the problem.
-    public var body: [UInt8]
+    public var body: Body
     public var outcome: Outcome
     /// The decided review, for the log line; `nil` when the request was refused.
     public var reply: ReviewReply?
@@ -38,8 +72,16 @@ public struct WebhookResponse: Sendable {
 
     public init(
         status: HTTPResponseStatus, body: [UInt8], outcome: Outcome,
-        extraHeaders: [(name: String, value: String)] = [], reply: ReviewReply? = nil,
-        closeConnection: Bool = false
+        extraHeaders: [(name: String, value: String)] = [], closeConnection: Bool = false
+    ) {
+        self.init(
+            status: status, body: .bytes(body), outcome: outcome, extraHeaders: extraHeaders, reply: nil,
+            closeConnection: closeConnection)
+    }
+
+    init(
+        status: HTTPResponseStatus, body: Body, outcome: Outcome, extraHeaders: [(name: String, value: String)],
+        reply: ReviewReply?, closeConnection: Bool
     ) {
         self.status = status
         self.body = body
@@ -57,7 +99,9 @@ public struct WebhookResponse: Sendable {
         case .denied: outcome = .denied
         case .patched: outcome = .patched
         }
-        self.init(status: .ok, body: reply.body, outcome: outcome, reply: reply)
+        self.init(
+            status: .ok, body: .review(reply.response), outcome: outcome, extraHeaders: [], reply: reply,
+            closeConnection: false)
     }
 
     /// A refusal with a Kubernetes-style `Status` body, the shape `kubectl` and client-go
