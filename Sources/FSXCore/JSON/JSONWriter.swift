@@ -63,9 +63,9 @@ public struct JSONWriter {
     }
 
     /// The bytes `write(value, into: &out, style: .compact)` writes, without the style's
-    /// branches and into a `JSONOutput`: the writer of patch values, which also counts them
-    /// (`ByteCounter`). `ResponseBytesTests` holds the two writers equal.
-    static func writeCompact<Output: JSONOutput & ~Copyable>(_ value: JSONValue, into out: inout Output) {
+    /// branches and through `ByteWriter`: the writer of patch values. `ResponseBytesTests`
+    /// holds the two equal.
+    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
         switch value {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -101,7 +101,8 @@ public struct JSONWriter {
         return out.bytes
     }
 
-    /// As `writeString(_:into:)` for an array.
+    /// As `writeString(_:into:)` for an array, or its length for `ByteCounter`.
+    @inline(__always)
     static func writeString<Output: JSONOutput & ~Copyable>(_ s: String, into out: inout Output) {
         if s.utf8.withContiguousStorageIfAvailable({ out.appendQuoted(UnsafeRawBufferPointer($0)) }) == nil {
             var copy = s
@@ -180,9 +181,9 @@ public struct JSONWriter {
     }
 }
 
-/// Where compact JSON text goes. The response is laid out once, by code generic over this:
-/// `ByteCounter` measures it, then `ByteWriter` writes it, so the size the server asks for and
-/// the bytes written cannot disagree.
+/// Where compact JSON text goes. The response's envelope is laid out once, by code generic
+/// over this: `ByteCounter` measures it, then `ByteWriter` writes it, so the size the server
+/// asks for and the bytes written cannot disagree.
 protocol JSONOutput: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ bytes: UnsafeRawBufferPointer)
@@ -202,7 +203,7 @@ extension JSONOutput where Self: ~Copyable {
     }
 }
 
-/// Counts what would be written: the measuring pass of `AdmissionResponse`.
+/// Counts what would be written: the measuring pass of `AdmissionResponse`'s envelope.
 struct ByteCounter: JSONOutput {
     private(set) var count = 0
 

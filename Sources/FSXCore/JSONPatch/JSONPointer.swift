@@ -141,7 +141,9 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         out.append(UInt8(ascii: "\""))
     }
 
-    func writeJSONString<Output: JSONOutput & ~Copyable>(into out: inout Output) {
+    func writeJSONString(into out: inout ByteWriter) {
+        // One pass: object paths have nothing to escape and are copied 8 bytes at a time as
+        // they are scanned (checking first, then copying, read them twice).
         escaped.withUnsafeBytes { out.appendQuoted($0) }
     }
 

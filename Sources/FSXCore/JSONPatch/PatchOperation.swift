@@ -42,8 +42,8 @@ extension Array where Element == PatchOperation {
         return out.bytes
     }
 
-    /// Appends `jsonBytes` to `out`, or counts them.
-    func writeJSON<Output: JSONOutput & ~Copyable>(into out: inout Output) {
+    /// Appends `jsonBytes` to `out`.
+    func writeJSON(into out: inout ByteWriter) {
         out.append(UInt8(ascii: "["))
         var separator = false
         for operation in self {

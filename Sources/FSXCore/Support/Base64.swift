@@ -32,25 +32,7 @@ public enum Base64 {
         UInt16(alphabet[n >> 6]) | UInt16(alphabet[n & 63]) << 8
     }
 
-    /// Encodes the `count` bytes at the end of `region`, which holds exactly
-    /// `encodedCount(count)` bytes, into the whole of `region`: the response writes the patch's
-    /// JSON where its base64 ends, then encodes it forward into its place, with no second buffer.
-    ///
-    /// `encode(_:into:)` reads each step's input before it stores that step's output, so it is
-    /// enough that no store reaches input not yet read. With the input starting `gap` =
-    /// `encodedCount(count) - count` bytes after the output (`gap` ≥ count / 3), a step that
-    /// has read `i` bytes has written 4i/3 and next reads from `gap + i`: the 6-byte steps
-    /// store up to 4i/3 + 8 while reading 8 bytes at a time only while `i` ≤ count - 8, so
-    /// 4i/3 + 8 ≤ gap + i + 6 holds as i/3 + 2 ≤ (count - 2)/3 ≤ gap; the 3-byte steps store
-    /// up to 4i/3 + 4 with `i` ≤ count - 3, and i/3 + 1 ≤ count/3 ≤ gap. `ResponseBytesTests`
-    /// compare it with a bit-by-bit encoding at every length to 300.
-    static func encodeInPlace(_ region: UnsafeMutableRawBufferPointer, count: Int) {
-        precondition(region.count == encodedCount(count))
-        encode(UnsafeRawBufferPointer(rebasing: region[(region.count - count)...]), into: region)
-    }
-
-    /// Writes the encoding of `bytes` into `out`, which holds exactly `encodedCount` bytes
-    /// (and may overlap `bytes` as `encodeInPlace` lays them out).
+    /// Writes the encoding of `bytes` into `out`, which holds exactly `encodedCount` bytes.
     static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
         precondition(out.count == encodedCount(bytes.count))
         guard let input = bytes.baseAddress, let output = out.baseAddress else { return }
