@@ -25,83 +25,45 @@ package enum JSONScanner {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONScanError(offset: 0, reason: "unexpected end of input")
         }
-        let open = UnsafeMutablePointer<UInt32>.allocate(capacity: maximumDepth)
+        // Slot 0 stands for "no container", so the stack holds one more than the depth limit.
+        let open = UnsafeMutablePointer<OpenContainer>.allocate(capacity: maximumDepth + 1)
         defer { open.deallocate() }
         return try document(base.assumingMemoryBound(to: UInt8.self), bytes.count, open).get()
     }
 
-    /// The grammar as one loop over three states: a value is expected, a key is expected,
-    /// or a value just ended and the innermost container says what may follow.
+    /// The grammar as one loop: each turn reads one value (after the key, when the innermost
+    /// container is an object), then closes every container that value ends, or reads the
+    /// `,` after it and the next key.
     ///
-    /// Everything the loop changes is a local (position, depth, the tape being written), and
-    /// the rare paths are functions that take and return values, so the position stays in a
-    /// register: scanning costs per value a few dozen instructions, per plain string byte
-    /// about one. A failure breaks out of the loop with the error, and frees the tape.
+    /// The position and the tape being written are locals, so they stay in registers; the
+    /// open containers are a stack (`open`, slot 0 standing for "none"), each slot holding a
+    /// container's tape index, its kind and its members so far. A container's entry is
+    /// written when it opens and completed once, when it closes. Whitespace is looked for
+    /// only where a byte is not the one expected (the apiserver sends compact JSON). The rare
+    /// paths (escapes, non-ASCII text, every error) are functions the loop calls. A failure
+    /// breaks out of the loop with the error, and frees the tape.
     static func document(
-        _ p: UnsafePointer<UInt8>, _ end: Int, _ open: UnsafeMutablePointer<UInt32>
+        _ p: UnsafePointer<UInt8>, _ end: Int, _ open: UnsafeMutablePointer<OpenContainer>
     ) -> Result<JSONTape, JSONScanError> {
-        // About one value per 10 bytes in Kubernetes objects; the tape grows if need be.
-        var capacity = min(end / 6 + 16, 1 << 16)
+        // About one value per 10 bytes in Kubernetes objects: room for one per 6 means no
+        // reallocation for them (up to a 1 MiB first tape); any other document doubles it.
+        var capacity = min(end / 6 &+ 16, 1 << 16)
         var entries = UnsafeMutablePointer<JSONTape.Entry>.allocate(capacity: capacity)
+        // A turn writes at most two entries (a value, and a key after it or inside it), so
+        // one test a turn keeps the tape large enough.
+        var limit = capacity &- 1
         var count = 0
-        var depth = 0
-        var i = 0
+        // The innermost open container; `open` itself when none is.
+        var top = open
         var failure: JSONScanError?
 
-        @inline(__always)
-        func entry(
-            _ kind: JSONTape.Kind, _ start: Int, _ length: Int, _ next: Int, escaped: Bool = false
-        )
-            -> JSONTape.Entry
-        {
-            JSONTape.Entry(
-                kind: kind, escaped: escaped, start: UInt32(truncatingIfNeeded: start),
-                count: UInt32(truncatingIfNeeded: length), next: UInt32(truncatingIfNeeded: next))
-        }
-
-        i = skipWhitespace(p, i, end)
-        var expectingKey = false
+        var i = skipWhitespace(p, 0, end)
         scan: while true {
-            if count &+ 1 >= capacity {
+            if count >= limit {
                 entries = grown(entries, count: count, capacity: capacity)
                 capacity &*= 2
+                limit = capacity &- 1
             }
-            if expectingKey {
-                // `"key"` and the `:` after it.
-                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
-                guard i < end else {
-                    failure = JSONScanError(offset: i, reason: "unexpected end of input in object")
-                    break scan
-                }
-                guard p[i] == UInt8(ascii: "\"") else {
-                    failure = JSONScanError(offset: i, reason: "expected a string key")
-                    break scan
-                }
-                let start = i &+ 1
-                switch string(p, start, end) {
-                case .success(let (quote, escaped)):
-                    (entries + count).initialize(
-                        to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
-                    i = quote &+ 1
-                case .failure(let error):
-                    failure = error
-                    break scan
-                }
-                count &+= 1
-                if i < end, p[i] == UInt8(ascii: ":") {
-                    i &+= 1
-                } else {
-                    i = skipWhitespace(p, i, end)
-                    guard i < end, p[i] == UInt8(ascii: ":") else {
-                        failure = JSONScanError(offset: i, reason: "expected ':' after key")
-                        break scan
-                    }
-                    i &+= 1
-                }
-                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
-                expectingKey = false
-            }
-            // A value.
             guard i < end else {
                 failure = JSONScanError(offset: i, reason: "unexpected end of input")
                 break scan
@@ -109,34 +71,48 @@ package enum JSONScanner {
             let first = p[i]
             switch first {
             case UInt8(ascii: "\""):
-                let start = i &+ 1
-                switch string(p, start, end) {
-                case .success(let (quote, escaped)):
-                    (entries + count).initialize(
-                        to: entry(.string, start, quote &- start, count &+ 1, escaped: escaped))
-                    i = quote &+ 1
-                case .failure(let error):
+                if let error = string(p, &i, end, into: entries + count, next: count &+ 1) {
                     failure = error
                     break scan
                 }
                 count &+= 1
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let isObject = first == UInt8(ascii: "{")
-                guard depth < maximumDepth else {
+                guard top - open < maximumDepth else {
                     failure = JSONScanError(offset: i, reason: "nested deeper than \(maximumDepth) levels")
                     break scan
                 }
-                (entries + count).initialize(to: entry(isObject ? .object : .array, i, 0, count &+ 1))
+                let isObject = first == UInt8(ascii: "{")
+                (entries + count).initialize(
+                    to: JSONTape.Entry(
+                        kind: isObject ? .object : .array, escaped: false, start: UInt32(truncatingIfNeeded: i),
+                        count: 0, next: UInt32(truncatingIfNeeded: count &+ 1)))
                 count &+= 1
                 i &+= 1
                 if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
                 if i < end, p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     i &+= 1
-                } else {
-                    open[depth] = UInt32(truncatingIfNeeded: count &- 1)
-                    depth &+= 1
-                    expectingKey = isObject
-                    continue scan
+                    break
+                }
+                top += 1
+                top.initialize(
+                    to: OpenContainer(index: UInt32(truncatingIfNeeded: count &- 1), members: 0, isObject: isObject))
+                if isObject {
+                    if let error = key(p, &i, end, into: entries + count, next: count &+ 1) {
+                        failure = error
+                        break scan
+                    }
+                    count &+= 1
+                }
+                continue scan
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                switch numberEnd(p, i, end) {
+                case .success(let after):
+                    (entries + count).initialize(to: scalar(.number, i, after, count))
+                    count &+= 1
+                    i = after
+                case .failure(let error):
+                    failure = error
+                    break scan
                 }
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                 let (literal, kind): (StaticString, JSONTape.Kind) =
@@ -151,57 +127,61 @@ package enum JSONScanner {
                     failure = JSONScanError(offset: i, reason: "invalid literal")
                     break scan
                 }
-                (entries + count).initialize(to: entry(kind, i, length, count &+ 1))
+                (entries + count).initialize(to: scalar(kind, i, i &+ length, count))
                 count &+= 1
                 i &+= length
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                switch numberEnd(p, i, end) {
-                case .success(let after):
-                    (entries + count).initialize(to: entry(.number, i, after &- i, count &+ 1))
-                    count &+= 1
-                    i = after
-                case .failure(let error):
-                    failure = error
-                    break scan
-                }
+            case 0x20, 0x0A, 0x0D, 0x09:
+                i = skipWhitespace(p, i, end)
+                continue scan
             default:
                 failure = JSONScanError(offset: i, reason: "unexpected character \(describe(first))")
                 break scan
             }
-            // A value ended: close every container it ends.
+            // A value ended: close every container it ends, or read the `,` after it.
             while true {
-                guard depth > 0 else {
+                guard top != open else {
                     i = skipWhitespace(p, i, end)
                     if i != end {
                         failure = JSONScanError(offset: i, reason: "unexpected data after the end of the document")
                     }
                     break scan
                 }
-                let container = entries + Int(open[depth &- 1])
-                container.pointee.count &+= 1
-                let isObject = container.pointee.kind == .object
-                if i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
-                guard i < end else {
-                    failure = JSONScanError(
-                        offset: i,
-                        reason: isObject ? "unexpected end of input in object" : "unexpected end of input in array")
-                    break scan
+                top.pointee.members &+= 1
+                // Whitespace and the end of input are both found by one test: 0 stands for the end.
+                var byte = i < end ? p[i] : 0
+                if byte <= 0x20 {
+                    i = skipWhitespace(p, i, end)
+                    guard i < end else {
+                        failure = JSONScanError(
+                            offset: i,
+                            reason: top.pointee.isObject
+                                ? "unexpected end of input in object" : "unexpected end of input in array")
+                        break scan
+                    }
+                    byte = p[i]
                 }
-                let byte = p[i]
                 if byte == UInt8(ascii: ",") {
                     i &+= 1
-                    expectingKey = isObject
-                    if !isObject, i < end, p[i] <= 0x20 { i = skipWhitespace(p, i, end) }
+                    if top.pointee.isObject {
+                        if let error = key(p, &i, end, into: entries + count, next: count &+ 1) {
+                            failure = error
+                            break scan
+                        }
+                        count &+= 1
+                    }
                     continue scan
                 }
-                guard byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                guard byte == (top.pointee.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
                     failure = JSONScanError(
-                        offset: i, reason: isObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+                        offset: i,
+                        reason: top.pointee.isObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
                     break scan
                 }
                 i &+= 1
-                container.pointee.next = UInt32(truncatingIfNeeded: count)
-                depth &-= 1
+                let closed = entries + Int(top.pointee.index)
+                closed.pointee.count = top.pointee.members
+                closed.pointee.next = UInt32(truncatingIfNeeded: count)
+                top -= 1
             }
         }
         if let failure {
@@ -209,6 +189,76 @@ package enum JSONScanner {
             return .failure(failure)
         }
         return .success(JSONTape(entries: entries, count: count))
+    }
+
+    /// An open container: its tape index, its members (elements) so far, and its kind.
+    struct OpenContainer {
+        var index: UInt32
+        var members: UInt32
+        var isObject: Bool
+    }
+
+    /// The entry of a number or literal from `start` to `after`, at tape index `index`.
+    @inline(__always)
+    static func scalar(_ kind: JSONTape.Kind, _ start: Int, _ after: Int, _ index: Int) -> JSONTape.Entry {
+        JSONTape.Entry(
+            kind: kind, escaped: false, start: UInt32(truncatingIfNeeded: start),
+            count: UInt32(truncatingIfNeeded: after &- start), next: UInt32(truncatingIfNeeded: index &+ 1))
+    }
+
+    /// Reads the key at `i` (whitespace before it skipped), the `:` after it and the
+    /// whitespace after that; writes the key's entry. The problem, if any.
+    @inline(__always)
+    static func key(
+        _ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, into entry: UnsafeMutablePointer<JSONTape.Entry>,
+        next: Int
+    ) -> JSONScanError? {
+        if i >= end || p[i] != UInt8(ascii: "\"") {
+            i = skipWhitespace(p, i, end)
+            guard i < end else { return JSONScanError(offset: i, reason: "unexpected end of input in object") }
+            guard p[i] == UInt8(ascii: "\"") else { return JSONScanError(offset: i, reason: "expected a string key") }
+        }
+        if let error = string(p, &i, end, into: entry, next: next) { return error }
+        if i < end, p[i] == UInt8(ascii: ":") {
+            i &+= 1
+        } else {
+            i = skipWhitespace(p, i, end)
+            guard i < end, p[i] == UInt8(ascii: ":") else {
+                return JSONScanError(offset: i, reason: "expected ':' after key")
+            }
+            i &+= 1
+        }
+        return nil
+    }
+
+    /// Reads the string (a key or a value) whose opening quote is at `i`, moves past its
+    /// closing quote and writes its entry; the problem, if any. Plain ASCII strings, most of
+    /// them, are found inline; the rest go to `stringEnd`.
+    @inline(__always)
+    static func string(
+        _ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, into entry: UnsafeMutablePointer<JSONTape.Entry>,
+        next: Int
+    ) -> JSONScanError? {
+        let start = i &+ 1
+        let quote: Int
+        var escaped = false
+        if let plain = plainStringEnd(p, start, end) {
+            quote = plain
+        } else {
+            switch stringEnd(p, start, end) {
+            case .success(let (found, hasEscapes)):
+                quote = found
+                escaped = hasEscapes
+            case .failure(let error):
+                return error
+            }
+        }
+        entry.initialize(
+            to: JSONTape.Entry(
+                kind: .string, escaped: escaped, start: UInt32(truncatingIfNeeded: start),
+                count: UInt32(truncatingIfNeeded: quote &- start), next: UInt32(truncatingIfNeeded: next)))
+        i = quote &+ 1
+        return nil
     }
 
     @inline(__always)
@@ -232,17 +282,6 @@ package enum JSONScanner {
         larger.moveInitialize(from: entries, count: count)
         entries.deallocate()
         return larger
-    }
-
-    /// A string (a key or a value) whose bytes start at `start`: where its closing quote is
-    /// and whether it holds escapes, or the first problem. Plain ASCII strings, most of
-    /// them, are found inline; the rest go to `stringEnd`.
-    @inline(__always)
-    static func string(
-        _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int
-    ) -> Result<(Int, Bool), JSONScanError> {
-        if let quote = plainStringEnd(p, start, end) { return .success((quote, false)) }
-        return stringEnd(p, start, end)
     }
 
     /// Where the closing quote of a string whose bytes start at `start` is, when the string
@@ -388,17 +427,18 @@ package enum JSONScanner {
     /// are checked at once, which is what makes long values (annotations, env values,
     /// embedded documents) cheap; only the string scan knows about it.
     ///
-    /// For a byte below 0x80, `x - 0x01` has its high bit set exactly when `x` is zero, and
-    /// `x - 0x20` when `x` is below 0x20; bytes from 0x80 are marked by `word` itself. Only
-    /// a marked byte borrows, so a borrow can mark bytes after a marked one, never before:
-    /// the lowest mark is exact, the first special byte.
+    /// For a byte `x` below 0x80: `x ^ 0x02` is below 0x21 exactly when `x` is a control
+    /// character or `"` (the xor swaps 0x20 and 0x22 and keeps 0x00...0x1F among
+    /// themselves), so `(x ^ 0x02) - 0x21` has its high bit set exactly then; `(x ^ 0x5C) -
+    /// 0x01` exactly when `x` is `\`. Bytes from 0x80 are marked by `word` itself. Only a
+    /// marked byte borrows from the byte after it, so a borrow can mark bytes after a marked
+    /// one, never before: the lowest mark is exact, the first special byte.
     @inline(__always)
     static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let controls = word &- ones &* 0x20
-        let quotes = (word ^ (ones &* 0x22)) &- ones
+        let controlsOrQuotes = (word ^ (ones &* 0x02)) &- ones &* 0x21
         let backslashes = (word ^ (ones &* 0x5C)) &- ones
-        return (controls | quotes | backslashes | word) & 0x8080_8080_8080_8080
+        return (controlsOrQuotes | backslashes | word) & 0x8080_8080_8080_8080
     }
 
     /// The length of the well-formed UTF-8 sequence at `position`, or 0 if there is none
