@@ -164,4 +164,46 @@ import Testing
         #expect(tape.entryList.map(\.next) == [8, 6, 3, 6, 5, 6, 7, 8])
         #expect(tape.entryList.map(\.count) == [3, 1, 1, 2, 1, 1, 1, 0])
     }
+
+    /// A container's member count and the index after it are written at different times
+    /// (the index when it opens, both completed when it closes): on every fixture and on
+    /// generated documents with whitespace everywhere, walking each container's children by
+    /// their `next` index finds exactly `count` of them (a key and a value each in an
+    /// object) and ends at the container's own `next`, and the bytes at a container's start
+    /// open it.
+    @Test func recordsCountsThatAgreeWithWhereEachValueEnds() throws {
+        var random = SeededGenerator(seed: 0x5CA7_0005)
+        var documents = try FuzzInputs.documents().map(\.1)
+        for _ in 0..<2000 {
+            documents.append(Array(FuzzInputs.text(FuzzInputs.value(&random), &random).utf8))
+        }
+        var containers = 0
+        for (round, bytes) in documents.enumerated() {
+            let entries = try bytes.withUnsafeBytes { buffer throws(JSONScanError) in
+                try JSONScanner.scan(buffer).entryList
+            }
+            /// The index after the value at `position`, found by walking its children.
+            func end(_ position: Int) -> Int {
+                let entry = entries[position]
+                guard entry.kind == .array || entry.kind == .object else {
+                    #expect(Int(entry.next) == position + 1, "document \(round), entry \(position)")
+                    return position + 1
+                }
+                containers += 1
+                #expect(bytes[Int(entry.start)] == (entry.kind == .object ? UInt8(ascii: "{") : UInt8(ascii: "[")))
+                var child = position + 1
+                for _ in 0..<entry.count {
+                    if entry.kind == .object {
+                        #expect(entries[child].kind == .string, "document \(round), key at \(child)")
+                        child += 1
+                    }
+                    child = end(child)
+                }
+                #expect(child == Int(entry.next), "document \(round), container at \(position)")
+                return Int(entry.next)
+            }
+            #expect(end(0) == entries.count, "document \(round)")
+        }
+        #expect(containers > 5000)
+    }
 }
