@@ -37,7 +37,7 @@ package enum JSONScanner {
     ///
     /// The position and the tape being written are locals, so they stay in registers; the
     /// open containers are a stack (`open`, slot 0 standing for "none"), each slot holding a
-    /// container's tape index, its kind and its members so far. A container's entry is
+    /// container's tape index, its kind and the `,`s read in it so far. A container's entry is
     /// written when it opens and completed once, when it closes. Whitespace is looked for
     /// only where a byte is not the one expected (the apiserver sends compact JSON). The rare
     /// paths (escapes, non-ASCII text, every error) are functions the loop calls. A failure
@@ -95,7 +95,7 @@ package enum JSONScanner {
                 }
                 top += 1
                 top.initialize(
-                    to: OpenContainer(index: UInt32(truncatingIfNeeded: count &- 1), members: 0, isObject: isObject))
+                    to: OpenContainer(index: UInt32(truncatingIfNeeded: count &- 1), commas: 0, isObject: isObject))
                 if isObject {
                     if let error = key(p, &i, end, into: entries + count, next: count &+ 1) {
                         failure = error
@@ -146,7 +146,6 @@ package enum JSONScanner {
                     }
                     break scan
                 }
-                top.pointee.members &+= 1
                 // Whitespace and the end of input are both found by one test: 0 stands for the end.
                 var byte = i < end ? p[i] : 0
                 if byte <= 0x20 {
@@ -162,6 +161,7 @@ package enum JSONScanner {
                 }
                 if byte == UInt8(ascii: ",") {
                     i &+= 1
+                    top.pointee.commas &+= 1
                     if top.pointee.isObject {
                         if let error = key(p, &i, end, into: entries + count, next: count &+ 1) {
                             failure = error
@@ -178,8 +178,10 @@ package enum JSONScanner {
                     break scan
                 }
                 i &+= 1
+                // A container closed here is not empty (an empty one is read as one value):
+                // it has one member more than it has `,`s.
                 let closed = entries + Int(top.pointee.index)
-                closed.pointee.count = top.pointee.members
+                closed.pointee.count = top.pointee.commas &+ 1
                 closed.pointee.next = UInt32(truncatingIfNeeded: count)
                 top -= 1
             }
@@ -191,10 +193,10 @@ package enum JSONScanner {
         return .success(JSONTape(entries: entries, count: count))
     }
 
-    /// An open container: its tape index, its members (elements) so far, and its kind.
+    /// An open container: its tape index, the `,`s read in it so far, and its kind.
     struct OpenContainer {
         var index: UInt32
-        var members: UInt32
+        var commas: UInt32
         var isObject: Bool
     }
 
@@ -206,8 +208,8 @@ package enum JSONScanner {
             count: UInt32(truncatingIfNeeded: after &- start), next: UInt32(truncatingIfNeeded: index &+ 1))
     }
 
-    /// Reads the key at `i` (whitespace before it skipped), the `:` after it and the
-    /// whitespace after that; writes the key's entry. The problem, if any.
+    /// Reads the key expected at `i` (after any whitespace) and the `:` after it, and writes
+    /// the key's entry; the problem, if any.
     @inline(__always)
     static func key(
         _ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, into entry: UnsafeMutablePointer<JSONTape.Entry>,
