@@ -46,8 +46,9 @@ package enum JSONScanner {
         _ p: UnsafePointer<UInt8>, _ end: Int, _ open: UnsafeMutablePointer<OpenContainer>
     ) -> Result<JSONTape, JSONScanError> {
         // About one value per 10 bytes in Kubernetes objects: room for one per 6 means no
-        // reallocation for them (up to a 1 MiB first tape); any other document doubles it.
-        var capacity = min(end / 6 &+ 16, 1 << 16)
+        // reallocation for them, whatever their size (a large tape is mapped memory, and
+        // pages never written cost nothing); any other document doubles it.
+        var capacity = end / 6 &+ 16
         var entries = UnsafeMutablePointer<JSONTape.Entry>.allocate(capacity: capacity)
         // A turn writes at most two entries (a value, and a key after it or inside it), so
         // one test a turn keeps the tape large enough.
