@@ -433,8 +433,8 @@ package enum JSONScanner {
     /// For a byte `x` below 0x80: `x ^ 0x02` is below 0x21 exactly when `x` is a control
     /// character or `"` (the xor swaps 0x20 and 0x22 and keeps 0x00...0x1F among
     /// themselves), so `(x ^ 0x02) - 0x21` has its high bit set exactly then; `(x ^ 0x5C) -
-    /// 0x01` exactly when `x` is `\`. Bytes from 0x80 are marked by `word` itself. Only a
-    /// marked byte borrows from the byte after it, so a borrow can mark bytes after a marked
+    /// 0x01` exactly when `x` is `\`. Bytes from 0x80 are marked by `word` itself. A borrow
+    /// into the next byte starts only at a marked byte, so it can mark bytes after a marked
     /// one, never before: the lowest mark is exact, the first special byte.
     @inline(__always)
     static func specialBytes(_ word: UInt64) -> UInt64 {
