@@ -76,23 +76,26 @@ public struct AdmissionEngine: Sendable {
         case .storageClass:
             let aws = request.operation == .create ? awsFacts(facts) : nil
             return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
-                StorageClassValidator.validate(
-                    JSONValue(object), unknownParameters: configuration.unknownParameters, aws: aws)
+                StorageClassValidator.validate(object, unknownParameters: configuration.unknownParameters, aws: aws)
             }
         case .persistentVolume:
             return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
-                PersistentVolumeValidator.validate(JSONValue(object))
+                PersistentVolumeValidator.validate(object)
             }
         case .volumeAttributesClass:
             return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
-                VolumeAttributesClassValidator.validate(JSONValue(object))
+                VolumeAttributesClassValidator.validate(object)
             }
         case .persistentVolumeClaim:
-            let claim = JSONValue(object)
-            guard let storageClass = context.storageClass(forClaim: claim) else { return .allowed(subject) }
-            return validated(request, subject: subject, object: object, oldObject: oldObject) { object in
-                PersistentVolumeClaimValidator.validate(JSONValue(object), storageClass: storageClass)
-            }
+            guard let storageClass = context.storageClass(forClaim: object) else { return .allowed(subject) }
+            // The context's classes are values (the CLI's); the one judged against is read as a
+            // view like the claim. One that cannot be read back (deeper than
+            // `JSONParser.maximumDepth`, which the CLI's reader refuses first) is no class.
+            return storageClass.withView { storageClass in
+                validated(request, subject: subject, object: object, oldObject: oldObject) { object in
+                    PersistentVolumeClaimValidator.validate(object, storageClass: storageClass)
+                }
+            } ?? .allowed(subject)
         case .workload(let kind):
             let result = WorkloadMutator.mutate(
                 object, kind: kind, configuration: configuration, facts: configuration.aws == nil ? nil : facts)
@@ -131,7 +134,7 @@ public struct AdmissionEngine: Sendable {
     func awsLookups(for request: AdmissionRequest, route: Route, object: JSONView?) -> AWSLookups {
         guard configuration.aws != nil, request.operation == .create, let object else { return .none }
         switch route.destination {
-        case .storageClass: return StorageClassValidator.awsLookups(JSONValue(object))
+        case .storageClass: return StorageClassValidator.awsLookups(object)
         case .workload: return fileSystemLookups
         default: return .none
         }

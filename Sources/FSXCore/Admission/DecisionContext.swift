@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Other objects of the same input that a decision may consult.
 ///
 /// The apiserver sends a webhook one object at a time, so the server decides with `.none`.
@@ -39,12 +41,14 @@ public struct DecisionContext: Sendable {
     /// The class a claim asks for, when it is among the objects: `spec.storageClassName`, else
     /// the legacy annotation `volume.beta.kubernetes.io/storage-class`, else the default class.
     /// An empty `storageClassName` asks for no class at all.
-    func storageClass(forClaim claim: JSONValue) -> JSONValue? {
+    ///
+    /// The claim is read in place; the classes stay values (the CLI's objects are), and the
+    /// caller reads the one found as a view (`JSONValue.withView`).
+    func storageClass(forClaim claim: JSONView) -> JSONValue? {
         let name: String?
-        if let explicit = claim["spec"]?["storageClassName"]?.stringValue {
+        if let explicit = claim["spec"]?["storageClassName"]?.string {
             name = explicit
-        } else if let annotated = claim["metadata"]?["annotations"]?["volume.beta.kubernetes.io/storage-class"]?
-            .stringValue
+        } else if let annotated = claim["metadata"]?["annotations"]?["volume.beta.kubernetes.io/storage-class"]?.string
         {
             name = annotated
         } else {

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Judges PersistentVolumes of aws-fsx-csi-driver, mostly statically provisioned ones that
 /// point at an existing file system.
 ///
@@ -16,9 +18,8 @@ public enum PersistentVolumeValidator {
     ///
     /// Returns `[]` unless `spec.csi.driver` is `fsx.csi.aws.com`. Never traps on
     /// unexpected JSON types: a value of the wrong type is itself reported.
-    public static func validate(_ persistentVolume: JSONValue) -> [Violation] {
-        guard let spec = persistentVolume["spec"], let csi = spec["csi"], let name = csi["driver"]?.stringValue,
-            name.bytesEqual(driver)
+    package static func validate(_ persistentVolume: JSONView) -> [Violation] {
+        guard let spec = persistentVolume["spec"], let csi = spec["csi"], csi["driver"]?.isString(driver) == true
         else {
             return []
         }
@@ -40,10 +41,10 @@ public enum PersistentVolumeValidator {
     /// a missing or empty one (which the apiserver refuses anyway) is denied; a handle that is
     /// not an `fs-` ID works for mounting, but deleting the volume or reading its ID later
     /// would go wrong, so it is a warning.
-    static func checkHandle(_ value: JSONValue?, into violations: inout [Violation]) -> String? {
-        guard case .string(let handle)? = value, !handle.isEmpty else {
+    static func checkHandle(_ value: JSONView?, into violations: inout [Violation]) -> String? {
+        guard let handle = value?.string, !handle.isEmpty else {
             let found = value.map { "is \(StorageClassValidator.describe($0))" } ?? "is missing"
-            let shown = value?.stringValue != nil ? "is empty" : found
+            let shown = value?.isString == true ? "is empty" : found
             violations.append(
                 .deny(
                     "pv-handle", handleField,
@@ -64,28 +65,27 @@ public enum PersistentVolumeValidator {
     /// this one to every dynamically provisioned volume.
     static let foreignAttributePrefixes = ["storage.kubernetes.io/", "csi.storage.k8s.io/"]
 
-    static func checkAttributes(_ value: JSONValue?, handle: String?, into violations: inout [Violation]) {
-        let attributes: JSONObject
-        switch value {
-        case nil, .null?:
-            attributes = JSONObject()
-        case .object(let object)?:
-            attributes = object
-        case let other?:
-            violations.append(
-                .deny(
-                    "field-type", attributesField,
-                    "\(attributesField): is \(StorageClassValidator.describe(other)), not a map of strings; "
-                        + "write volumeAttributes: {dnsname: ..., mountname: ...}"))
-            return
+    static func checkAttributes(_ value: JSONView?, handle: String?, into violations: inout [Violation]) {
+        // `nil` for none at all; read in place, keys compared as bytes (the node plugin's Go
+        // map lookup).
+        var attributes: JSONView?
+        if let value, !value.isNull {
+            guard value.isObject else {
+                violations.append(
+                    .deny(
+                        "field-type", attributesField,
+                        "\(attributesField): is \(StorageClassValidator.describe(value)), not a map of strings; "
+                            + "write volumeAttributes: {dnsname: ..., mountname: ...}"))
+                return
+            }
+            attributes = value
         }
-        let dnsname = attribute("dnsname", in: attributes)
-        let mountname = attribute("mountname", in: attributes)
+        let dnsname = attributes?["dnsname"]
+        let mountname = attributes?["mountname"]
         // Misspellings named in the messages below, not reported a second time as unknown.
         var renamed: [String] = []
 
-        switch dnsname {
-        case .string(let name)? where !name.isEmpty:
+        if let name = dnsname?.string, !name.isEmpty {
             if !isHostname(name) {
                 // Custom resolvers and peered VPCs use other names and the file system's IP; a
                 // name of another shape is probably wrong but not surely so.
@@ -100,7 +100,9 @@ public enum PersistentVolumeValidator {
                         "pv-dnsname-mismatch", dnsnameField,
                         "\(dnsnameField): names \(named), but volumeHandle is \(handle); check both"))
             }
-        case .string?, nil, .null?:
+        } else if let other = dnsname, !other.isString, !other.isNull {
+            violations.append(typeViolation(dnsnameField, other))
+        } else {
             let misspelt = misspelt("dnsname", in: attributes)
             if let misspelt { renamed.append(misspelt) }
             let hint =
@@ -110,12 +112,9 @@ public enum PersistentVolumeValidator {
                 .deny(
                     "pv-dnsname", dnsnameField,
                     "\(dnsnameField): is missing, and the driver cannot mount without it; \(hint)"))
-        case let other?:
-            violations.append(typeViolation(dnsnameField, other))
         }
 
-        switch mountname {
-        case .string(let name)? where !name.isEmpty:
+        if let name = mountname?.string, !name.isEmpty {
             if !isMountName(name) {
                 violations.append(
                     .deny(
@@ -123,7 +122,9 @@ public enum PersistentVolumeValidator {
                         "\(mountnameField): \(Violation.quote(name)) is not an FSx mount name (1 to 8 letters, digits, "
                             + "'_' or '-'); use the MountName from aws fsx describe-file-systems"))
             }
-        case .string?, nil, .null?:
+        } else if let other = mountname, !other.isString, !other.isNull {
+            violations.append(typeViolation(mountnameField, other))
+        } else {
             // The driver then mounts /fsx, which is right only for SCRATCH_1 file systems.
             let misspelt = misspelt("mountname", in: attributes)
             if let misspelt { renamed.append(misspelt) }
@@ -132,28 +133,30 @@ public enum PersistentVolumeValidator {
                 .warn(
                     "pv-mountname-missing", mountnameField,
                     "\(mountnameField): not set, so /fsx is mounted (SCRATCH_1 only); \(hint)"))
-        case let other?:
-            violations.append(typeViolation(mountnameField, other))
         }
 
         // Other keys: the driver ignores them (`subpath` comes from an unmerged branch) and
         // mounts the file system's root.
         var unknown = 0
-        for key in attributes.keys {
-            if knownAttributes.containsBytes(of: key) || renamed.containsBytes(of: key)
-                || foreignAttributePrefixes.contains(where: { key.bytesHavePrefix($0) })
-            {
-                continue
+        if let attributes {
+            for (keyView, _) in attributes.distinctMembers {
+                if knownAttributes.contains(where: { keyView.isString($0) })
+                    || renamed.contains(where: { keyView.isString($0) })
+                    || foreignAttributePrefixes.contains(where: { keyView.isString(withPrefix: $0) })
+                {
+                    continue
+                }
+                unknown += 1
+                guard unknown <= Violation.reportedPerList else { continue }
+                let key = keyView.string ?? ""
+                let field =
+                    key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") })
+                    ? "\(attributesField).\(key)" : "\(attributesField)[\(Violation.quote(key))]"
+                violations.append(
+                    .warn(
+                        "pv-attribute-unknown", field,
+                        "\(field): ignored by driver v1.9.0, which mounts the file system's root; remove it"))
             }
-            unknown += 1
-            guard unknown <= Violation.reportedPerList else { continue }
-            let field =
-                key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") })
-                ? "\(attributesField).\(key)" : "\(attributesField)[\(Violation.quote(key))]"
-            violations.append(
-                .warn(
-                    "pv-attribute-unknown", field,
-                    "\(field): ignored by driver v1.9.0, which mounts the file system's root; remove it"))
         }
         if unknown > Violation.reportedPerList {
             violations.append(
@@ -164,63 +167,62 @@ public enum PersistentVolumeValidator {
         }
     }
 
-    /// The value of the attribute whose key has exactly the bytes of `name` (the node
-    /// plugin's Go map lookup), first match.
-    static func attribute(_ name: String, in attributes: JSONObject) -> JSONValue? {
-        attributes.members.first { $0.key.bytesEqual(name) }?.value
+    static func checkAccess(_ spec: JSONView, into violations: inout [Violation]) {
+        checkAccessModes(spec["accessModes"], into: &violations)
+        checkVolumeMode(spec["volumeMode"], into: &violations)
     }
 
-    static func checkAccess(_ spec: JSONValue, into violations: inout [Violation]) {
-        switch spec["accessModes"] {
-        case nil, .null?:
-            break
-        case .array(let modes)?:
-            // The driver offers single-node-writer and multi-node-multi-writer only; a read-only
-            // many volume is asked for with a capability it refuses.
-            var strings: [String] = []
-            for (index, mode) in modes.enumerated() {
-                guard case .string(let text) = mode else {
-                    violations.append(typeViolation("spec.accessModes[\(index)]", mode))
-                    continue
-                }
-                strings.append(text)
-            }
-            if !strings.isEmpty, strings.allSatisfy({ $0.bytesEqual("ReadOnlyMany") }) {
-                violations.append(
-                    .deny(
-                        "pv-access", "spec.accessModes",
-                        "spec.accessModes: [ReadOnlyMany] alone cannot be mounted by aws-fsx-csi-driver; use "
-                            + "ReadWriteMany and mount read-only in the pod (readOnly: true)"))
-            }
-        case let other?:
-            violations.append(typeViolation("spec.accessModes", other, expected: "a list of strings"))
+    static func checkAccessModes(_ value: JSONView?, into violations: inout [Violation]) {
+        guard let modes = value, !modes.isNull else { return }
+        guard modes.isArray else {
+            violations.append(typeViolation("spec.accessModes", modes, expected: "a list of strings"))
+            return
         }
+        // The driver offers single-node-writer and multi-node-multi-writer only; a read-only
+        // many volume is asked for with a capability it refuses.
+        var strings = 0
+        var allReadOnlyMany = true
+        for (index, mode) in modes.elements.enumerated() {
+            guard mode.isString else {
+                violations.append(typeViolation("spec.accessModes[\(index)]", mode))
+                continue
+            }
+            strings += 1
+            if !mode.isString("ReadOnlyMany") { allReadOnlyMany = false }
+        }
+        if strings > 0, allReadOnlyMany {
+            violations.append(
+                .deny(
+                    "pv-access", "spec.accessModes",
+                    "spec.accessModes: [ReadOnlyMany] alone cannot be mounted by aws-fsx-csi-driver; use "
+                        + "ReadWriteMany and mount read-only in the pod (readOnly: true)"))
+        }
+    }
 
-        switch spec["volumeMode"] {
-        case .string(let mode)? where mode.bytesEqual("Block"):
+    static func checkVolumeMode(_ value: JSONView?, into violations: inout [Violation]) {
+        guard let mode = value, !mode.isNull else { return }
+        if !mode.isString {
+            violations.append(typeViolation("spec.volumeMode", mode))
+        } else if mode.isString("Block") {
             violations.append(
                 .deny(
                     "pv-access", "spec.volumeMode",
                     "spec.volumeMode: \"Block\" cannot work, FSx for Lustre is a file system; remove it or use Filesystem"
                 ))
-        case .string?, nil, .null?:
-            break
-        case let other?:
-            violations.append(typeViolation("spec.volumeMode", other))
         }
     }
 
-    static func checkReclaimPolicy(_ value: JSONValue?, into violations: inout [Violation]) {
-        guard case .string(let policy)? = value else { return }
+    static func checkReclaimPolicy(_ value: JSONView?, into violations: inout [Violation]) {
+        guard let policy = value, policy.isString else { return }
         // AWS's DeleteFileSystem skips the final backup unless asked (SkipFinalBackup defaults
         // to true), and the driver does not ask.
-        if policy.bytesEqual("Delete") {
+        if policy.isString("Delete") {
             violations.append(
                 .warn(
                     "pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy",
                     "spec.persistentVolumeReclaimPolicy: Delete deletes the file system with its claim, with no final "
                         + "backup; use Retain"))
-        } else if policy.bytesEqual("Recycle") {
+        } else if policy.isString("Recycle") {
             violations.append(
                 .warn(
                     "pv-reclaim-policy", "spec.persistentVolumeReclaimPolicy",
@@ -228,15 +230,17 @@ public enum PersistentVolumeValidator {
         }
     }
 
-    static func typeViolation(_ field: String, _ value: JSONValue, expected: String = "a string") -> Violation {
+    static func typeViolation(_ field: String, _ value: JSONView, expected: String = "a string") -> Violation {
         let fix = expected == "a string" ? "quote the value" : "write it as \(expected)"
         return .deny(
             "field-type", field, "\(field): is \(StorageClassValidator.describe(value)), not \(expected); \(fix)")
     }
 
     /// A key of `attributes` that is probably a misspelling of `wanted` ("dnsName", "dns_name").
-    static func misspelt(_ wanted: String, in attributes: JSONObject) -> String? {
-        for key in attributes.keys where !key.bytesEqual(wanted) {
+    static func misspelt(_ wanted: String, in attributes: JSONView?) -> String? {
+        guard let attributes else { return nil }
+        for (keyView, _) in attributes.distinctMembers where !keyView.isString(wanted) {
+            let key = keyView.string ?? ""
             if Suggestion.nearest(to: key, among: [wanted]) != nil { return key }
         }
         return nil

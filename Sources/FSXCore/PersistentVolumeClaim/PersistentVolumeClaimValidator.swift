@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Judges PersistentVolumeClaims of an FSx StorageClass, offline.
 ///
 /// The apiserver sends a webhook one object at a time, so the server never sees a claim with
@@ -12,20 +14,20 @@ public enum PersistentVolumeClaimValidator {
     ///
     /// Returns `[]` when `storageClass` is not an FSx class. Never traps on unexpected JSON
     /// types: the apiserver refuses a malformed claim, so such fields are skipped.
-    public static func validate(_ claim: JSONValue, storageClass: JSONValue) -> [Violation] {
+    package static func validate(_ claim: JSONView, storageClass: JSONView) -> [Violation] {
         guard let profile = StorageClassValidator.profile(of: storageClass) else { return [] }
         let spec = claim["spec"]
         var violations: [Violation] = []
 
-        if let mode = spec?["volumeMode"]?.stringValue, mode.bytesEqual("Block") {
+        if spec?["volumeMode"]?.isString("Block") == true {
             violations.append(
                 .deny(
                     "pvc-volume-mode", "spec.volumeMode",
                     "spec.volumeMode: \"Block\" cannot work, the FSx driver mounts a file system only; "
                         + "remove it or use Filesystem"))
         }
-        if let modes = spec?["accessModes"]?.arrayValue, !modes.isEmpty,
-            modes.allSatisfy({ $0.stringValue?.bytesEqual("ReadOnlyMany") == true })
+        if let modes = spec?["accessModes"], modes.isArray, modes.count > 0,
+            modes.elements.allSatisfy({ $0.isString("ReadOnlyMany") })
         {
             violations.append(
                 .deny(
@@ -33,7 +35,7 @@ public enum PersistentVolumeClaimValidator {
                     "spec.accessModes: [ReadOnlyMany] alone cannot be provisioned or mounted by aws-fsx-csi-driver; "
                         + "use ReadWriteMany and mount read-only in the pod (readOnly: true)"))
         }
-        if let name = spec?["volumeAttributesClassName"]?.stringValue, !name.isEmpty {
+        if let name = spec?["volumeAttributesClassName"]?.string, !name.isEmpty {
             violations.append(
                 .deny(
                     "pvc-vac-unsupported", "spec.volumeAttributesClassName",
@@ -43,7 +45,7 @@ public enum PersistentVolumeClaimValidator {
 
         switch profile.provisioning {
         case .staticBinding:
-            if spec?["volumeName"]?.stringValue?.isEmpty ?? true {
+            if spec?["volumeName"]?.string?.isEmpty ?? true {
                 violations.append(
                     .warn(
                         "pvc-static-class", classField,
@@ -69,15 +71,10 @@ public enum PersistentVolumeClaimValidator {
     }
 
     static func checkSize(
-        _ request: JSONValue, sizing: StorageClassProfile.Sizing, into violations: inout [Violation]
+        _ request: JSONView, sizing: StorageClassProfile.Sizing, into violations: inout [Violation]
     ) {
         // A number is what YAML makes of an unquoted `1200`; the apiserver reads it as bytes.
-        let text: String
-        switch request {
-        case .string(let value): text = value
-        case .number(let value): text = value
-        default: return
-        }
+        guard let text = request.string ?? request.numberText else { return }
         let quantity: StorageQuantity
         switch StorageQuantity.parse(text) {
         case .success(let parsed):
@@ -174,17 +171,20 @@ struct StorageClassProfile {
 
 extension StorageClassValidator {
     /// What claims need to know of `storageClass`; `nil` unless it is an FSx class.
-    static func profile(of storageClass: JSONValue) -> StorageClassProfile? {
-        guard let name = storageClass["provisioner"]?.stringValue, name.bytesEqual(provisioner) else { return nil }
-        let className = storageClass["metadata"]?["name"]?.stringValue ?? ""
-        let expansion = storageClass["allowVolumeExpansion"]?.boolValue ?? false
+    static func profile(of storageClass: JSONView) -> StorageClassProfile? {
+        guard storageClass["provisioner"]?.isString(provisioner) == true else { return nil }
+        let className = storageClass["metadata"]?["name"]?.string ?? ""
+        let expansion = storageClass["allowVolumeExpansion"]?.bool ?? false
         let provisioning: StorageClassProfile.Provisioning
-        switch storageClass["parameters"] {
+        let parametersValue = storageClass["parameters"]
+        switch parametersValue?.kind {
         case nil, .null?:
             provisioning = .staticBinding
-        case .object(let object)? where object.isEmpty:
-            provisioning = .staticBinding
-        case .object(let object)?:
+        case .object?:
+            guard let object = parametersValue, object.count > 0 else {
+                provisioning = .staticBinding
+                break
+            }
             var ignored: [Violation] = []
             let parameters = StorageClassParameters(reading: object, unknownParameters: .warn, into: &ignored)
             if let deployment = parameters.deployment, let storage = parameters.storage {

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// A StorageClass parameter that aws-fsx-csi-driver reads (`pkg/driver/controller.go`,
 /// v1.9.0). The driver ignores every other key, so this list is what "unknown" means.
 enum FSxParameter: Int, CaseIterable, Sendable {
@@ -31,17 +33,32 @@ enum FSxParameter: Int, CaseIterable, Sendable {
     /// The parameter whose key has exactly the bytes of `key`, as the driver's Go map lookup
     /// finds it: a key with a look-alike character ("kms\u{212A}eyId") is no parameter.
     init?(key: String) {
-        guard let found = Self.candidate(forKey: key), Self.keys[found.rawValue].bytesEqual(key) else { return nil }
+        let utf8 = key.utf8
+        guard utf8.count >= 3,
+            let found = Self.candidate(count: utf8.count, third: utf8[utf8.index(utf8.startIndex, offsetBy: 2)]),
+            Self.keys[found.rawValue].bytesEqual(key)
+        else { return nil }
         self = found
     }
 
-    /// The only key `key` can be, by its byte length and third byte (which tell all keys
+    /// The parameter whose key is the text of the string `key`, compared in place.
+    init?(key: JSONView) {
+        guard !key.hasEscapes else {
+            guard let text = key.string, let found = FSxParameter(key: text) else { return nil }
+            self = found
+            return
+        }
+        let bytes = key.rawBytes
+        guard bytes.count >= 3, let found = Self.candidate(count: bytes.count, third: bytes[2]),
+            key.isString(Self.keys[found.rawValue])
+        else { return nil }
+        self = found
+    }
+
+    /// The only key of `count` bytes whose third byte is `third` (which tell all keys
     /// apart); one comparison then decides, where a dictionary lookup hashes the whole key.
-    private static func candidate(forKey key: String) -> FSxParameter? {
-        let utf8 = key.utf8
-        guard utf8.count >= 3 else { return nil }
-        let third = utf8[utf8.index(utf8.startIndex, offsetBy: 2)]
-        switch (utf8.count, third) {
+    private static func candidate(count: Int, third: UInt8) -> FSxParameter? {
+        switch (count, third) {
         case (8, UInt8(ascii: "b")): return .subnetId
         case (8, UInt8(ascii: "s")): return .kmsKeyId
         case (9, _): return .extraTags

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Checks `mountOptions` of an FSx StorageClass or PersistentVolume.
 ///
 /// The node plugin passes them to `mount -t lustre` unchanged, and the Lustre client refuses
@@ -29,18 +31,13 @@ enum LustreMountOptions {
     static let lockingModes = ["flock", "localflock", "noflock"]
 
     /// Reports problems of the `mountOptions` list found at `field`.
-    static func check(_ value: JSONValue?, field: String, into violations: inout [Violation]) {
-        let list: [JSONValue]
-        switch value {
-        case nil, .null?:
-            return
-        case .array(let items)?:
-            list = items
-        case let other?:
+    static func check(_ value: JSONView?, field: String, into violations: inout [Violation]) {
+        guard let list = value, !list.isNull else { return }
+        guard list.isArray else {
             violations.append(
                 .deny(
                     "field-type", field,
-                    "\(field): is \(StorageClassValidator.describe(other)), not a list of strings; write \(field): [flock]"
+                    "\(field): is \(StorageClassValidator.describe(list)), not a list of strings; write \(field): [flock]"
                 ))
             return
         }
@@ -48,9 +45,9 @@ enum LustreMountOptions {
         // Past `Violation.reportedPerList` unknown options the rest are counted in one line:
         // each line costs a suggestion search.
         var unknown = 0
-        for (index, item) in list.enumerated() {
-            let itemField = "\(field)[\(index)]"
-            guard case .string(let text) = item else {
+        for (index, item) in list.elements.enumerated() {
+            guard let text = item.string else {
+                let itemField = "\(field)[\(index)]"
                 violations.append(
                     .deny(
                         "field-type", itemField,
@@ -68,6 +65,7 @@ enum LustreMountOptions {
                 reported = true
                 unknown += 1
                 if unknown > Violation.reportedPerList { continue }
+                let itemField = "\(field)[\(index)]"
                 let hint =
                     Suggestion.nearest(to: String(name), among: known).map { "did you mean \($0)?" }
                     ?? "check mount.lustre(8)"

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// The `parameters` of one FSx StorageClass, read in a single pass.
 ///
 /// While reading, it reports what concerns keys and JSON types (`parameter-type`,
@@ -5,14 +7,12 @@
 /// A parameter given with a non-string value counts as *given but unreadable*: it is
 /// reported once as `parameter-type`, and no other rule judges or requires it.
 struct StorageClassParameters {
-    /// The map read; `slots` point into it.
-    private var members: [JSONObject.Member] = []
-    /// Per `FSxParameter.rawValue`: the index in `members` of the key's string value,
-    /// `Self.absent`, or `Self.unreadable` when its value is not a string. One small array
-    /// per class, indexed (and bounds-checked) by the parameter.
-    private var slots = [Int32](repeating: absent, count: FSxParameter.allCases.count)
-    private static let absent: Int32 = -1
-    private static let unreadable: Int32 = -2
+    /// Per `FSxParameter.rawValue`: the key's value when it is a string, else `nil`. The
+    /// only strings made of the map: the rules compare and quote these values. One small
+    /// array per class, indexed (and bounds-checked) by the parameter.
+    private var values = [String?](repeating: nil, count: FSxParameter.allCases.count)
+    /// The parameters given with a value that is not a string, one bit per `rawValue`.
+    private var unreadable: UInt32 = 0
 
     /// The first key that asks for provisioning on an existing file system (`fileSystemId`,
     /// ...), which driver v1.9.0 ignores; messages about what a new file system needs say so.
@@ -30,27 +30,30 @@ struct StorageClassParameters {
         storage = .ssd
     }
 
-    /// Reads `object`, appending key and type problems to `violations`.
+    /// Reads the `parameters` object `object` in place, appending key and type problems to
+    /// `violations`. Keys are compared as bytes where they are; a key becomes a string only
+    /// when a message names it.
     init(
-        reading object: JSONObject, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
+        reading object: JSONView, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
         into violations: inout [Violation]
     ) {
         self.init()
-        members = object.members
         // Every key naming an fstype: keys whose lower case is "fstype" and the prefixed one.
         var fstypeKeys: [String] = []
         // Past `Violation.reportedPerList` unknown or reserved keys, the rest are counted in
         // one line each: every line costs a suggestion search.
         var unknownKeys = 0
         var reservedKeys = 0
-        for index in members.indices {
-            let key = members[index].key
-            let known = FSxParameter(key: key)
-            let isString: Bool
-            if case .string = members[index].value { isString = true } else { isString = false }
-            if let known { slots[known.rawValue] = isString ? Int32(index) : Self.unreadable }
-            if !isString { violations.append(Self.typeViolation(key: key, value: members[index].value)) }
+        for (keyView, value) in object.distinctMembers {
+            let known = FSxParameter(key: keyView)
+            if let text = value.string {
+                if let known { values[known.rawValue] = text }
+            } else {
+                if let known { unreadable |= 1 << UInt32(known.rawValue) }
+                violations.append(Self.typeViolation(key: keyView.string ?? "", value: value))
+            }
             if known != nil { continue }
+            let key = keyView.string ?? ""
             if key.bytesHavePrefix(FSxValues.reservedPrefix) {
                 let suffix = Substring(key.utf8.dropFirst(FSxValues.reservedPrefix.utf8.count))
                 if key.bytesEqual(FSxValues.prefixedFSTypeKey) { fstypeKeys.append(key) }
@@ -118,11 +121,7 @@ struct StorageClassParameters {
     }
 
     /// The string value, possibly empty; `nil` when absent or unreadable.
-    subscript(_ parameter: FSxParameter) -> String? {
-        let slot = slots[parameter.rawValue]
-        guard slot >= 0, case .string(let text) = members[Int(slot)].value else { return nil }
-        return text
-    }
+    subscript(_ parameter: FSxParameter) -> String? { values[parameter.rawValue] }
 
     /// The value when it is a non-empty string: what the driver forwards for string options
     /// (it drops empty ones, so an empty value behaves like an absent one).
@@ -132,7 +131,7 @@ struct StorageClassParameters {
     }
 
     /// Given with a non-string value (already reported as `parameter-type`).
-    func isUnreadable(_ parameter: FSxParameter) -> Bool { slots[parameter.rawValue] == Self.unreadable }
+    func isUnreadable(_ parameter: FSxParameter) -> Bool { unreadable & 1 << UInt32(parameter.rawValue) != 0 }
 
     /// Given in a way the driver acts on: a non-empty string, or an unreadable value (which
     /// counts as given so that "required" rules do not pile onto the type error).
@@ -165,16 +164,17 @@ struct StorageClassParameters {
         return plain ? "parameters.\(key)" : "parameters[\(Violation.quote(key))]"
     }
 
-    static func typeViolation(key: String, value: JSONValue) -> Violation {
+    static func typeViolation(key: String, value: JSONView) -> Violation {
         let field = field(forKey: key)
         let shown: String
         let fix: String
-        switch value {
-        case .number(let text):
+        switch value.kind {
+        case .number:
+            let text = value.numberText ?? ""
             shown = text
             fix = "quote it: \(JSONWriter.quoted(text))"
-        case .bool(let flag):
-            shown = flag ? "true" : "false"
+        case .true, .false:
+            shown = value.bool == true ? "true" : "false"
             fix = "quote it: \"\(shown)\""
         case .null:
             shown = "null"

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// `subnetId` and `securityGroupIds`.
 ///
 /// Without AWS facts the webhook cannot see whether the security groups allow Lustre traffic
@@ -129,11 +131,10 @@ extension StorageClassValidator {
 
     /// What the `aws-` rules need to know of a class, for the edge to gather before deciding;
     /// empty when they would not run.
-    static func awsLookups(_ storageClass: JSONValue) -> AWSLookups {
-        guard let provisionerName = storageClass["provisioner"]?.stringValue, provisionerName.bytesEqual(provisioner),
-            let parameters = storageClass["parameters"]?.objectValue,
-            let subnet = parameters["subnetId"]?.stringValue, Patterns.isAWSID(subnet, prefix: "subnet-"),
-            let list = parameters["securityGroupIds"]?.stringValue
+    static func awsLookups(_ storageClass: JSONView) -> AWSLookups {
+        guard storageClass["provisioner"]?.isString(provisioner) == true, let parameters = storageClass["parameters"],
+            let subnet = parameters["subnetId"]?.string, Patterns.isAWSID(subnet, prefix: "subnet-"),
+            let list = parameters["securityGroupIds"]?.string
         else { return .none }
         let groups = list.splitBytes(UInt8(ascii: ","))
         guard groups.count <= maximumSecurityGroups, groups.allSatisfy({ Patterns.isAWSID($0, prefix: "sg-") })

@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Judges StorageClasses of aws-fsx-csi-driver before they reach the cluster.
 ///
 /// The driver does no checking of its own: it forwards parameters to AWS's CreateFileSystem
@@ -16,50 +18,36 @@ public enum StorageClassValidator {
     ///   denials (`validation.unknownParameters` in the configuration file).
     /// - Parameter aws: the AWS facts gathered for this class when the configuration has an
     ///   `aws:` section (the `aws-` rules then run on them); `nil` runs no AWS rule.
-    public static func validate(
-        _ storageClass: JSONValue, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
+    package static func validate(
+        _ storageClass: JSONView, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
         aws: AWSFacts? = nil
     ) -> [Violation] {
-        // The fields read, found in one pass over the members (first match, as the subscript),
-        // compared byte for byte as the apiserver's Go decoder matches field names.
-        guard case .object(let object) = storageClass else { return [] }
-        var provisionerValue: JSONValue?
-        var parametersValue: JSONValue?
-        var expansionValue: JSONValue?
-        var mountOptionsValue: JSONValue?
-        for member in object.members {
-            switch member.key.utf8.count {
-            case 11:
-                if provisionerValue == nil, member.key.bytesEqual("provisioner") { provisionerValue = member.value }
-            case 10: if parametersValue == nil, member.key.bytesEqual("parameters") { parametersValue = member.value }
-            case 20:
-                if expansionValue == nil, member.key.bytesEqual("allowVolumeExpansion") {
-                    expansionValue = member.value
-                }
-            case 12:
-                if mountOptionsValue == nil, member.key.bytesEqual("mountOptions") { mountOptionsValue = member.value }
-            default: break
-            }
-        }
-        guard let name = provisionerValue?.stringValue, name.bytesEqual(provisioner) else { return [] }
+        // Fields and fixed values are compared in place, byte for byte, as the apiserver's Go
+        // decoder matches field names; strings are made for the parameters the rules read and
+        // for messages.
+        guard storageClass["provisioner"]?.isString(provisioner) == true else { return [] }
         var violations: [Violation] = []
 
         var parameters: StorageClassParameters?
-        switch parametersValue {
-        case nil, .null?:
+        if let parametersValue = storageClass["parameters"] {
+            switch parametersValue.kind {
+            case .null:
+                violations.append(staticBindingWarning)
+            case .object where parametersValue.count == 0:
+                violations.append(staticBindingWarning)
+            case .object:
+                parameters = StorageClassParameters(
+                    reading: parametersValue, unknownParameters: unknownParameters, into: &violations)
+            default:
+                // Nothing can be read, so no parameter rule runs: each would only repeat this.
+                violations.append(
+                    .deny(
+                        "field-type", "parameters",
+                        "parameters: is \(describe(parametersValue)), not a map of strings; "
+                            + "write parameters: {subnetId: subnet-..., securityGroupIds: sg-...}"))
+            }
+        } else {
             violations.append(staticBindingWarning)
-        case .object(let object)? where object.isEmpty:
-            violations.append(staticBindingWarning)
-        case .object(let object)?:
-            parameters = StorageClassParameters(
-                reading: object, unknownParameters: unknownParameters, into: &violations)
-        case let other?:
-            // Nothing can be read, so no parameter rule runs: each would only repeat this.
-            violations.append(
-                .deny(
-                    "field-type", "parameters",
-                    "parameters: is \(describe(other)), not a map of strings; "
-                        + "write parameters: {subnetId: subnet-..., securityGroupIds: sg-...}"))
         }
 
         if let parameters {
@@ -71,8 +59,8 @@ public enum StorageClassValidator {
             checkTags(parameters, into: &violations)
             if let aws { checkAWS(parameters, facts: aws, into: &violations) }
         }
-        checkExpansion(expansionValue, deployment: parameters?.deployment, into: &violations)
-        LustreMountOptions.check(mountOptionsValue, field: "mountOptions", into: &violations)
+        checkExpansion(storageClass["allowVolumeExpansion"], deployment: parameters?.deployment, into: &violations)
+        LustreMountOptions.check(storageClass["mountOptions"], field: "mountOptions", into: &violations)
         return violations
     }
 
@@ -141,8 +129,8 @@ public enum StorageClassValidator {
     }
 
     /// "a string", "an array", ... for messages about wrong JSON types.
-    static func describe(_ value: JSONValue) -> String {
-        switch value {
+    static func describe(_ value: JSONView) -> String {
+        switch value.kind {
         case .array, .object: return "an \(value.typeName)"
         default: return "a \(value.typeName)"
         }
@@ -185,23 +173,24 @@ public enum StorageClassValidator {
 
     /// `allowVolumeExpansion` is not a parameter but decides whether resizes are attempted.
     static func checkExpansion(
-        _ value: JSONValue?, deployment: DeploymentType?, into violations: inout [Violation]
+        _ value: JSONView?, deployment: DeploymentType?, into violations: inout [Violation]
     ) {
-        switch value {
-        case nil, .null?, .bool(false)?:
+        guard let value else { return }
+        switch value.kind {
+        case .null, .false:
             return
-        case .bool(true)?:
+        case .true:
             guard deployment == .scratch1 else { return }
             violations.append(
                 .warn(
                     "scratch1-expansion", "allowVolumeExpansion",
                     "allowVolumeExpansion: true, but SCRATCH_1 file systems cannot grow; use SCRATCH_2 or PERSISTENT_*")
             )
-        case let other?:
+        default:
             violations.append(
                 .deny(
                     "field-type", "allowVolumeExpansion",
-                    "allowVolumeExpansion: is \(describe(other)), not true or false; write allowVolumeExpansion: true"))
+                    "allowVolumeExpansion: is \(describe(value)), not true or false; write allowVolumeExpansion: true"))
         }
     }
 }

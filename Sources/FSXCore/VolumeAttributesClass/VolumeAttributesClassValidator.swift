@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Judges VolumeAttributesClasses (`storage.k8s.io`) that name aws-fsx-csi-driver.
 ///
 /// A VolumeAttributesClass asks the driver to change a volume's attributes through the CSI
@@ -7,9 +9,8 @@
 public enum VolumeAttributesClassValidator {
     static let field = "driverName"
 
-    public static func validate(_ volumeAttributesClass: JSONValue) -> [Violation] {
-        guard let name = volumeAttributesClass[field]?.stringValue, name.bytesEqual(StorageClassValidator.provisioner)
-        else { return [] }
+    package static func validate(_ volumeAttributesClass: JSONView) -> [Violation] {
+        guard volumeAttributesClass[field]?.isString(StorageClassValidator.provisioner) == true else { return [] }
         return [
             .warn(
                 "vac-unsupported", field,
