@@ -153,6 +153,49 @@ import Testing
         }
     }
 
+    /// The validators read the object in place, where a key may repeat or be written with
+    /// escapes; they must judge it as the value built from it (each key once, its last value,
+    /// escapes decoded), which is what the CLI's objects are.
+    @Test(arguments: GoldenReviewTests.cases.filter { $0.hasPrefix("storageclass") || $0.hasPrefix("persistentvolume") })
+    func validatorsJudgeRepeatedAndEscapedKeysAsTheValue(_ testCase: String) throws {
+        let review = try #require(try GoldenReviewTests.read(testCase, "request.json"))
+        let configuration =
+            try GoldenReviewTests.read(testCase, "config.json").map { try WebhookConfiguration(json: $0) } ?? .testing
+        let engine = AdmissionEngine(configuration: configuration)
+        let text = String(decoding: JSONWriter.bytes(review), as: UTF8.self)
+        let edits: [(String, String)] = [
+            // Repeats before the real members, which then win; keys the object lacks stay.
+            (#""object":{"#, #""object":{"provisioner":"other","parameters":{"a":1},"mountOptions":7,"#),
+            (#""parameters":{"#, #""parameters":{"subnetId":"bad","deploymentType":7,"extraTags":[1],"x":"1","#),
+            (#""csi":{"#, #""csi":{"driver":"other","volumeHandle":5,"#),
+            (#""volumeAttributes":{"#, #""volumeAttributes":{"dnsname":5,"mountname":"x","subpath":"a","dnsName":"b","#),
+            // Repeats after them, which win.
+            (#""parameters":{"#, #""parameters":{"y":"1","y":2,"csi.storage.k8s.io/fstype":"a","FSType":"b","#),
+            // Keys written with escapes.
+            (#""subnetId""#, #""subnet\u0049d""#),
+            (#""provisioner""#, #""provision\u0065r""#),
+            (#""deploymentType""#, #""deployment\u0054ype""#),
+            (#""dnsname""#, #""dns\u006eame""#),
+            (#""volumeAttributes":{"#, #""volumeAttributes":{"storage.kubernetes.io\/x":"a","#),
+        ]
+        var bodies: [[UInt8]] = []
+        for (target, replacement) in edits where text.contains(target) {
+            bodies.append(Array(text.replacingOccurrences(of: target, with: replacement).utf8))
+        }
+        // Every edit at once.
+        var all = text
+        for (target, replacement) in edits { all = all.replacingOccurrences(of: target, with: replacement) }
+        bodies.append(Array(all.utf8))
+        for (index, body) in bodies.enumerated() {
+            for endpoint in [AdmissionEngine.Endpoint.mutate, .validate] {
+                #expect(
+                    Self.server(engine, body, endpoint) == Self.full(engine, body, endpoint),
+                    "\(testCase) edit \(index) on \(endpoint)")
+            }
+        }
+        #expect(bodies.count > 2)
+    }
+
     @Test func serverDecodingDecidesTheBenchmarkReviewsAsTheFullDecoding() throws {
         let directory = FuzzInputs.fixtures.appendingPathComponent("bench")
         let engine = AdmissionEngine(
