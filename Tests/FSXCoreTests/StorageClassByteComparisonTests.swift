@@ -73,6 +73,74 @@ struct StorageClassByteComparisonTests {
         #expect(violations.contains { $0.message.contains("200000 tags") })
     }
 
+    /// `checkTags` by its definition: Go's `strings.Split` over bytes, lengths in Unicode
+    /// scalars, and AWS's tag pattern by Unicode category for every scalar.
+    static func referenceTagViolations(_ tags: String) -> [Violation] {
+        func isTagText(_ bytes: ArraySlice<UInt8>) -> Bool {
+            String(decoding: bytes, as: UTF8.self).unicodeScalars.allSatisfy { scalar in
+                if "_.:/=+-@".unicodeScalars.contains(scalar) { return true }
+                switch scalar.properties.generalCategory {
+                case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                    .decimalNumber, .letterNumber, .otherNumber, .spaceSeparator, .lineSeparator, .paragraphSeparator:
+                    return true
+                default:
+                    return false
+                }
+            }
+        }
+        func scalars(_ bytes: ArraySlice<UInt8>) -> Int { String(decoding: bytes, as: UTF8.self).unicodeScalars.count }
+        typealias Problem = StorageClassValidator.TagProblem
+        var found: [Problem: ArraySlice<UInt8>] = [:]
+        var keys: [ArraySlice<UInt8>] = []
+        let items = Array(tags.utf8).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+        for (index, item) in items.enumerated() {
+            func note(_ problem: Problem) { if found[problem] == nil { found[problem] = item } }
+            let parts = item.split(separator: UInt8(ascii: "="), omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                note(.format)
+                continue
+            }
+            let (key, value) = (parts[0], parts[1])
+            if scalars(key) == 0 || scalars(key) > StorageClassValidator.maximumTagKeyLength { note(.keyLength) }
+            if scalars(value) > StorageClassValidator.maximumTagValueLength { note(.valueLength) }
+            if !isTagText(key) || !isTagText(value) { note(.characters) }
+            let keyText = Substring(String(decoding: key, as: UTF8.self))
+            if key.count >= 4, keyText.prefix(4).asciiCaseInsensitiveEquals("aws:") { note(.awsPrefix) }
+            if Array(key) == Array(StorageClassValidator.driverTagKey.utf8) { note(.driverKey) }
+            if index < StorageClassValidator.maximumExtraTags + 1 {
+                if keys.contains(where: { Array($0) == Array(key) }) { note(.duplicate) } else { keys.append(key) }
+            }
+        }
+        var violations: [Violation] = Problem.allCases.compactMap { problem in
+            found[problem].map {
+                StorageClassValidator.deny(
+                    "extra-tags", .extraTags, nil, problem.explanation(Substring(String(decoding: $0, as: UTF8.self))))
+            }
+        }
+        if items.count > StorageClassValidator.maximumExtraTags {
+            violations.append(
+                StorageClassValidator.deny(
+                    "extra-tags", .extraTags, nil,
+                    "has \(items.count) tags; AWS allows 50 per file system and the driver adds CSIVolumeName, "
+                        + "so at most 49; remove some"))
+        }
+        return violations
+    }
+
+    @Test func tagsAreJudgedAsByTheirDefinition() {
+        var random = SeededGenerator(seed: 0x5C_0007)
+        var lists = ["team=ml,cost-center=1234", "a b=c d", "k=v\u{85}", "=v", "k==v", "aws:x=1", "AWS:x=1"]
+        lists.append(String(repeating: "k", count: 128) + "=v," + String(repeating: "\u{E9}", count: 129) + "=v")
+        lists.append("k=" + String(repeating: "\u{1F600}", count: 256) + ",k2=" + String(repeating: "v", count: 257))
+        for _ in 0..<2_000 { lists.append(Self.randomTags(&random)) }
+        for _ in 0..<1_000 { lists.append(Self.randomText(&random, maxPieces: 20)) }
+        for tags in lists {
+            var violations: [Violation] = []
+            StorageClassValidator.checkTags(tags, into: &violations)
+            #expect(violations == Self.referenceTagViolations(tags), "\(tags.debugDescription)")
+        }
+    }
+
     /// `Patterns.isAWSID` by its definition, over bytes.
     static func referenceIsAWSID(_ s: String, prefix: String, minDigits: Int = 8, maxDigits: Int = 17) -> Bool {
         let bytes = Array(s.utf8)

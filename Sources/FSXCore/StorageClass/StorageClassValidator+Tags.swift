@@ -53,16 +53,23 @@ extension StorageClassValidator {
         var count = 0
         for item in tags.splitBytes(UInt8(ascii: ",")) {
             count += 1
-            let parts = item.splitBytes(UInt8(ascii: "="))
-            guard parts.count == 2 else {
+            // Two parts: exactly one '=' byte.
+            let bytes = item.utf8
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")),
+                !bytes[bytes.index(after: equals)...].contains(UInt8(ascii: "="))
+            else {
                 note(.format, item)
                 continue
             }
-            let key = parts[0]
-            let value = parts[1]
-            let keyLength = key.unicodeScalars.count
-            if keyLength == 0 || keyLength > maximumTagKeyLength { note(.keyLength, item) }
-            if value.unicodeScalars.count > maximumTagValueLength { note(.valueLength, item) }
+            let key = Substring(bytes[..<equals])
+            let value = Substring(bytes[bytes.index(after: equals)...])
+            // Lengths in characters (scalars), counted only when the bytes could exceed them.
+            if key.isEmpty || (key.utf8.count > maximumTagKeyLength && key.unicodeScalars.count > maximumTagKeyLength) {
+                note(.keyLength, item)
+            }
+            if value.utf8.count > maximumTagValueLength, value.unicodeScalars.count > maximumTagValueLength {
+                note(.valueLength, item)
+            }
             if !isTagText(key) || !isTagText(value) { note(.characters, item) }
             // AWS reserves the prefix in any case ("AWS:", "Aws:").
             if key.utf8.count >= 4, key.prefix(4).asciiCaseInsensitiveEquals("aws:") { note(.awsPrefix, item) }
@@ -87,7 +94,22 @@ extension StorageClassValidator {
 
     /// AWS's tag pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (with '=' already split off).
     static func isTagText(_ text: Substring) -> Bool {
-        text.unicodeScalars.allSatisfy { scalar in
+        // ASCII, the common case, without the Unicode tables: its only letters, numbers and
+        // separators are A-Z, a-z, 0-9 and the space.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: " "), UInt8(ascii: "_"), UInt8(ascii: "."),
+                    UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
+                    UInt8(ascii: "@"):
+                    return true
+                default:
+                    return false
+                }
+            }
+        }
+        return text.unicodeScalars.allSatisfy { scalar in
             switch scalar {
             case "_", ".", ":", "/", "=", "+", "-", "@": return true
             default: break
