@@ -65,7 +65,9 @@ extension Violation {
     /// A user-supplied value quoted for a message: JSON-escaped (so no control character or
     /// newline reaches a warning, which the apiserver would drop) and shortened when long.
     public static func quote(_ value: String, limit: Int = 48) -> String {
-        if value.count <= limit { return JSONWriter.quoted(value) }
+        // Every character is at least one byte: a value of `limit` bytes or fewer is short
+        // enough without counting its characters (grapheme breaking).
+        if value.utf8.count <= limit || value.count <= limit { return JSONWriter.quoted(value) }
         return JSONWriter.quoted(String(value.prefix(limit - 1)) + "…")
     }
 }

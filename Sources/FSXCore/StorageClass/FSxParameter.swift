@@ -105,7 +105,7 @@ enum DeploymentType: String, CaseIterable, Sendable {
     var isPersistent: Bool { self == .persistent1 || self == .persistent2 }
 
     /// The type whose name has exactly these bytes (the driver compares Go strings).
-    init?(bytesOf text: some StringProtocol) {
+    init?(bytesOf text: String) {
         guard let found = Self.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
         self = found
     }
@@ -118,7 +118,7 @@ enum StorageType: String, CaseIterable, Sendable {
     case hdd = "HDD"
 
     /// The type whose name has exactly these bytes (the driver compares Go strings).
-    init?(bytesOf text: some StringProtocol) {
+    init?(bytesOf text: String) {
         guard let found = Self.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
         self = found
     }

@@ -8,13 +8,7 @@ extension StorageClassValidator {
             // rules below would only add noise about values that must go anyway.
             // Unreadable values are already reported as parameter-type; one problem per field.
             for parameter in s3Parameters where parameters.setting(parameter) != nil {
-                violations.append(
-                    deny(
-                        "s3-on-p2", parameter, parameters[parameter],
-                        "is rejected by AWS on PERSISTENT_2, which links S3 only through a data repository "
-                            + "association; remove it and create the association outside this driver "
-                            + "(aws fsx create-data-repository-association once the file system exists), "
-                            + "or use SCRATCH_2 or PERSISTENT_1 with s3ImportPath"))
+                violations.append(deny("s3-on-p2", parameter, parameters[parameter], s3OnPersistent2Text))
             }
             return
         }
@@ -45,6 +39,13 @@ extension StorageClassValidator {
             violations.append(needsImport(.autoImportPolicy, policy))
         }
     }
+
+    /// Joined once: the class refused most often (the README's example) says it three times.
+    static let s3OnPersistent2Text =
+        "is rejected by AWS on PERSISTENT_2, which links S3 only through a data repository "
+        + "association; remove it and create the association outside this driver "
+        + "(aws fsx create-data-repository-association once the file system exists), "
+        + "or use SCRATCH_2 or PERSISTENT_1 with s3ImportPath"
 
     static func checkPath(_ parameter: FSxParameter, _ text: String, into violations: inout [Violation]) -> S3Path? {
         switch S3Path.parse(text) {

@@ -104,3 +104,12 @@ extension Sequence where Element: StringProtocol {
         contains { $0.bytesEqual(text) }
     }
 }
+
+extension Sequence<String> {
+    /// `containsBytes(of:)` for a `String`, compared through `String.bytesEqual`'s two
+    /// buffers rather than the generic walk of two UTF-8 views (the enum checks of every
+    /// StorageClass come here).
+    func containsBytes(of text: String) -> Bool {
+        contains { $0.bytesEqual(text) }
+    }
+}
