@@ -156,7 +156,8 @@ import Testing
     /// The validators read the object in place, where a key may repeat or be written with
     /// escapes; they must judge it as the value built from it (each key once, its last value,
     /// escapes decoded), which is what the CLI's objects are.
-    @Test(arguments: GoldenReviewTests.cases.filter { $0.hasPrefix("storageclass") || $0.hasPrefix("persistentvolume") })
+    @Test(
+        arguments: GoldenReviewTests.cases.filter { $0.hasPrefix("storageclass") || $0.hasPrefix("persistentvolume") })
     func validatorsJudgeRepeatedAndEscapedKeysAsTheValue(_ testCase: String) throws {
         let review = try #require(try GoldenReviewTests.read(testCase, "request.json"))
         let configuration =
@@ -168,7 +169,10 @@ import Testing
             (#""object":{"#, #""object":{"provisioner":"other","parameters":{"a":1},"mountOptions":7,"#),
             (#""parameters":{"#, #""parameters":{"subnetId":"bad","deploymentType":7,"extraTags":[1],"x":"1","#),
             (#""csi":{"#, #""csi":{"driver":"other","volumeHandle":5,"#),
-            (#""volumeAttributes":{"#, #""volumeAttributes":{"dnsname":5,"mountname":"x","subpath":"a","dnsName":"b","#),
+            (
+                #""volumeAttributes":{"#,
+                #""volumeAttributes":{"dnsname":5,"mountname":"x","subpath":"a","dnsName":"b","#
+            ),
             // Repeats after them, which win.
             (#""parameters":{"#, #""parameters":{"y":"1","y":2,"csi.storage.k8s.io/fstype":"a","FSType":"b","#),
             // Keys written with escapes.
