@@ -6,10 +6,10 @@
 /// says why facts are unknown, for the `aws-unverified` warning.
 public struct AWSFacts: Sendable, Equatable {
     public struct Subnet: Sendable, Equatable {
-        public var id: String
+        var id: String
         public var vpcId: String
-        public var availabilityZone: String
-        public var cidrBlock: IPv4Block?
+        var availabilityZone: String
+        var cidrBlock: IPv4Block?
 
         public init(id: String, vpcId: String, availabilityZone: String, cidrBlock: IPv4Block?) {
             self.id = id
@@ -22,7 +22,7 @@ public struct AWSFacts: Sendable, Equatable {
     public struct VPC: Sendable, Equatable {
         public var id: String
         /// Every associated IPv4 block: the primary one and any secondary ones.
-        public var cidrBlocks: [IPv4Block]
+        var cidrBlocks: [IPv4Block]
 
         public init(id: String, cidrBlocks: [IPv4Block]) {
             self.id = id
@@ -33,14 +33,14 @@ public struct AWSFacts: Sendable, Equatable {
     /// One rule of a security group, inbound or outbound, as EC2 reports it.
     public struct Permission: Sendable, Equatable {
         /// `tcp`, `udp`, `icmp`, a protocol number, or `-1` for all traffic.
-        public var ipProtocol: String
+        var ipProtocol: String
         /// The port range; `nil` for all ports (protocol `-1`).
-        public var fromPort: Int?
-        public var toPort: Int?
+        package var fromPort: Int?
+        package var toPort: Int?
         /// IPv4 sources (inbound) or destinations (outbound).
-        public var ipRanges: [IPv4Block]
+        package var ipRanges: [IPv4Block]
         /// Security groups as sources or destinations.
-        public var groupIds: [String]
+        package var groupIds: [String]
 
         public init(
             ipProtocol: String, fromPort: Int? = nil, toPort: Int? = nil, ipRanges: [IPv4Block] = [],
@@ -54,10 +54,10 @@ public struct AWSFacts: Sendable, Equatable {
         }
 
         /// Whether this rule lets all traffic through (`-1`), whatever the ports.
-        public var isAllTraffic: Bool { ipProtocol == "-1" || ipProtocol == "all" }
+        var isAllTraffic: Bool { ipProtocol == "-1" || ipProtocol == "all" }
 
         /// Whether this rule covers TCP `port`.
-        public func allowsTCP(_ port: Int) -> Bool {
+        func allowsTCP(_ port: Int) -> Bool {
             if isAllTraffic { return true }
             guard ipProtocol == "tcp" || ipProtocol == "6" else { return false }
             // EC2 reports -1..-1 or no ports for "all ports" on some protocols.
@@ -67,10 +67,10 @@ public struct AWSFacts: Sendable, Equatable {
     }
 
     public struct SecurityGroup: Sendable, Equatable {
-        public var id: String
-        public var vpcId: String
-        public var ingress: [Permission]
-        public var egress: [Permission]
+        var id: String
+        var vpcId: String
+        var ingress: [Permission]
+        var egress: [Permission]
 
         public init(id: String, vpcId: String, ingress: [Permission] = [], egress: [Permission] = []) {
             self.id = id
@@ -81,7 +81,7 @@ public struct AWSFacts: Sendable, Equatable {
     }
 
     public struct FileSystem: Sendable, Equatable {
-        public var id: String
+        var id: String
         /// The file system's subnets; Lustre file systems have exactly one.
         public var subnetIds: [String]
 
@@ -92,7 +92,7 @@ public struct AWSFacts: Sendable, Equatable {
     }
 
     /// One ID's state.
-    public enum Lookup<Value: Sendable & Equatable>: Sendable, Equatable {
+    enum Lookup<Value: Sendable & Equatable>: Sendable, Equatable {
         case found(Value)
         /// AWS answered that it does not exist.
         case absent
@@ -116,10 +116,10 @@ public struct AWSFacts: Sendable, Equatable {
         self.reason = reason
     }
 
-    public func subnet(_ id: String) -> Lookup<Subnet> { lookup(subnets, id) }
-    public func vpc(_ id: String) -> Lookup<VPC> { lookup(vpcs, id) }
-    public func securityGroup(_ id: String) -> Lookup<SecurityGroup> { lookup(securityGroups, id) }
-    public func fileSystem(_ id: String) -> Lookup<FileSystem> { lookup(fileSystems, id) }
+    func subnet(_ id: String) -> Lookup<Subnet> { lookup(subnets, id) }
+    func vpc(_ id: String) -> Lookup<VPC> { lookup(vpcs, id) }
+    func securityGroup(_ id: String) -> Lookup<SecurityGroup> { lookup(securityGroups, id) }
+    func fileSystem(_ id: String) -> Lookup<FileSystem> { lookup(fileSystems, id) }
 
     private func lookup<Value>(_ map: [String: Value], _ id: String) -> Lookup<Value> {
         if let value = map[id] { return .found(value) }
@@ -127,7 +127,7 @@ public struct AWSFacts: Sendable, Equatable {
     }
 
     /// The availability zone of a file system: the zone of its first subnet, when both are known.
-    public func zone(ofFileSystem id: String) -> String? {
+    package func zone(ofFileSystem id: String) -> String? {
         guard let subnetId = fileSystems[id]?.subnetIds.first else { return nil }
         return subnets[subnetId]?.availabilityZone
     }

@@ -1,18 +1,18 @@
 extension RuleID {
     /// `subnetId` does not exist in the region.
-    public static let awsSubnetUnknown: RuleID = "aws-subnet-unknown"
+    static let awsSubnetUnknown: RuleID = "aws-subnet-unknown"
     /// A security group does not exist, or is in another VPC than the subnet.
-    public static let awsSGUnknown: RuleID = "aws-sg-unknown"
+    static let awsSGUnknown: RuleID = "aws-sg-unknown"
     /// No group allows inbound TCP 988 from the class's groups or the VPC's addresses.
-    public static let awsSGLustre988: RuleID = "aws-sg-lustre-988"
+    static let awsSGLustre988: RuleID = "aws-sg-lustre-988"
     /// The same for TCP 1018–1023 (a warning).
-    public static let awsSGLustre1018: RuleID = "aws-sg-lustre-1018"
+    static let awsSGLustre1018: RuleID = "aws-sg-lustre-1018"
     /// `efaEnabled: "true"` and the groups do not allow all traffic within themselves.
-    public static let awsSGEFA: RuleID = "aws-sg-efa"
+    static let awsSGEFA: RuleID = "aws-sg-efa"
     /// AWS could not be asked in time: the class was checked without the rules above.
-    public static let awsUnverified: RuleID = "aws-unverified"
+    static let awsUnverified: RuleID = "aws-unverified"
     /// A workload needs the zone of a `fileSystemId` volume that is not known yet.
-    public static let awsZoneUnknown: RuleID = "aws-zone-unknown"
+    package static let awsZoneUnknown: RuleID = "aws-zone-unknown"
 }
 
 /// The StorageClass rules that need AWS: the subnet and security groups exist, are in one

@@ -2,9 +2,9 @@
 /// address ranges.
 public struct IPv4Block: Sendable, Hashable, CustomStringConvertible {
     /// The network address, host bits cleared.
-    public var address: UInt32
+    var address: UInt32
     /// 0...32.
-    public var prefixLength: Int
+    var prefixLength: Int
 
     /// Parses `a.b.c.d/n`; `nil` for anything else (IPv6 ranges, prefix lists, garbage).
     public init?(_ text: String) {
@@ -20,7 +20,7 @@ public struct IPv4Block: Sendable, Hashable, CustomStringConvertible {
         self.init(address: address, prefixLength: prefix)
     }
 
-    public init(address: UInt32, prefixLength: Int) {
+    init(address: UInt32, prefixLength: Int) {
         self.prefixLength = min(max(prefixLength, 0), 32)
         self.address = address & Self.mask(self.prefixLength)
     }
@@ -30,7 +30,7 @@ public struct IPv4Block: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether every address of `other` is in this block.
-    public func contains(_ other: IPv4Block) -> Bool {
+    func contains(_ other: IPv4Block) -> Bool {
         other.prefixLength >= prefixLength && other.address & Self.mask(prefixLength) == address
     }
 

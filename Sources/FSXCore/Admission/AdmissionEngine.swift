@@ -281,7 +281,7 @@ public struct AdmissionEngine: Sendable {
     }
 
     /// Decides an already decoded request and encodes the response.
-    public func review(
+    package func review(
         _ request: AdmissionRequest, version: AdmissionReview.Version, endpoint: Endpoint, facts: AWSFacts? = nil
     ) -> ReviewReply {
         let route = Route(of: request)
@@ -302,7 +302,7 @@ public struct AdmissionEngine: Sendable {
 
     /// `Kind "namespace/name"`, or `Kind "name"` for cluster-scoped objects; a name still to
     /// be generated shows as its `generateName` prefix followed by `*`.
-    public static func subject(kind: String, namespace: String, name: String) -> String {
+    static func subject(kind: String, namespace: String, name: String) -> String {
         let kindText = kind.isEmpty ? "object" : kind
         let nameText = name.isEmpty ? "(unnamed)" : name
         // Copied as bytes: interpolating or appending Strings checks grapheme boundaries at

@@ -8,7 +8,7 @@ public struct AdmissionRequest: Sendable, Equatable {
         /// An operation this version does not know; allowed unchanged.
         case other(String)
 
-        public init(_ text: String) {
+        init(_ text: String) {
             switch text {
             case "CREATE": self = .create
             case "UPDATE": self = .update
@@ -41,9 +41,9 @@ public struct AdmissionRequest: Sendable, Equatable {
     public var object: JSONValue?
     /// `null` on CREATE.
     public var oldObject: JSONValue?
-    public var dryRun: Bool
+    var dryRun: Bool
 
-    public init(
+    package init(
         uid: String, operation: Operation, group: String = "", version: String = "", kind: String = "",
         namespace: String = "", name: String = "", object: JSONValue?, oldObject: JSONValue? = nil,
         dryRun: Bool = false
@@ -73,9 +73,9 @@ public struct AdmissionRequest: Sendable, Equatable {
 
 /// Group, version and kind of an object, from its own `apiVersion` and `kind`.
 public struct ObjectType: Sendable, Hashable, CustomStringConvertible {
-    public var group: String
-    public var version: String
-    public var kind: String
+    var group: String
+    var version: String
+    package var kind: String
 
     public init(group: String, version: String, kind: String) {
         self.group = group

@@ -22,7 +22,7 @@ public enum AdmissionReview {
     }
 
     /// Decodes an already parsed AdmissionReview, as `decode(_:)` decodes its bytes.
-    public static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
+    static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
         try decode(JSONWriter.bytes(json))
     }
 
@@ -117,7 +117,7 @@ public enum AdmissionReview {
     /// warnings whole), no duplicates (it merges them anyway), in a stable order, and at most
     /// `warningsShown` lines and a count of the rest (it cuts warnings past 4096 characters
     /// in all, so more would only grow the response).
-    public static func warningLines(_ warnings: [Violation]) -> [String] {
+    static func warningLines(_ warnings: [Violation]) -> [String] {
         var seen: Set<String> = []
         var lines: [String] = []
         var more = 0
@@ -137,11 +137,11 @@ public enum AdmissionReview {
     /// The longest `request.uid` answered, in bytes. Kubernetes UIDs are 36-character UUIDs;
     /// 128 leaves room for any other client that follows the API, and stops a client from
     /// making each answer as large as its request.
-    public static let maximumUIDLength = 128
+    static let maximumUIDLength = 128
 
     /// How many warning lines a response carries at most; 20 lines of up to 120 characters
     /// stay under the apiserver's 4096.
-    public static let warningsShown = 20
+    static let warningsShown = 20
 }
 
 /// A request the server cannot judge: not JSON, not an AdmissionReview, no request.
@@ -154,7 +154,7 @@ public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: Reason
     public var message: String
 
-    public init(_ reason: Reason, _ message: String) {
+    init(_ reason: Reason, _ message: String) {
         self.reason = reason
         self.message = message
     }

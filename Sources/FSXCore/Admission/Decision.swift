@@ -20,7 +20,7 @@ public struct Decision: Sendable, Equatable {
     /// A short description of the object judged (`StorageClass "fsx"`), for messages and logs.
     public var subject: String
 
-    public init(subject: String, denials: [Violation] = [], warnings: [Violation] = [], patch: [PatchOperation] = []) {
+    init(subject: String, denials: [Violation] = [], warnings: [Violation] = [], patch: [PatchOperation] = []) {
         self.subject = subject
         self.denials = denials
         self.warnings = warnings
@@ -28,7 +28,7 @@ public struct Decision: Sendable, Equatable {
     }
 
     /// An allowed decision with nothing to say.
-    public static func allowed(_ subject: String) -> Decision { Decision(subject: subject) }
+    static func allowed(_ subject: String) -> Decision { Decision(subject: subject) }
 
     public var isAllowed: Bool { denials.isEmpty }
 
@@ -40,7 +40,7 @@ public struct Decision: Sendable, Equatable {
     }
 
     /// Splits a mixed list of violations by severity.
-    public init(subject: String, violations: [Violation], patch: [PatchOperation] = []) {
+    package init(subject: String, violations: [Violation], patch: [PatchOperation] = []) {
         self.init(
             subject: subject,
             denials: violations.filter { $0.severity == .deny },
@@ -63,5 +63,5 @@ public struct Decision: Sendable, Equatable {
     }
 
     /// How many denial reasons the message spells out; kubectl prints the message as one line.
-    public static let reasonsShown = 20
+    static let reasonsShown = 20
 }

@@ -32,18 +32,18 @@ public struct Violation: Sendable, Hashable {
     /// `warn` and the message starts with "would deny: ".
     public var wouldDeny = false
 
-    public init(rule: RuleID, severity: Severity, field: String, message: String) {
+    init(rule: RuleID, severity: Severity, field: String, message: String) {
         self.rule = rule
         self.severity = severity
         self.field = field
         self.message = message
     }
 
-    public static func deny(_ rule: RuleID, _ field: String, _ message: String) -> Violation {
+    package static func deny(_ rule: RuleID, _ field: String, _ message: String) -> Violation {
         Violation(rule: rule, severity: .deny, field: field, message: message)
     }
 
-    public static func warn(_ rule: RuleID, _ field: String, _ message: String) -> Violation {
+    package static func warn(_ rule: RuleID, _ field: String, _ message: String) -> Violation {
         Violation(rule: rule, severity: .warn, field: field, message: message)
     }
 }
@@ -53,10 +53,10 @@ extension Violation {
     /// the rest are counted in one more. Hostile objects carry lists of hundreds of
     /// thousands, and one line each would cost a suggestion search per item and a response
     /// of tens of MiB, while the apiserver shows only the first 4 KiB of warnings anyway.
-    public static let reportedPerList = 10
+    static let reportedPerList = 10
 
     /// Values quoted and joined with ", ", the first `limit` only, then how many more.
-    public static func quotedList(_ values: [String], limit: Int = 20) -> String {
+    static func quotedList(_ values: [String], limit: Int = 20) -> String {
         var text = values.prefix(limit).map { quote($0) }.joined(separator: ", ")
         if values.count > limit { text += ", and \(values.count - limit) more" }
         return text

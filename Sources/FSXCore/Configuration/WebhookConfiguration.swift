@@ -41,18 +41,18 @@ public struct WebhookConfiguration: Sendable, Equatable {
     /// One named FSx volume that Jobs may ask for.
     public struct Volume: Sendable, Equatable {
         /// The config key; also the pod volume name the webhook adds.
-        public var name: String
+        package var name: String
         /// The PVC in the Job's namespace.
-        public var claimName: String
+        var claimName: String
         /// Absolute path in the container.
-        public var mountPath: String
-        public var readOnly: Bool
+        var mountPath: String
+        package var readOnly: Bool
         /// The file system's subnet, when given.
-        public var subnetId: String?
+        var subnetId: String?
         /// The file system's availability zone: given directly or resolved through `zones`.
         /// `nil` when the configuration's placement is `none`, or when the zone comes from AWS
         /// (`fileSystemId`).
-        public var zone: String?
+        package var zone: String?
         /// The FSx file system, whose zone AWS tells (its subnet's zone), when given.
         public var fileSystemId: String?
 
@@ -73,17 +73,17 @@ public struct WebhookConfiguration: Sendable, Equatable {
     /// The configured volumes, sorted by name.
     public var volumes: [Volume]
     /// Volumes injected when a Job names none.
-    public var defaultVolumes: [String]
+    package var defaultVolumes: [String]
     /// Subnet ID to availability zone.
     public var zones: [String: String]
-    public var placement: Placement
+    package var placement: Placement
     /// The node label that carries the zone.
-    public var zoneLabel: String
-    public var unknownParameters: UnknownParameterPolicy
+    package var zoneLabel: String
+    var unknownParameters: UnknownParameterPolicy
     /// `validation.enforcement`: deny (the default) or warn.
-    public var enforcement: Enforcement
+    var enforcement: Enforcement
     /// `validation.rules`: per-rule overrides of validation rules, by id.
-    public var rules: [RuleID: RuleSetting]
+    var rules: [RuleID: RuleSetting]
     /// The `aws:` section: when set, StorageClasses are also checked against AWS and
     /// `fileSystemId` volumes find their zone there. `nil`: nothing calls AWS.
     public var aws: AWSSettings?
@@ -121,7 +121,7 @@ public struct WebhookConfiguration: Sendable, Equatable {
         /// The most one admission waits for AWS before it decides with what it has.
         public var lookupBudget: Duration
 
-        public init(
+        init(
             region: String? = nil, endpointURL: String? = nil, cacheTTL: Duration = .seconds(600),
             lookupBudget: Duration = .milliseconds(500)
         ) {
@@ -133,13 +133,13 @@ public struct WebhookConfiguration: Sendable, Equatable {
     }
 
     /// Volumes whose zone AWS tells (`fileSystemId`), sorted by name.
-    public var fileSystemVolumes: [Volume] { volumes.filter { $0.fileSystemId != nil } }
+    var fileSystemVolumes: [Volume] { volumes.filter { $0.fileSystemId != nil } }
 
     /// Validate only: no volumes, required placement for when volumes are added later.
     public static let `default` = WebhookConfiguration()
 
     /// The volume with this config key.
-    public func volume(named name: String) -> Volume? {
+    package func volume(named name: String) -> Volume? {
         volumes.first { $0.name == name }
     }
 }
@@ -148,11 +148,11 @@ public struct WebhookConfiguration: Sendable, Equatable {
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Dotted path of the offending key (`volumes.training-data.mountPath`), or "" for the
     /// document itself.
-    public var key: String
-    public var problem: String
-    public var fix: String
+    var key: String
+    var problem: String
+    var fix: String
 
-    public init(key: String, problem: String, fix: String) {
+    init(key: String, problem: String, fix: String) {
         self.key = key
         self.problem = problem
         self.fix = fix

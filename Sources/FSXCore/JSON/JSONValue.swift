@@ -24,7 +24,7 @@ extension JSONValue {
     }
 
     /// The element at `index` when this is an array and the index is in range.
-    public subscript(index: Int) -> JSONValue? {
+    package subscript(index: Int) -> JSONValue? {
         if case .array(let array) = self, array.indices.contains(index) { return array[index] }
         return nil
     }
@@ -55,7 +55,7 @@ extension JSONValue {
     }
 
     /// The number's value when it is an integer that fits in `Int`.
-    public var intValue: Int? {
+    package var intValue: Int? {
         if case .number(let text) = self { return Int(text) }
         return nil
     }
@@ -184,9 +184,9 @@ public struct JSONObject: Sendable, Equatable {
         self.members = members
     }
 
-    public var count: Int { members.count }
+    var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
-    public var keys: [String] { members.map(\.key) }
+    package var keys: [String] { members.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
         get {

@@ -20,7 +20,7 @@ public struct JSONWriter {
         String(decoding: bytes(value, style: style), as: UTF8.self)
     }
 
-    public static func write(_ value: JSONValue, into out: inout [UInt8], style: Style = .compact) {
+    static func write(_ value: JSONValue, into out: inout [UInt8], style: Style = .compact) {
         write(value, into: &out, style: style, indent: 0)
     }
 
@@ -124,7 +124,7 @@ public struct JSONWriter {
     static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// Writes a JSON string literal. Only `"`, `\` and control characters are escaped.
-    public static func writeString(_ s: String, into out: inout [UInt8]) {
+    static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Native strings (all the decision makes) are contiguous UTF-8; the copy is for
         // bridged ones.

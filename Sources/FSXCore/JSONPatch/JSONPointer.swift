@@ -8,7 +8,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// The escaped text, as UTF-8; empty for the whole document.
     var escaped: [UInt8]
 
-    public init(_ tokens: [String] = []) {
+    package init(_ tokens: [String] = []) {
         escaped = []
         for token in tokens { Self.append(key: token, to: &escaped) }
     }
@@ -27,7 +27,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses the escaped text form (`/a~1b/0`); `nil` when it does not start with `/`.
-    public init?(escaped text: String) {
+    package init?(escaped text: String) {
         if text.isEmpty {
             self.init(escaped: [])
             return
@@ -41,22 +41,22 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             })
     }
 
-    public static let root = JSONPointer()
+    package static let root = JSONPointer()
 
     /// This pointer with one more token.
-    public func appending(_ token: String) -> JSONPointer {
+    func appending(_ token: String) -> JSONPointer {
         var copy = extended(by: 1 + token.utf8.count)
         Self.append(key: token, to: &copy)
         return JSONPointer(escaped: copy)
     }
 
-    public func appending(_ index: Int) -> JSONPointer {
+    func appending(_ index: Int) -> JSONPointer {
         var copy = extended(by: 21)
         Self.append(index: index, to: &copy)
         return JSONPointer(escaped: copy)
     }
 
-    public func appending(contentsOf other: [String]) -> JSONPointer {
+    func appending(contentsOf other: [String]) -> JSONPointer {
         var copy = extended(by: other.reduce(0) { $0 + 1 + $1.utf8.count })
         for key in other { Self.append(key: key, to: &copy) }
         return JSONPointer(escaped: copy)
@@ -148,7 +148,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The same path written for people, dotted (`spec.template.spec.volumes[0]`).
-    public var dotted: String {
+    package var dotted: String {
         var out = ""
         for token in tokens {
             if Int(token) != nil {

@@ -9,19 +9,19 @@ public struct PatchOperation: Sendable, Equatable {
     public var path: JSONPointer
     public var value: JSONValue?
 
-    public init(op: Kind, path: JSONPointer, value: JSONValue? = nil) {
+    package init(op: Kind, path: JSONPointer, value: JSONValue? = nil) {
         self.op = op
         self.path = path
         self.value = value
     }
 
     /// An `add` operation.
-    public static func add(_ path: JSONPointer, _ value: JSONValue) -> PatchOperation {
+    package static func add(_ path: JSONPointer, _ value: JSONValue) -> PatchOperation {
         PatchOperation(op: .add, path: path, value: value)
     }
 
     /// The operation as its JSON object (`op`, `path`, `value` in that order).
-    public var json: JSONValue {
+    var json: JSONValue {
         var object = JSONObject()
         object["op"] = .string(op.rawValue)
         object["path"] = .string(path.description)

@@ -5,9 +5,9 @@ import FSXJSON
 ///
 /// The node plugin mounts `<dnsname>@tcp:/<mountname>` and checks nothing earlier, so a wrong
 /// attribute shows up only as a pod stuck in ContainerCreating.
-public enum PersistentVolumeValidator {
+enum PersistentVolumeValidator {
     /// The CSI driver name whose volumes are judged; other volumes are not.
-    public static let driver = StorageClassValidator.provisioner
+    static let driver = StorageClassValidator.provisioner
 
     static let handleField = "spec.csi.volumeHandle"
     static let attributesField = "spec.csi.volumeAttributes"

@@ -6,7 +6,7 @@ import FSXJSON
 /// its class; `fsx-webhook check` does when both are in its input, and then says what the
 /// claim will get: the size AWS creates and bills, and the settings the driver or the
 /// external-provisioner refuse.
-public enum PersistentVolumeClaimValidator {
+enum PersistentVolumeClaimValidator {
     static let storageField = "spec.resources.requests.storage"
     static let classField = "spec.storageClassName"
 

@@ -13,18 +13,18 @@ public enum AdmissionPolicyExport {
     public static let denyPolicyName = "fsx-webhook-storageclasses"
     /// The policy of the warning rules; bound with `[Warn]`.
     public static let warnPolicyName = "fsx-webhook-storageclass-warnings"
-    public static let apiVersion = "admissionregistration.k8s.io/v1"
+    static let apiVersion = "admissionregistration.k8s.io/v1"
 
     /// Annotation keys on each policy.
-    public enum Annotation {
+    enum Annotation {
         /// The rule id of each validation, in order, comma-separated.
-        public static let rules = "fsx-webhook/rules"
+        static let rules = "fsx-webhook/rules"
         /// Rules the webhook with this configuration checks and this policy cannot.
-        public static let notCovered = "fsx-webhook/not-covered"
+        static let notCovered = "fsx-webhook/not-covered"
         /// Rules the API server refuses by itself before any policy runs.
-        public static let enforcedByAPIServer = "fsx-webhook/enforced-by-apiserver"
+        static let enforcedByAPIServer = "fsx-webhook/enforced-by-apiserver"
         /// Rules `validation.rules` turns off.
-        public static let off = "fsx-webhook/off"
+        static let off = "fsx-webhook/off"
     }
 
     /// The policies and bindings, in a fixed order: deny policy, its binding, warning policy,
@@ -172,7 +172,7 @@ extension AdmissionPolicyExport {
     /// `unknown-parameter`, the variables, match condition and labels. The chart applies the
     /// configuration's `validation` section to it as `documents(for:)` does; `tests/chart`
     /// renders both and requires the same documents.
-    public static func chartData() -> JSONValue {
+    static func chartData() -> JSONValue {
         let warnMessages = StorageClassCEL.validations(unknownParameters: .warn)
         let denyMessages = StorageClassCEL.validations(unknownParameters: .deny)
         let rules = zip(warnMessages, denyMessages).map { warn, deny -> JSONValue in

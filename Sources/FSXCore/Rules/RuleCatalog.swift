@@ -8,21 +8,21 @@ public enum RuleCatalog {
         + workloadRules
 
     /// Every id, sorted.
-    public static let ids: [RuleID] = rules.map(\.id).sorted()
+    static let ids: [RuleID] = rules.map(\.id).sorted()
 
     /// The documentation page every rule has an anchor in, relative to the repository.
-    public static let documentPath = "docs/rules.md"
+    static let documentPath = "docs/rules.md"
 
     private static let byID: [RuleID: RuleDescription] = Dictionary(
         rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The description of `id`, or `nil` for an id no rule has.
-    public static func rule(_ id: RuleID) -> RuleDescription? { byID[id] }
+    static func rule(_ id: RuleID) -> RuleDescription? { byID[id] }
 
     public static func contains(_ id: RuleID) -> Bool { byID[id] != nil }
 
     /// The rules of one subject, in the order of docs/rules.md.
-    public static func rules(of subject: RuleDescription.Subject) -> [RuleDescription] {
+    static func rules(of subject: RuleDescription.Subject) -> [RuleDescription] {
         rules.filter { $0.subject == subject }
     }
 

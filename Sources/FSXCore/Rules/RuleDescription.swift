@@ -21,7 +21,7 @@ public struct RuleDescription: Sendable, Equatable {
     /// The whole rule, as docs/rules.md states it.
     public var details: String
 
-    public init(
+    init(
         _ id: RuleID, _ subject: Subject, _ severity: Violation.Severity, summary: String, details: String
     ) {
         self.id = id

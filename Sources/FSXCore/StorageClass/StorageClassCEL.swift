@@ -12,40 +12,40 @@
 /// already passed the API's own validation (at most 512 parameters, 256 KiB of keys and values
 /// together). Those limits, and the `size()` guards the expressions carry, bound every
 /// expression's cost; `tests/policy/test_policy_cost.py` computes the bound.
-public enum StorageClassCEL {
+enum StorageClassCEL {
     /// One rule as a policy validation.
-    public struct Validation: Sendable, Equatable {
-        public var rule: RuleID
+    struct Validation: Sendable, Equatable {
+        var rule: RuleID
         /// True when the class keeps the rule.
-        public var expression: String
+        var expression: String
         /// The webhook's message for the rule's first violation, values interpolated.
-        public var messageExpression: String
+        var messageExpression: String
     }
 
     /// A named expression under the policy's `spec.variables`, read as `variables.<name>`.
-    public struct Variable: Sendable, Equatable {
-        public var name: String
-        public var expression: String
+    struct Variable: Sendable, Equatable {
+        var name: String
+        var expression: String
     }
 
     /// Rules whose violations the API server refuses before any admission policy runs: the
     /// typed StorageClass cannot hold a parameter value that is not a string, nor a field of
     /// the wrong type, so a policy would never see one.
-    public static let enforcedByAPIServer: [RuleID] = ["field-type", "parameter-type"]
+    static let enforcedByAPIServer: [RuleID] = ["field-type", "parameter-type"]
 
     /// Rules CEL cannot express within the API server's cost budget, with the reason; named in
     /// the `fsx-webhook/not-covered` annotation. Every other StorageClass rule has a rendering
     /// (a test keeps it so).
-    public static let notCovered: [RuleID: String] = [:]
+    static let notCovered: [RuleID: String] = [:]
 
     /// Rules that need answers from EC2 (`aws-`): an admission policy cannot call out, so only
     /// the webhook with an `aws:` section checks them.
-    public static var needsAWS: [RuleID] {
+    static var needsAWS: [RuleID] {
         RuleCatalog.rules(of: .storageClass).map(\.id).filter { $0.rawValue.hasPrefix("aws-") }
     }
 
     /// The policy's `spec.variables`, in order (later ones read earlier ones).
-    public static let variables: [Variable] = [
+    static let variables: [Variable] = [
         // A missing or null `parameters` is an empty map: a static-binding class.
         Variable(name: "p", expression: "has(object.parameters) ? object.parameters : {}"),
         Variable(name: "provisions", expression: "size(variables.p) > 0"),
@@ -103,7 +103,7 @@ public enum StorageClassCEL {
     ]
 
     /// Every StorageClass rule with a rendering, in the order of the rule catalogue.
-    public static func validations(
+    static func validations(
         unknownParameters: WebhookConfiguration.UnknownParameterPolicy
     ) -> [Validation] {
         let rendered =

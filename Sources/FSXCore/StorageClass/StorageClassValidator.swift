@@ -6,9 +6,9 @@ import FSXJSON
 /// as they are, so a bad mix shows up only as a claim stuck `Pending` with a
 /// `ProvisioningFailed` event, and parameters cannot be edited afterwards. This validator
 /// applies the rules of `fsx-rules.md` at admission and reports every problem at once.
-public enum StorageClassValidator {
+enum StorageClassValidator {
     /// The provisioner name of aws-fsx-csi-driver. Classes of other provisioners are not judged.
-    public static let provisioner = "fsx.csi.aws.com"
+    static let provisioner = "fsx.csi.aws.com"
 
     /// Every problem of `storageClass`, denials and warnings, in a stable order.
     ///

@@ -7,7 +7,7 @@ public enum Base64 {
         String(decoding: encodeBytes(bytes), as: UTF8.self)
     }
 
-    public static func encodeBytes(_ input: some Collection<UInt8>) -> [UInt8] {
+    static func encodeBytes(_ input: some Collection<UInt8>) -> [UInt8] {
         if let encoded = input.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) {
             return encoded
         }

@@ -1,9 +1,9 @@
 /// Small hand-written matchers for the identifier shapes the rules check. They avoid
 /// Regex (slow to build, and Foundation-free code wants none) and run in one pass.
-public enum Patterns {
+enum Patterns {
     /// `prefix` followed by `minDigits...maxDigits` lowercase hex digits, nothing else, compared
     /// byte for byte. Used for `subnet-…`, `sg-…` and `fs-…` IDs (`^subnet-[0-9a-f]{8,17}$`).
-    public static func isAWSID(
+    static func isAWSID(
         _ s: some StringProtocol, prefix: StaticString, minDigits: Int = 8, maxDigits: Int = 17
     ) -> Bool {
         prefix.withUTF8Buffer { prefix in
@@ -14,15 +14,15 @@ public enum Patterns {
         }
     }
 
-    @inline(__always) public static func isLowerHex(_ b: UInt8) -> Bool {
+    @inline(__always) static func isLowerHex(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)
     }
 
-    @inline(__always) public static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     /// A plain base-10 integer (optional leading '-' only when `allowNegative`), no sign '+',
     /// no spaces, no underscores, that fits in Int32. Returns the value.
-    public static func int32(_ s: String, allowNegative: Bool = false) -> Int32? {
+    static func int32(_ s: String, allowNegative: Bool = false) -> Int32? {
         var body = s.utf8[...]
         if allowNegative, body.first == UInt8(ascii: "-") { body = body.dropFirst() }
         guard !body.isEmpty, body.allSatisfy(isDigit) else { return nil }
@@ -31,7 +31,7 @@ public enum Patterns {
 
     /// An RFC 1123 DNS label: 1–63 lowercase alphanumerics or '-', starting and ending
     /// alphanumeric (the rule for pod volume names and container names).
-    public static func isDNSLabel(_ s: String) -> Bool {
+    static func isDNSLabel(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard !u.isEmpty, u.count <= 63 else { return false }
         for (i, b) in u.enumerated() {
@@ -43,7 +43,7 @@ public enum Patterns {
 
     /// An RFC 1123 DNS subdomain: dot-separated labels, at most 253 characters (the rule for
     /// PVC names).
-    public static func isDNSSubdomain(_ s: String) -> Bool {
+    static func isDNSSubdomain(_ s: String) -> Bool {
         guard !s.isEmpty, s.utf8.count <= 253 else { return false }
         return s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
     }

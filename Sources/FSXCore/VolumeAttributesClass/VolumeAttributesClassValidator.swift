@@ -6,7 +6,7 @@ import FSXJSON
 /// ModifyVolume call, which driver v1.9.0 does not offer: the external-provisioner then
 /// refuses every claim that names the class ("CSI driver does not support
 /// VolumeAttributesClass"). Creating the class breaks nothing yet, so it is a warning.
-public enum VolumeAttributesClassValidator {
+enum VolumeAttributesClassValidator {
     static let field = "driverName"
 
     package static func validate(_ volumeAttributesClass: JSONView) -> [Violation] {

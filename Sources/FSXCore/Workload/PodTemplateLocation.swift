@@ -2,9 +2,9 @@ import FSXJSON
 
 /// Where a workload kind keeps a pod spec, as a path from the object's root that may fan out
 /// over arrays and maps (JobSet's `replicatedJobs`, Kubeflow's replica specs).
-public struct PodTemplateLocation: Sendable, Hashable {
+package struct PodTemplateLocation: Sendable, Hashable {
     /// One step from the object's root towards the pod spec.
-    public enum Step: Sendable, Hashable {
+    package enum Step: Sendable, Hashable {
         /// The member with this key.
         case key(String)
         /// Every element of an array.
@@ -14,7 +14,7 @@ public struct PodTemplateLocation: Sendable, Hashable {
     }
 
     /// How messages name one pod spec found here.
-    public enum Label: Sendable, Hashable {
+    package enum Label: Sendable, Hashable {
         /// The kind has one pod spec; the field path says enough.
         case none
         /// A fixed name, such as `head group`.
@@ -25,7 +25,7 @@ public struct PodTemplateLocation: Sendable, Hashable {
     }
 
     /// The path from the object's root to the pod spec.
-    public var steps: [Step] {
+    package var steps: [Step] {
         didSet { leadingPointers = Self.leadingPointers(of: steps) }
     }
     /// The pointer after each of the leading `.key` steps, made once: every review that
@@ -33,12 +33,12 @@ public struct PodTemplateLocation: Sendable, Hashable {
     private(set) var leadingPointers: [JSONPointer]
     /// Whether an object without this pod spec is malformed (a Job's template) rather than
     /// just not using it (a RayCluster without worker groups).
-    public var isRequired: Bool
+    var isRequired: Bool
     /// How messages tell the pod specs found here apart.
-    public var label: Label
+    var label: Label
 
     /// A location; by default required and unlabelled, as a Job's single template is.
-    public init(steps: [Step], isRequired: Bool = true, label: Label = .none) {
+    package init(steps: [Step], isRequired: Bool = true, label: Label = .none) {
         self.steps = steps
         self.isRequired = isRequired
         self.label = label

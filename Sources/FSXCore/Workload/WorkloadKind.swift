@@ -2,22 +2,22 @@
 ///
 /// Supporting another kind means adding one entry with its locations to `builtIn`: the
 /// mutation itself works on pod specs wherever they are.
-public struct WorkloadKind: Sendable, Hashable {
+package struct WorkloadKind: Sendable, Hashable {
     /// The API group (`batch`); empty for the core group.
-    public var group: String
+    var group: String
     /// The API versions whose pod templates are at `locations`.
-    public var versions: [String]
+    var versions: [String]
     /// The kind (`Job`), also the noun messages use for the object.
-    public var kind: String
+    package var kind: String
     /// Where the kind's pod specs are; every one found is mutated.
-    public var locations: [PodTemplateLocation]
+    package var locations: [PodTemplateLocation]
     /// Whether an object with a controller (an `ownerReferences` entry with
     /// `controller: true`) is left unchanged, because its controller's template is what
     /// gets mutated.
-    public var skipsControlledObjects: Bool
+    var skipsControlledObjects: Bool
 
     /// A kind whose pod specs are at `locations`.
-    public init(
+    package init(
         group: String, versions: [String], kind: String, locations: [PodTemplateLocation],
         skipsControlledObjects: Bool = false
     ) {
@@ -29,46 +29,46 @@ public struct WorkloadKind: Sendable, Hashable {
     }
 
     /// Whether an object of `type` is of this kind.
-    public func matches(_ type: ObjectType) -> Bool {
+    func matches(_ type: ObjectType) -> Bool {
         type.group == group && type.kind == kind && versions.contains(type.version)
     }
 
     /// `batch/v1` Job: one pod template at `/spec/template/spec`.
-    public static let job = WorkloadKind(group: "batch", versions: ["v1"], kind: "Job", locations: [.job])
+    package static let job = WorkloadKind(group: "batch", versions: ["v1"], kind: "Job", locations: [.job])
 
     /// `batch/v1` CronJob: the pod template of its `jobTemplate`.
     ///
     /// The Jobs it creates copy `jobTemplate.metadata` and the already patched spec, so
     /// when `jobTemplate.metadata.labels` opts them in too, each is reviewed again and, the
     /// mutation being idempotent, gets no second patch.
-    public static let cronJob = WorkloadKind(
+    package static let cronJob = WorkloadKind(
         group: "batch", versions: ["v1"], kind: "CronJob", locations: [.cronJob])
 
     /// `jobset.x-k8s.io/v1alpha2` JobSet: the pod template of every replicated job.
-    public static let jobSet = WorkloadKind(
+    package static let jobSet = WorkloadKind(
         group: "jobset.x-k8s.io", versions: ["v1alpha2"], kind: "JobSet", locations: [.jobSetReplicatedJobs])
 
     /// `kubeflow.org/v1` PyTorchJob: every replica spec (`Master`, `Worker`).
-    public static let pyTorchJob = WorkloadKind(
+    package static let pyTorchJob = WorkloadKind(
         group: "kubeflow.org", versions: ["v1"], kind: "PyTorchJob",
         locations: [.kubeflowReplicaSpecs("pytorchReplicaSpecs")])
 
     /// `kubeflow.org/v1` TFJob: every replica spec (`Chief`, `PS`, `Worker`, `Evaluator`).
-    public static let tfJob = WorkloadKind(
+    package static let tfJob = WorkloadKind(
         group: "kubeflow.org", versions: ["v1"], kind: "TFJob", locations: [.kubeflowReplicaSpecs("tfReplicaSpecs")])
 
     /// `kubeflow.org/v2beta1` MPIJob (mpi-operator) and `kubeflow.org/v1` MPIJob (the
     /// training operator v1): every replica spec (`Launcher`, `Worker`). Both APIs keep
     /// their pod templates at `spec.mpiReplicaSpecs.<type>.template`; a cluster serves one
     /// or the other, as both define `mpijobs.kubeflow.org`.
-    public static let mpiJob = WorkloadKind(
+    package static let mpiJob = WorkloadKind(
         group: "kubeflow.org", versions: ["v2beta1", "v1"], kind: "MPIJob",
         locations: [.kubeflowReplicaSpecs("mpiReplicaSpecs")])
 
     /// `ray.io/v1` RayJob: the head and every worker group of the cluster it creates. A
     /// RayJob that submits to an existing cluster (`clusterSelector`) has no
     /// `rayClusterSpec`, and so nothing to mutate.
-    public static let rayJob = WorkloadKind(
+    package static let rayJob = WorkloadKind(
         group: "ray.io", versions: ["v1"], kind: "RayJob",
         locations: [
             .rayHeadGroup(under: ["spec", "rayClusterSpec"], isRequired: false),
@@ -76,7 +76,7 @@ public struct WorkloadKind: Sendable, Hashable {
         ])
 
     /// `ray.io/v1` RayCluster: the head group and every worker group.
-    public static let rayCluster = WorkloadKind(
+    package static let rayCluster = WorkloadKind(
         group: "ray.io", versions: ["v1"], kind: "RayCluster",
         locations: [.rayHeadGroup(under: ["spec"], isRequired: true), .rayWorkerGroups(under: ["spec"])])
 
@@ -86,16 +86,16 @@ public struct WorkloadKind: Sendable, Hashable {
     /// ReplicaSet...) carries the pod template, which is where the volumes belong. Pods a
     /// mutated workload creates already have them; patching the pods of other controllers
     /// would make them differ from their template behind the controller's back.
-    public static let pod = WorkloadKind(
+    package static let pod = WorkloadKind(
         group: "", versions: ["v1"], kind: "Pod", locations: [.pod], skipsControlledObjects: true)
 
     /// The kinds this version mutates.
-    public static let builtIn: [WorkloadKind] = [
+    static let builtIn: [WorkloadKind] = [
         .job, .cronJob, .jobSet, .pyTorchJob, .tfJob, .mpiJob, .rayJob, .rayCluster, .pod,
     ]
 
     /// The built-in kind for `type`, if it is one.
-    public static func builtIn(for type: ObjectType) -> WorkloadKind? {
+    package static func builtIn(for type: ObjectType) -> WorkloadKind? {
         builtIn.first { $0.matches(type) }
     }
 }

@@ -5,21 +5,21 @@ import FSXJSON
 ///
 /// Pure and idempotent: the result depends only on the object and the configuration, so
 /// the apiserver may reinvoke the webhook on its own output and get no further patch.
-public enum WorkloadMutator {
+package enum WorkloadMutator {
     /// The label that opts a workload in, with the value `"true"`.
-    public static let injectLabel = WorkloadOptions.injectLabel
+    static let injectLabel = WorkloadOptions.injectLabel
     /// Comma-separated configured volume names; default `defaultVolumes`.
-    public static let volumesAnnotation = WorkloadOptions.volumesAnnotation
+    static let volumesAnnotation = WorkloadOptions.volumesAnnotation
     /// Comma-separated container (or init container) names; default every container.
-    public static let containersAnnotation = WorkloadOptions.containersAnnotation
+    static let containersAnnotation = WorkloadOptions.containersAnnotation
     /// `required`, `preferred` or `none`; default the configuration's `placement`.
-    public static let placementAnnotation = WorkloadOptions.placementAnnotation
+    static let placementAnnotation = WorkloadOptions.placementAnnotation
 
     /// Mutates `object` when `type` is a workload kind this webhook handles; `nil` otherwise.
     ///
     /// A workload that does not opt in gets no violations and no patch. When anything is
     /// denied, the patch is empty.
-    public static func mutate(
+    package static func mutate(
         _ object: JSONValue, type: ObjectType, configuration: WebhookConfiguration
     ) -> (violations: [Violation], patch: [PatchOperation])? {
         guard let kind = WorkloadKind.builtIn(for: type) else { return nil }
@@ -29,7 +29,7 @@ public enum WorkloadMutator {
     /// Mutates `object` as a workload of `kind`, whose pod specs are at `kind.locations`.
     /// - Parameter facts: with an `aws:` section, what AWS said of the `fileSystemId`
     ///   volumes (their zones); `nil` when nothing could be asked.
-    public static func mutate(
+    package static func mutate(
         _ object: JSONValue, kind: WorkloadKind, configuration: WebhookConfiguration, facts: AWSFacts? = nil
     ) -> (violations: [Violation], patch: [PatchOperation]) {
         object.withView { mutate($0, kind: kind, configuration: configuration, facts: facts) }
