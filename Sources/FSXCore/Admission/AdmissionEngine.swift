@@ -40,7 +40,7 @@ public struct AdmissionEngine: Sendable {
 
     /// Judges one request.
     ///
-    /// - StorageClass with provisioner `fsx.csi.aws.com`: the rules of `fsx-rules.md`.
+    /// - StorageClass with provisioner `fsx.csi.aws.com`: the rules of docs/rules.md.
     /// - PersistentVolume with `spec.csi.driver: fsx.csi.aws.com`: the static-PV rules.
     /// - VolumeAttributesClass with `driverName: fsx.csi.aws.com`: a warning (no ModifyVolume).
     /// - PersistentVolumeClaim whose FSx StorageClass is in `context` (the CLI's input): the

@@ -1,4 +1,4 @@
-/// The identifier of a rule, as listed in `fsx-rules.md` (`subnet-required`,
+/// The identifier of a rule, as listed in docs/rules.md (`subnet-required`,
 /// `throughput-scratch`, ...) or defined by the mutation (`volume-unknown`, ...).
 public struct RuleID: RawRepresentable, Hashable, Sendable, Comparable, ExpressibleByStringLiteral,
     CustomStringConvertible

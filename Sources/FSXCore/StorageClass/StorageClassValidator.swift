@@ -5,7 +5,7 @@ import FSXJSON
 /// The driver does no checking of its own: it forwards parameters to AWS's CreateFileSystem
 /// as they are, so a bad mix shows up only as a claim stuck `Pending` with a
 /// `ProvisioningFailed` event, and parameters cannot be edited afterwards. This validator
-/// applies the rules of `fsx-rules.md` at admission and reports every problem at once.
+/// applies the rules of docs/rules.md at admission and reports every problem at once.
 enum StorageClassValidator {
     /// The provisioner name of aws-fsx-csi-driver. Classes of other provisioners are not judged.
     static let provisioner = "fsx.csi.aws.com"
