@@ -93,13 +93,16 @@ build_json_fuzzer() {
 
 build_review() {
     build_core
-    local inputs=(Fuzz/ReviewFuzzer Tests/FSXCoreTests/Support/JSONPatchApplier.swift "$out/libFSXCore.a")
+    local inputs=(Fuzz/ReviewFuzzer Tests/FSXCoreTests/Support/JSONPatchApplier.swift
+        Tests/FSXCoreTests/Support/Base64+Tests.swift "$out/libFSXCore.a")
     if stale "$out/review-fuzzer" "${inputs[@]}"; then
         echo "building review-fuzzer"
         # The JSON Patch applier of the tests, written from RFC 6902 and sharing no code
-        # with the patch builder, applies the webhook's patches the way the apiserver does.
+        # with the patch builder, applies the webhook's patches the way the apiserver does;
+        # the base64 decoder of the tests reads them.
         swiftc "${swift_flags[@]}" -module-name ReviewFuzzer -I "$out/modules" \
             Fuzz/ReviewFuzzer/main.swift Tests/FSXCoreTests/Support/JSONPatchApplier.swift \
+            Tests/FSXCoreTests/Support/Base64+Tests.swift \
             "$out/libFSXCore.a" "$out/libFSXJSON.a" -o "$out/review-fuzzer" 2>&1 | quiet_link
     fi
 }

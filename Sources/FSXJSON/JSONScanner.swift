@@ -309,14 +309,18 @@ package enum JSONScanner {
     /// Any string, from its first byte at `start`: where its closing quote is and whether
     /// it holds escapes, or the first problem. Problems are reported in the order a reader
     /// meets them, except invalid UTF-8, which is reported (at the string's first byte) only
-    /// for a string that is otherwise well formed.
+    /// for a string that is otherwise well formed: its bytes are checked whole once its end
+    /// is found. A byte from 0x80 never looks like a quote, a backslash or a control
+    /// character, so the end is found alike in valid and invalid text.
     @inline(never)
     static func stringEnd(
         _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int
     ) -> Result<(Int, Bool), JSONScanError> {
         var i = start
         var escaped = false
-        var validUTF8 = true
+        // The bits of every byte outside an escape or'ed together: 0x80 set when any is
+        // not ASCII.
+        var bits: UInt8 = 0
         while true {
             while end &- i >= 8 {
                 let special = specialBytes(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)))
@@ -328,38 +332,38 @@ package enum JSONScanner {
             }
             guard i < end else { return .failure(JSONScanError(offset: i, reason: "unterminated string")) }
             let byte = p[i]
-            if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                i &+= 1
-                continue
-            }
             switch byte {
             case UInt8(ascii: "\""):
-                guard validUTF8 else {
+                // Overlong forms, surrogates and values past U+10FFFF are errors, exactly as
+                // for `String(validating:)`.
+                if bits >= 0x80,
+                    transcode(
+                        UnsafeBufferPointer(start: p + start, count: i &- start).makeIterator(),
+                        from: UTF8.self, to: UTF32.self, stoppingOnError: true, into: { _ in })
+                {
                     return .failure(JSONScanError(offset: start, reason: "string is not valid UTF-8"))
                 }
                 return .success((i, escaped))
             case UInt8(ascii: "\\"):
                 escaped = true
                 i &+= 1
-                if let error = escapeError(p, &i, end) { return .failure(error) }
+                if case .failure(let error) = escape(p, &i, end) { return .failure(error) }
             case 0..<0x20:
                 return .failure(JSONScanError(offset: i, reason: "control character in string"))
             default:
-                // An invalid byte is skipped alone so a following quote is still seen.
-                let length = utf8SequenceLength(UnsafeRawBufferPointer(start: p, count: end), at: i, end: end)
-                if length == 0 {
-                    validUTF8 = false
-                    i &+= 1
-                } else {
-                    i &+= length
-                }
+                bits |= byte
+                i &+= 1
             }
         }
     }
 
-    /// Checks the escape after a `\\` at `i - 1` and moves past it; the problem, if any.
-    static func escapeError(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> JSONScanError? {
-        func fail(_ reason: String) -> JSONScanError { JSONScanError(offset: i, reason: reason) }
+    /// Reads the escape after a `\\` at `i - 1` and moves past it: the scalar it stands for,
+    /// or the problem. The scanner checks every escape with it; `JSONView.unescaped` decodes
+    /// them with it.
+    static func escape(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Result<Unicode.Scalar, JSONScanError> {
+        func fail(_ reason: String) -> Result<Unicode.Scalar, JSONScanError> {
+            .failure(JSONScanError(offset: i, reason: reason))
+        }
         func hex4() -> UInt32? {
             var value: UInt32 = 0
             for _ in 0..<4 {
@@ -373,9 +377,12 @@ package enum JSONScanner {
         let escape = p[i]
         i &+= 1
         switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return nil
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return .success(Unicode.Scalar(escape))
+        case UInt8(ascii: "b"): return .success("\u{08}")
+        case UInt8(ascii: "f"): return .success("\u{0C}")
+        case UInt8(ascii: "n"): return .success("\n")
+        case UInt8(ascii: "r"): return .success("\r")
+        case UInt8(ascii: "t"): return .success("\t")
         case UInt8(ascii: "u"):
             guard end &- i >= 4 else { return fail("truncated \\u escape") }
             guard let code = hex4() else { return fail("invalid hex digit in \\u escape") }
@@ -387,10 +394,10 @@ package enum JSONScanner {
                 i &+= 2
                 guard let low = hex4() else { return fail("invalid hex digit in \\u escape") }
                 guard (0xDC00...0xDFFF).contains(low) else { return fail("invalid surrogate pair") }
-            } else if (0xDC00...0xDFFF).contains(code) {
-                return fail("lone surrogate in \\u escape")
+                return .success(Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))!)
             }
-            return nil
+            guard let scalar = Unicode.Scalar(code) else { return fail("lone surrogate in \\u escape") }
+            return .success(scalar)
         default:
             return fail("invalid escape \\\(describe(escape))")
         }
@@ -442,42 +449,6 @@ package enum JSONScanner {
         let controlsOrQuotes = (word ^ (ones &* 0x02)) &- ones &* 0x21
         let backslashes = (word ^ (ones &* 0x5C)) &- ones
         return (controlsOrQuotes | backslashes | word) & 0x8080_8080_8080_8080
-    }
-
-    /// The length of the well-formed UTF-8 sequence at `position`, or 0 if there is none
-    /// (overlong forms, surrogates and values past U+10FFFF are not well-formed, exactly as
-    /// for `String(validating:)`).
-    @inline(__always)
-    static func utf8SequenceLength(_ bytes: UnsafeRawBufferPointer, at position: Int, end: Int) -> Int {
-        let remaining = end &- position
-        @inline(__always) func continuation(_ offset: Int) -> Bool { bytes[position &+ offset] & 0xC0 == 0x80 }
-        let first = bytes[position]
-        switch first {
-        case 0xC2...0xDF:
-            return remaining >= 2 && continuation(1) ? 2 : 0
-        case 0xE0...0xEF:
-            guard remaining >= 3 else { return 0 }
-            let second = bytes[position &+ 1]
-            let valid: Bool
-            switch first {
-            case 0xE0: valid = second >= 0xA0 && second <= 0xBF
-            case 0xED: valid = second >= 0x80 && second <= 0x9F
-            default: valid = second & 0xC0 == 0x80
-            }
-            return valid && continuation(2) ? 3 : 0
-        case 0xF0...0xF4:
-            guard remaining >= 4 else { return 0 }
-            let second = bytes[position &+ 1]
-            let valid: Bool
-            switch first {
-            case 0xF0: valid = second >= 0x90 && second <= 0xBF
-            case 0xF4: valid = second >= 0x80 && second <= 0x8F
-            default: valid = second & 0xC0 == 0x80
-            }
-            return valid && continuation(2) && continuation(3) ? 4 : 0
-        default:
-            return 0
-        }
     }
 
     @inline(__always)

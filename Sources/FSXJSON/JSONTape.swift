@@ -44,7 +44,4 @@ package final class JSONTape {
         defer { withExtendedLifetime(self) {} }
         return try body(UnsafeBufferPointer(start: entries, count: count))
     }
-
-    /// The entries as an array (for tests).
-    package var entryList: [Entry] { Array(UnsafeBufferPointer(start: entries, count: count)) }
 }

@@ -4,7 +4,7 @@
 /// reader asks for one.
 ///
 /// A view borrows: it is valid only while the bytes and the tape it reads are alive, inside
-/// the `JSONTape.withEntries` (or `JSONView.scanning`) call that made it.
+/// the `JSONTape.withEntries` call that made it.
 package struct JSONView {
     package let bytes: UnsafeRawBufferPointer
     package let entries: UnsafeBufferPointer<JSONTape.Entry>
@@ -21,16 +21,6 @@ package struct JSONView {
 
     @inline(__always) func at(_ position: Int) -> JSONView {
         JSONView(bytes: bytes, entries: entries, position: position)
-    }
-
-    /// Scans `bytes` and calls `body` with the view of the whole document.
-    package static func scanning<Result>(
-        _ bytes: UnsafeRawBufferPointer, _ body: (JSONView) throws -> Result
-    ) throws -> Result {
-        let tape = try JSONScanner.scan(bytes)
-        return try tape.withEntries { entries throws in
-            try body(JSONView(bytes: bytes, entries: entries, position: 0))
-        }
     }
 
     package var kind: JSONTape.Kind { entry.kind }
@@ -52,31 +42,16 @@ package struct JSONView {
     }
 
     /// Elements of an array or members of an object; 0 for anything else.
-    package var count: Int {
-        switch entry.kind {
-        case .array, .object: return Int(entry.count)
-        default: return 0
-        }
-    }
+    package var count: Int { isArray || isObject ? Int(entry.count) : 0 }
 
     /// The bytes a scalar was written with (a string's between its quotes, escapes as
     /// written); empty for an array or object, whose end the tape does not keep.
     package var rawBytes: UnsafeRawBufferPointer {
-        let entry = entry
         let start = Int(entry.start)
-        switch entry.kind {
-        case .array, .object: return UnsafeRawBufferPointer(rebasing: bytes[start..<start])
-        default: return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(entry.count))])
-        }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + (isArray || isObject ? 0 : Int(entry.count)))])
     }
 
-    package var bool: Bool? {
-        switch entry.kind {
-        case .true: return true
-        case .false: return false
-        default: return nil
-        }
-    }
+    package var bool: Bool? { entry.kind == .true ? true : entry.kind == .false ? false : nil }
 
     /// A number's text exactly as written.
     package var numberText: String? {
@@ -94,33 +69,21 @@ package struct JSONView {
     /// Whether this is a string whose text is `text`, compared byte for byte as Go compares
     /// keys ("K" and the Kelvin sign differ).
     package func isString(_ text: String) -> Bool {
-        guard entry.kind == .string else { return false }
-        return equals(text)
-    }
-
-    /// Whether this is a string whose text is the UTF-8 bytes `utf8`.
-    @inline(__always)
-    package func isString(utf8: [UInt8]) -> Bool {
-        let entry = entry
-        guard entry.kind == .string else { return false }
-        if entry.escaped { return unescaped() == utf8 }
-        guard Int(entry.count) == utf8.count else { return false }
-        guard entry.count > 0 else { return true }
-        return utf8.withUnsafeBytes { memcmpEqual(bytes.baseAddress! + Int(entry.start), $0.baseAddress!, $0.count) }
-    }
-
-    /// A string entry's text against `text`, with no string made unless it has escapes.
-    @inline(__always)
-    func equals(_ text: String) -> Bool {
-        let entry = entry
-        if entry.escaped { return unescaped().elementsEqual(text.utf8) }
-        guard Int(entry.count) == text.utf8.count else { return false }
-        guard entry.count > 0 else { return true }
-        let raw = bytes.baseAddress! + Int(entry.start)
-        // `withUTF8` gives a small string's bytes too (copied to the stack), where
+        // Told apart by length first, with no string made unless it has escapes. `withUTF8`
+        // gives a small string's bytes too (copied to the stack), where
         // `utf8.withContiguousStorageIfAvailable` gives up.
+        guard entry.kind == .string, entry.escaped || Int(entry.count) == text.utf8.count else { return false }
         var text = text
-        return text.withUTF8 { memcmpEqual(raw, UnsafeRawPointer($0.baseAddress!), $0.count) }
+        return text.withUTF8 { hasText(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether this string's text is the bytes `utf8`.
+    @inline(__always)
+    func hasText(_ utf8: UnsafeRawBufferPointer) -> Bool {
+        let entry = entry
+        if entry.escaped { return unescaped().elementsEqual(utf8) }
+        return Int(entry.count) == utf8.count
+            && (utf8.isEmpty || memcmpEqual(bytes.baseAddress! + Int(entry.start), utf8.baseAddress!, utf8.count))
     }
 
     @inline(__always)
@@ -154,16 +117,8 @@ package struct JSONView {
         return key.withUTF8 { utf8 -> JSONView? in
             var found: Int?
             var member = position + 1
-            let end = Int(entry.next)
-            while member < end {
-                let name = entries[member]
-                if name.escaped {
-                    if at(member).unescaped().elementsEqual(utf8) { found = member + 1 }
-                } else if Int(name.count) == utf8.count,
-                    utf8.isEmpty || memcmpEqual(bytes.baseAddress! + Int(name.start), utf8.baseAddress!, utf8.count)
-                {
-                    found = member + 1
-                }
+            while member < Int(entry.next) {
+                if at(member).hasText(UnsafeRawBufferPointer(utf8)) { found = member + 1 }
                 member = Int(entries[member + 1].next)
             }
             return found.map(at)
@@ -179,48 +134,36 @@ package struct JSONView {
     }
 
     /// An array's elements in order; empty for anything else.
-    package var elements: Elements { Elements(view: self) }
+    package var elements: Elements { Elements(self, .array) }
 
     /// An object's members in document order, repeats included; empty for anything else.
-    package var members: Members { Members(view: self) }
+    package var members: Members { Members(values: Elements(self, .object)) }
 
+    /// The values one level inside a container of `kind`: an array's elements, or an
+    /// object's keys and values in turn.
     package struct Elements: Sequence, IteratorProtocol {
         let view: JSONView
         var cursor: Int
         let end: Int
 
-        init(view: JSONView) {
+        init(_ view: JSONView, _ kind: JSONTape.Kind) {
             self.view = view
-            let isArray = view.entry.kind == .array
             cursor = view.position + 1
-            end = isArray ? Int(view.entry.next) : cursor
+            end = view.entry.kind == kind ? Int(view.entry.next) : cursor
         }
 
         package mutating func next() -> JSONView? {
             guard cursor < end else { return nil }
-            let element = view.at(cursor)
-            cursor = Int(view.entries[cursor].next)
-            return element
+            defer { cursor = Int(view.entries[cursor].next) }
+            return view.at(cursor)
         }
     }
 
     package struct Members: Sequence, IteratorProtocol {
-        let view: JSONView
-        var cursor: Int
-        let end: Int
-
-        init(view: JSONView) {
-            self.view = view
-            let isObject = view.entry.kind == .object
-            cursor = view.position + 1
-            end = isObject ? Int(view.entry.next) : cursor
-        }
+        var values: Elements
 
         package mutating func next() -> (key: JSONView, value: JSONView)? {
-            guard cursor < end else { return nil }
-            let key = view.at(cursor)
-            let value = view.at(cursor + 1)
-            cursor = Int(view.entries[cursor + 1].next)
+            guard let key = values.next(), let value = values.next() else { return nil }
             return (key, value)
         }
     }
@@ -228,95 +171,58 @@ package struct JSONView {
     /// A string's bytes with its escapes decoded (the scanner has checked every escape).
     package func unescaped() -> [UInt8] {
         let raw = rawBytes
+        guard let p = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var index = 0
         while index < raw.count {
-            let byte = raw[index]
+            let byte = p[index]
+            index += 1
             guard byte == UInt8(ascii: "\\") else {
                 out.append(byte)
-                index += 1
                 continue
             }
-            let escape = raw[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var code = hex4(raw, at: index)
-                index += 4
-                if (0xD800...0xDBFF).contains(code) {
-                    let low = hex4(raw, at: index + 2)
-                    index += 6
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                }
-                out.append(contentsOf: UTF8.encode(Unicode.Scalar(code)!)!)
-            default: out.append(escape)  // `"`, `\` and `/` stand for themselves
+            if case .success(let scalar) = JSONScanner.escape(p, &index, raw.count) {
+                out.append(contentsOf: UTF8.encode(scalar)!)
             }
         }
         return out
-    }
-
-    private func hex4(_ raw: UnsafeRawBufferPointer, at index: Int) -> UInt32 {
-        var value: UInt32 = 0
-        for offset in 0..<4 { value = value << 4 | JSONScanner.hexDigit(raw[index + offset])! }
-        return value
     }
 }
 
 extension JSONView {
     /// Whether an object names a key twice (byte for byte, escapes decoded). A few keys are
-    /// compared pairwise; many are hashed, so a hostile body with 100,000 keys stays linear.
+    /// compared pairwise, by their lengths first; many are hashed, so a hostile body with
+    /// 100,000 keys stays linear.
     package var hasRepeatedKeys: Bool {
         guard entry.kind == .object, entry.count > 1 else { return false }
         if entry.count <= 16 {
-            // Keys are told apart by their length and first bytes first (one comparison of two
-            // words); only keys alike in both are compared in full. A key with escapes, whose
-            // bytes are not its text, sends the object to the general check below.
-            let repeated: Bool? = withUnsafeTemporaryAllocation(of: (UInt64, Int).self, capacity: 16) { seen in
-                var count = 0
-                for (key, _) in members {
-                    if key.entry.escaped { return nil }
-                    let mark = key.mark
-                    for index in 0..<count where seen[index].0 == mark {
-                        if at(seen[index].1).sameText(as: key) { return true }
-                    }
-                    seen[count] = (mark, key.position)
-                    count += 1
+            // Pairwise, on the tape: most pairs differ in length, and are told apart by it.
+            let end = Int(entry.next)
+            var a = position + 1
+            while a < end {
+                var b = Int(entries[a + 1].next)
+                while b < end {
+                    let (x, y) = (entries[a], entries[b])
+                    if x.escaped || y.escaped || x.count == y.count, at(a).sameText(as: at(b)) { return true }
+                    b = Int(entries[b + 1].next)
                 }
-                return false
+                a = Int(entries[a + 1].next)
             }
-            if let repeated { return repeated }
+            return false
         }
         var seen = Set<[UInt8]>(minimumCapacity: Int(entry.count))
         for (key, _) in members {
-            let text = key.entry.escaped ? key.unescaped() : Array(key.rawBytes)
-            if !seen.insert(text).inserted { return true }
+            if !seen.insert(key.textBytes).inserted { return true }
         }
         return false
     }
 
-    /// An unescaped key's length and first bytes in one word: equal keys have equal marks.
-    var mark: UInt64 {
-        var word = UInt64(truncatingIfNeeded: entry.count) << 48
-        let raw = rawBytes
-        for offset in 0..<min(raw.count, 6) { word |= UInt64(raw[offset]) << UInt64(offset * 8) }
-        return word
-    }
+    /// A string's text as bytes.
+    package var textBytes: [UInt8] { entry.escaped ? unescaped() : Array(rawBytes) }
 
     /// Whether two string views hold the same text.
     func sameText(as other: JSONView) -> Bool {
-        let (a, b) = (entry, other.entry)
-        if !a.escaped, !b.escaped {
-            guard a.count == b.count else { return false }
-            return a.count == 0 || memcmpEqual(rawBytes.baseAddress!, other.rawBytes.baseAddress!, Int(a.count))
-        }
-        let left = a.escaped ? unescaped() : Array(rawBytes)
-        let right = b.escaped ? other.unescaped() : Array(other.rawBytes)
-        return left == right
+        other.entry.escaped ? textBytes == other.textBytes : hasText(other.rawBytes)
     }
 }

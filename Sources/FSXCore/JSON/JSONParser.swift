@@ -7,15 +7,10 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var reason: String
 
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
 
-    init(offset: Int, reason: String) {
-        self.offset = offset
-        self.reason = reason
-    }
-
-    init(_ error: JSONScanError) {
-        self.init(offset: error.offset, reason: error.reason)
-    }
+extension JSONParseError {
+    init(_ error: JSONScanError) { self.init(offset: error.offset, reason: error.reason) }
 }
 
 /// Strict RFC 8259 JSON into a lossless `JSONValue`, for the CLI, the configuration and
@@ -38,11 +33,7 @@ public enum JSONParser {
     }
 
     /// Parses a JSON document held in a string.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        var text = text
-        let result = text.withUTF8 { parseResult(UnsafeRawBufferPointer($0)) }
-        return try result.get()
-    }
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(text.utf8) }
 
     static func parseResult(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
         do throws(JSONScanError) {

@@ -18,47 +18,25 @@ public enum JSONValue: Sendable {
 
 extension JSONValue {
     /// The member named `key` when this is an object; `nil` otherwise.
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let object) = self { return object[key] }
-        return nil
-    }
+    public subscript(key: String) -> JSONValue? { if case .object(let object) = self { object[key] } else { nil } }
 
     /// The element at `index` when this is an array and the index is in range.
     package subscript(index: Int) -> JSONValue? {
-        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
-        return nil
+        if case .array(let array) = self, array.indices.contains(index) { array[index] } else { nil }
     }
 
-    @inlinable public var stringValue: String? {
-        if case .string(let s) = self { return s }
-        return nil
-    }
+    @inlinable public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 
-    @inlinable public var objectValue: JSONObject? {
-        if case .object(let o) = self { return o }
-        return nil
-    }
+    @inlinable public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
 
-    @inlinable public var arrayValue: [JSONValue]? {
-        if case .array(let a) = self { return a }
-        return nil
-    }
+    @inlinable public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 
-    @inlinable public var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
+    @inlinable public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
 
-    @inlinable public var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
+    @inlinable public var isNull: Bool { if case .null = self { true } else { false } }
 
     /// The number's value when it is an integer that fits in `Int`.
-    package var intValue: Int? {
-        if case .number(let text) = self { return Int(text) }
-        return nil
-    }
+    package var intValue: Int? { if case .number(let text) = self { Int(text) } else { nil } }
 
     /// A short name of the value's JSON type, for error messages ("object", "string", ...).
     public var typeName: String {
@@ -74,17 +52,12 @@ extension JSONValue {
 
     /// Follows `pointer` from this value; `nil` when any step is missing.
     public func value(at pointer: JSONPointer) -> JSONValue? {
-        var current = self
+        var current: JSONValue? = self
         for token in pointer.tokens {
-            switch current {
-            case .object(let object):
-                guard let next = object[token] else { return nil }
-                current = next
-            case .array(let array):
-                guard let index = Int(token), array.indices.contains(index) else { return nil }
-                current = array[index]
-            default:
-                return nil
+            if case .array? = current {
+                current = Int(token).flatMap { current?[$0] }
+            } else {
+                current = current?[token]
             }
         }
         return current
@@ -152,31 +125,21 @@ public struct JSONObject: Sendable, Equatable {
             return
         }
         // Hashing for big objects: the linear scan would make a hostile body with many
-        // thousands of keys quadratic.
-        var positions: [ByteKey: Int] = [:]
+        // thousands of keys quadratic. Keys are hashed by their bytes (`String`'s own
+        // `Hashable` is by canonical equivalence).
+        var positions: [[UInt8]: Int] = [:]
         positions.reserveCapacity(members.count)
         var unique: [Member] = []
         unique.reserveCapacity(members.count)
         for member in members {
-            if let position = positions[ByteKey(member.key)] {
+            if let position = positions[Array(member.key.utf8)] {
                 unique[position].value = member.value
             } else {
-                positions[ByteKey(member.key)] = unique.count
+                positions[Array(member.key.utf8)] = unique.count
                 unique.append(member)
             }
         }
         self.members = unique
-    }
-
-    /// A key hashed and compared by its bytes (`String`'s own `Hashable` is by canonical
-    /// equivalence).
-    struct ByteKey: Hashable {
-        var key: String
-        init(_ key: String) { self.key = key }
-        static func == (a: ByteKey, b: ByteKey) -> Bool { a.key.bytesEqual(b.key) }
-        func hash(into hasher: inout Hasher) {
-            for byte in key.utf8 { hasher.combine(byte) }
-        }
     }
 
     /// Takes `members` as they are; the caller knows no key repeats.
@@ -210,11 +173,11 @@ public struct JSONObject: Sendable, Equatable {
         if lhs.members.indices.allSatisfy({ lhs.members[$0].key.bytesEqual(rhs.members[$0].key) }) {
             return lhs.members.indices.allSatisfy { lhs.members[$0].value == rhs.members[$0].value }
         }
-        var positions: [ByteKey: Int] = [:]
+        var positions: [[UInt8]: Int] = [:]
         positions.reserveCapacity(rhs.members.count)
-        for (position, member) in rhs.members.enumerated() { positions[ByteKey(member.key)] = position }
+        for (position, member) in rhs.members.enumerated() { positions[Array(member.key.utf8)] = position }
         for member in lhs.members {
-            guard let position = positions[ByteKey(member.key)], rhs.members[position].value == member.value else {
+            guard let position = positions[Array(member.key.utf8)], rhs.members[position].value == member.value else {
                 return false
             }
         }

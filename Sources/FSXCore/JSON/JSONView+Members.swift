@@ -42,9 +42,6 @@ extension JSONView {
     /// Whether the string's escapes must be decoded before its bytes are its text.
     var hasEscapes: Bool { entries[position].escaped }
 
-    /// A string's text as bytes (for keys compared by their bytes).
-    var textBytes: [UInt8] { hasEscapes ? unescaped() : Array(rawBytes) }
-
     /// Whether this is a string whose text starts with `prefix`, byte for byte.
     func isString(withPrefix prefix: String) -> Bool {
         guard isString else { return false }

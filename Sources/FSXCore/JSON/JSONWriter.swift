@@ -1,5 +1,6 @@
 /// Serialises `JSONValue`s deterministically: members in stored order, no escaped slashes,
-/// numbers as their source text.
+/// numbers as their source text. One writer, generic over where the bytes go (`JSONOutput`):
+/// the patch's values, the CLI's documents and messages' quotes are all written by it.
 public struct JSONWriter {
     public enum Style: Sendable {
         case compact
@@ -9,10 +10,9 @@ public struct JSONWriter {
 
     /// The UTF-8 bytes of `value`.
     public static func bytes(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(value, into: &out, style: style, indent: 0)
-        return out
+        var out = ByteWriter(capacity: 256)
+        write(value, into: &out, style: style)
+        return out.bytes
     }
 
     /// `value` as a string.
@@ -20,34 +20,32 @@ public struct JSONWriter {
         String(decoding: bytes(value, style: style), as: UTF8.self)
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8], style: Style = .compact) {
-        write(value, into: &out, style: style, indent: 0)
+    /// `s` as a quoted JSON string, for messages that quote user input safely.
+    public static func quoted(_ s: String) -> String {
+        var out = ByteWriter(capacity: s.utf8.count + 2)
+        writeString(s, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8], style: Style, indent: Int) {
+    /// Writes `value`, nested `indent` levels deep (for `.pretty`).
+    static func write<Output: JSONOutput & ~Copyable>(
+        _ value: JSONValue, into out: inout Output, style: Style = .compact, indent: Int = 0
+    ) {
         switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let text): out.append(contentsOf: text.utf8)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .number(let text): out.append(utf8Of: text)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
-            if elements.isEmpty {
-                out.append(contentsOf: "[]".utf8)
-                return
-            }
             out.append(UInt8(ascii: "["))
             for (i, element) in elements.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, style, indent + 1)
                 write(element, into: &out, style: style, indent: indent + 1)
             }
-            newline(&out, style, indent)
+            if !elements.isEmpty { newline(&out, style, indent) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            if object.isEmpty {
-                out.append(contentsOf: "{}".utf8)
-                return
-            }
             out.append(UInt8(ascii: "{"))
             for (i, member) in object.members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -57,53 +55,19 @@ public struct JSONWriter {
                 if style == .pretty { out.append(UInt8(ascii: " ")) }
                 write(member.value, into: &out, style: style, indent: indent + 1)
             }
-            newline(&out, style, indent)
+            if !object.isEmpty { newline(&out, style, indent) }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// The bytes `write(value, into: &out, style: .compact)` writes, without the style's
-    /// branches and through `ByteWriter`: the writer of patch values. `ResponseBytesTests`
-    /// holds the two equal.
-    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
-        switch value {
-        case .null: out.append("null")
-        case .bool(let b): out.append(b ? "true" : "false")
-        case .number(let text): out.append(utf8Of: text)
-        case .string(let s): writeString(s, into: &out)
-        case .array(let elements):
-            out.append(UInt8(ascii: "["))
-            var separator = false
-            for element in elements {
-                if separator { out.append(UInt8(ascii: ",")) }
-                separator = true
-                writeCompact(element, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            var separator = false
-            for member in object.members {
-                if separator { out.append(UInt8(ascii: ",")) }
-                separator = true
-                writeString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                writeCompact(member.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
+    /// The writer of patch values (PatchOperation.swift).
+    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) { write(value, into: &out) }
 
-    /// `value`'s compact bytes as `writeCompact` writes them.
-    static func compactBytes(_ value: JSONValue) -> [UInt8] {
-        var out = ByteWriter(capacity: 256)
-        writeCompact(value, into: &out)
-        return out.bytes
-    }
-
-    /// As `writeString(_:into:)` for an array, or its length for `ByteCounter`.
+    /// Writes `s` as a JSON string literal: only `"`, `\` and control characters are escaped.
     @inline(__always)
     static func writeString<Output: JSONOutput & ~Copyable>(_ s: String, into out: inout Output) {
+        // Native strings (all the decision makes) are contiguous UTF-8; the copy is for
+        // bridged ones.
         if s.utf8.withContiguousStorageIfAvailable({ out.appendQuoted(UnsafeRawBufferPointer($0)) }) == nil {
             var copy = s
             copy.withUTF8 { out.appendQuoted(UnsafeRawBufferPointer($0)) }
@@ -111,85 +75,25 @@ public struct JSONWriter {
     }
 
     @inline(__always)
-    static func newline(_ out: inout [UInt8], _ style: Style, _ indent: Int) {
+    static func newline<Output: JSONOutput & ~Copyable>(_ out: inout Output, _ style: Style, _ indent: Int) {
         guard style == .pretty else { return }
         out.append(0x0A)
         for _ in 0..<(indent * 2) { out.append(0x20) }
     }
 
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// The lowercase hex digit for `nibble` (0...15).
     @inline(__always)
     static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-
-    /// Writes a JSON string literal. Only `"`, `\` and control characters are escaped.
-    static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Native strings (all the decision makes) are contiguous UTF-8; the copy is for
-        // bridged ones.
-        if s.utf8.withContiguousStorageIfAvailable({ writeEscaped(UnsafeRawBufferPointer($0), into: &out) }) == nil {
-            var copy = s
-            copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0), into: &out) }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends `bytes`, escaped, in runs: most strings need no escape at all.
-    static func writeEscaped(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        var run = 0
-        var index = 0
-        while index < bytes.count {
-            // 8 bytes at a time over what needs no escape (as the parser scans strings).
-            if bytes.count - index >= 8 {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let special = JSONWriter.escapedBytes(word)
-                if special == 0 {
-                    index += 8
-                    continue
-                }
-                index += special.trailingZeroBitCount >> 3
-            }
-            let byte = bytes[index]
-            index += 1
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            let at = index - 1
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<at]))
-            out.append(0x5C)
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            default:
-                out.append(UInt8(ascii: "u"))
-                out.append(0x30)
-                out.append(0x30)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            }
-            run = index
-        }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<bytes.count]))
-    }
-
-    /// `s` as a quoted JSON string, for messages that quote user input safely.
-    public static func quoted(_ s: String) -> String {
-        var out: [UInt8] = []
-        writeString(s, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
-/// Where compact JSON text goes. The response's envelope is laid out once, by code generic
+/// Where JSON text goes. The response's envelope is laid out once, by code generic
 /// over this: `ByteCounter` measures it, then `ByteWriter` writes it, so the size the server
 /// asks for and the bytes written cannot disagree.
 protocol JSONOutput: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ bytes: UnsafeRawBufferPointer)
     mutating func append(_ text: StaticString)
-    /// `bytes` as a JSON string literal: only `"`, `\` and control characters are escaped, as
-    /// `JSONWriter.writeString` does.
+    /// `bytes` as a JSON string literal: only `"`, `\` and control characters are escaped.
     mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer)
 }
 
@@ -206,16 +110,9 @@ extension JSONOutput where Self: ~Copyable {
 /// Counts what would be written: the measuring pass of `AdmissionResponse`'s envelope.
 struct ByteCounter: JSONOutput {
     private(set) var count = 0
-
-    @inline(__always)
-    mutating func append(_ byte: UInt8) { count &+= 1 }
-
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeRawBufferPointer) { count &+= bytes.count }
-
-    @inline(__always)
-    mutating func append(_ text: StaticString) { count &+= text.utf8CodeUnitCount }
-
+    @inline(__always) mutating func append(_ byte: UInt8) { count &+= 1 }
+    @inline(__always) mutating func append(_ bytes: UnsafeRawBufferPointer) { count &+= bytes.count }
+    @inline(__always) mutating func append(_ text: StaticString) { count &+= text.utf8CodeUnitCount }
     mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) { count &+= JSONWriter.quotedCount(bytes) }
 }
 
@@ -289,10 +186,6 @@ struct ByteWriter: ~Copyable, JSONOutput {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    mutating func append(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { append($0) }
-    }
-
     /// Plain runs are copied 8 bytes at a time as they are scanned.
     @inline(__always)
     mutating func appendQuoted(_ bytes: UnsafeRawBufferPointer) {
@@ -330,31 +223,12 @@ struct ByteWriter: ~Copyable, JSONOutput {
                 o &+= 1
                 continue
             }
+            let (escape, length) = JSONWriter.escape(byte)
             count = o
-            reserve(JSONWriter.escapeLength(byte) + (n - index) + 1)
+            reserve(length + (n - index) + 1)
             out = base
-            out[o] = 0x5C
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                out[o + 1] = byte
-                o &+= 2
-            case 0x0A:
-                out[o + 1] = UInt8(ascii: "n")
-                o &+= 2
-            case 0x0D:
-                out[o + 1] = UInt8(ascii: "r")
-                o &+= 2
-            case 0x09:
-                out[o + 1] = UInt8(ascii: "t")
-                o &+= 2
-            default:
-                out[o + 1] = UInt8(ascii: "u")
-                out[o + 2] = 0x30
-                out[o + 3] = 0x30
-                out[o + 4] = JSONWriter.hexDigit(byte >> 4)
-                out[o + 5] = JSONWriter.hexDigit(byte & 0xF)
-                o &+= 6
-            }
+            for k in 0..<length { out[o &+ k] = UInt8(truncatingIfNeeded: escape &>> (k &* 8)) }
+            o &+= length
         }
         out[o] = UInt8(ascii: "\"")
         count = o &+ 1
@@ -362,13 +236,18 @@ struct ByteWriter: ~Copyable, JSONOutput {
 }
 
 extension JSONWriter {
-    /// How many bytes `byte`, one that must be escaped, takes written: `\"`, `\\`, `\n`, `\r`,
-    /// `\t`, or `\u00XX` for the other control characters.
+    /// What `byte`, one that must be escaped, is written as (its bytes, the first lowest) and
+    /// its length: `\"`, `\\`, `\n`, `\r`, `\t`, or `\u00XX` for the other control characters.
     @inline(__always)
-    static func escapeLength(_ byte: UInt8) -> Int {
+    static func escape(_ byte: UInt8) -> (bytes: UInt64, count: Int) {
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: return 2
-        default: return 6
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): return (0x5C | UInt64(byte) << 8, 2)
+        case 0x0A: return (0x5C | UInt64(UInt8(ascii: "n")) << 8, 2)
+        case 0x0D: return (0x5C | UInt64(UInt8(ascii: "r")) << 8, 2)
+        case 0x09: return (0x5C | UInt64(UInt8(ascii: "t")) << 8, 2)
+        default:
+            let digits = UInt64(hexDigit(byte >> 4)) | UInt64(hexDigit(byte & 0xF)) << 8
+            return (0x3030_755C | digits << 32, 6)
         }
     }
 
@@ -391,7 +270,7 @@ extension JSONWriter {
             let byte = bytes[index]
             index &+= 1
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                length &+= escapeLength(byte) &- 1
+                length &+= escape(byte).count &- 1
             }
         }
         return length

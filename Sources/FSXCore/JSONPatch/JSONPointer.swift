@@ -135,12 +135,6 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// Writes `description` as a JSON string, as `JSONWriter.writeString` would, without
     /// making the string first: patches write one pointer per operation.
-    func writeJSONString(into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        escaped.withUnsafeBytes { JSONWriter.writeEscaped($0, into: &out) }
-        out.append(UInt8(ascii: "\""))
-    }
-
     func writeJSONString(into out: inout ByteWriter) {
         // One pass: object paths have nothing to escape and are copied 8 bytes at a time as
         // they are scanned (checking first, then copying, read them twice).
@@ -159,21 +153,5 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return out
-    }
-}
-
-extension String {
-    /// Plain replacement without Foundation, so FSXCore needs nothing beyond the stdlib.
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, self.contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
     }
 }

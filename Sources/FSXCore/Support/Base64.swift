@@ -3,25 +3,6 @@
 public enum Base64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    public static func encode(_ bytes: some Collection<UInt8>) -> String {
-        String(decoding: encodeBytes(bytes), as: UTF8.self)
-    }
-
-    static func encodeBytes(_ input: some Collection<UInt8>) -> [UInt8] {
-        if let encoded = input.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) {
-            return encoded
-        }
-        return Array(input).withUnsafeBytes { encode($0) }
-    }
-
-    static func encode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        let count = encodedCount(bytes.count)
-        return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-            encode(bytes, into: UnsafeMutableRawBufferPointer(out))
-            initialized = count
-        }
-    }
-
     /// The length of the encoding of `count` bytes: 4 characters per 3 bytes or part of 3.
     @inline(__always)
     static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
@@ -75,36 +56,5 @@ public enum Base64 {
                 if rest == 1 { output.storeBytes(of: UInt8(ascii: "="), toByteOffset: o &+ 2, as: UInt8.self) }
             }
         }
-    }
-
-    /// Decodes padded or unpadded standard base64; `nil` on any other character.
-    public static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): values.append(byte - 65)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): values.append(byte - 97 + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(byte - 48 + 52)
-            case UInt8(ascii: "+"): values.append(62)
-            case UInt8(ascii: "/"): values.append(63)
-            case UInt8(ascii: "="): continue
-            default: return nil
-            }
-        }
-        guard values.count % 4 != 1 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(values.count * 3 / 4)
-        var i = 0
-        while i < values.count {
-            let chunk = values[i..<min(i + 4, values.count)]
-            var n: UInt32 = 0
-            for (k, v) in chunk.enumerated() { n |= UInt32(v) << (18 - 6 * UInt32(k)) }
-            out.append(UInt8(n >> 16 & 0xFF))
-            if chunk.count > 2 { out.append(UInt8(n >> 8 & 0xFF)) }
-            if chunk.count > 3 { out.append(UInt8(n & 0xFF)) }
-            i += 4
-        }
-        return out
     }
 }

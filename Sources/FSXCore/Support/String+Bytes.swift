@@ -113,3 +113,19 @@ extension Sequence<String> {
         contains { $0.bytesEqual(text) }
     }
 }
+
+extension String {
+    /// Plain replacement without Foundation, so FSXCore needs nothing beyond the stdlib.
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, self.contains(target) else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}
