@@ -26,9 +26,13 @@ struct JSONPatchBuilderTests {
     func appendsWithoutStaleIndexes(_ testCase: AppendCase) throws {
         var builder = PatchBuilder()
         if let current = testCase.current {
-            _ = current.withView { builder.append([1, 2], toArrayAt: Self.base.appending("list"), current: $0) }
+            _ = current.withView {
+                builder.append(
+                    [[UInt8]("1".utf8), [UInt8]("2".utf8)], toArrayAt: Self.base.appending("list"), current: $0)
+            }
         } else {
-            builder.append([1, 2], toArrayAt: Self.base.appending("list"), current: nil)
+            builder.append(
+                [[UInt8]("1".utf8), [UInt8]("2".utf8)], toArrayAt: Self.base.appending("list"), current: nil)
         }
         #expect(JSONWriter.string(builder.operations.json) == compact(testCase.patch))
         var document: JSONValue = ["spec": [:]]
@@ -86,7 +90,9 @@ struct JSONPatchBuilderTests {
         let document = Jobs.parse(testCase.document)
         var builder = PatchBuilder()
         let outcome = try #require(
-            document.withView { Outcome(builder.addMissing(true, at: ["a", "b", "c"], under: Self.base, in: $0)) })
+            document.withView {
+                Outcome(builder.addMissing([UInt8]("true".utf8), at: ["a", "b", "c"], under: Self.base, in: $0))
+            })
         #expect(outcome == testCase.outcome)
         #expect(JSONWriter.string(builder.operations.json) == compact(testCase.patch))
         if outcome == .added {

@@ -40,7 +40,8 @@ struct JSONPatchPointerTests {
         var builder = PatchBuilder()
         _ = document["metadata"]!["annotations"]!.withView { annotations in
             builder.addMissing(
-                "y", at: ["fsx-webhook/x~y"], under: JSONPointer(["metadata", "annotations"]), in: annotations)
+                [UInt8](#""y""#.utf8), at: ["fsx-webhook/x~y"], under: JSONPointer(["metadata", "annotations"]),
+                in: annotations)
         }
         #expect(builder.operations.map(\.path.description) == ["/metadata/annotations/fsx-webhook~1x~0y"])
         let patched = try JSONPatchApplier.apply(builder.operations, to: document)

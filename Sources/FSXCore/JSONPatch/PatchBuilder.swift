@@ -25,51 +25,52 @@ struct PatchBuilder {
     /// An empty patch.
     init() {}
 
-    /// Appends `elements` to the array at `pointer`, whose current value is `current`.
+    /// Appends `elements`, each compact JSON text, to the array at `pointer`, whose current
+    /// value is `current`.
     ///
     /// An existing array gets one `/-` add per element; a missing or `null` one is created
     /// whole by a single add. The caller checks `current` is an array, `null` or missing.
-    mutating func append(_ elements: [JSONValue], toArrayAt pointer: JSONPointer, current: JSONView?) {
-        guard !elements.isEmpty else { return }
-        reserveRoom()
-        if current?.isArray == true {
-            let end = pointer.appending("-")
-            for element in elements { operations.append(.add(end, element)) }
-        } else {
-            operations.append(.add(pointer, .array(elements)))
-        }
+    mutating func append(_ elements: [[UInt8]], toArrayAt pointer: JSONPointer, current: JSONView?) {
+        var appender = ArrayAppender(current: current)
+        for element in elements { appender.add(element, end: { pointer.appending("-") }, to: &self) }
+        appender.finish(array: { pointer }, to: &self)
     }
 
     /// Collects the elements appended to one array: an existing array gets each as its own
-    /// `/-` add at once, in order, so no array of them is made; a missing or `null` one gets
-    /// them all in one add at `finish`. The same operations as `append(_:toArrayAt:current:)`
-    /// as long as nothing else is added between the first element and `finish`.
+    /// `/-` add at once, in order; a missing or `null` one gets them all in one add at
+    /// `finish`, their texts joined into the array's as they come. The same operations as
+    /// `append(_:toArrayAt:current:)` as long as nothing else is added between the first
+    /// element and `finish`.
     struct ArrayAppender {
         private let exists: Bool
         private var end: JSONPointer?
-        private var pending: [JSONValue] = []
+        /// The missing array's text so far: `[` and the elements, comma-separated.
+        private var pending: [UInt8] = []
 
         init(current: JSONView?) {
             exists = current?.isArray == true
         }
 
-        /// Appends `element`; `end` (the array's `/-`) is made at the first element only.
-        mutating func add(_ element: JSONValue, end makeEnd: () -> JSONPointer, to builder: inout PatchBuilder) {
+        /// Appends `element`, compact JSON text; `end` (the array's `/-`) is made at the first
+        /// element only.
+        mutating func add(_ element: [UInt8], end makeEnd: () -> JSONPointer, to builder: inout PatchBuilder) {
             guard exists else {
-                pending.append(element)
+                pending.append(pending.isEmpty ? UInt8(ascii: "[") : UInt8(ascii: ","))
+                pending.append(contentsOf: element)
                 return
             }
             let end = self.end ?? makeEnd()
             self.end = end
             builder.reserveRoom()
-            builder.operations.append(.add(end, element))
+            builder.operations.append(.add(end, json: element))
         }
 
         /// Adds the collected elements to a missing array at `array`.
-        func finish(array: () -> JSONPointer, to builder: inout PatchBuilder) {
+        mutating func finish(array: () -> JSONPointer, to builder: inout PatchBuilder) {
             guard !exists, !pending.isEmpty else { return }
+            pending.append(UInt8(ascii: "]"))
             builder.reserveRoom()
-            builder.operations.append(.add(array(), .array(pending)))
+            builder.operations.append(.add(array(), json: pending))
         }
     }
 
@@ -80,14 +81,14 @@ struct PatchBuilder {
     }
 
     /// Makes sure the member at `path` below `document` (found at `base`) exists, adding
-    /// `value` there when it does not.
+    /// `value` (compact JSON text) there when it does not.
     ///
     /// Walks `path` through objects; at the first missing or `null` member it adds, in one
     /// operation, that member holding the rest of the path wrapped around `value`, so an
     /// absent `affinity` becomes one add of `/affinity` with the whole structure while an
     /// existing `affinity.podAntiAffinity` is left as it is. `value` is made only when added.
     mutating func addMissing(
-        _ value: @autoclosure () -> JSONValue, at path: [String], under base: @autoclosure () -> JSONPointer,
+        _ value: @autoclosure () -> [UInt8], at path: [String], under base: @autoclosure () -> JSONPointer,
         in document: JSONView
     ) -> Outcome {
         // The pointer is made only for an operation or a report: usually everything exists.
@@ -97,11 +98,18 @@ struct PatchBuilder {
                 return .blocked(at: base().appending(contentsOf: Array(path[..<position])), found: current)
             }
             guard let next = current[key], !next.isNull else {
-                var subtree = value()
-                for inner in path[(position + 1)...].reversed() {
-                    subtree = .object(JSONObject(uniqueMembers: [JSONObject.Member(key: inner, value: subtree)]))
+                // `{"inner":` for each key below the added member, the value, and their ends.
+                let inner = path[(position + 1)...]
+                let value = value()
+                var subtree = ByteWriter(capacity: value.count + inner.reduce(0) { $0 + $1.utf8.count + 6 })
+                for key in inner {
+                    subtree.append(UInt8(ascii: "{"))
+                    JSONWriter.writeString(key, into: &subtree)
+                    subtree.append(UInt8(ascii: ":"))
                 }
-                operations.append(.add(base().appending(contentsOf: Array(path[...position])), subtree))
+                value.withUnsafeBytes { subtree.append($0) }
+                for _ in inner { subtree.append(UInt8(ascii: "}")) }
+                operations.append(.add(base().appending(contentsOf: Array(path[...position])), json: subtree.bytes))
                 return .added
             }
             current = next

@@ -7,17 +7,40 @@ public struct PatchOperation: Sendable, Equatable {
 
     public var op: Kind
     public var path: JSONPointer
-    public var value: JSONValue?
+    /// The value's compact JSON text, written once when the operation is made: the patch is
+    /// sent as bytes, so the operation holds its value as it will be sent, and the patch's
+    /// JSON is these bytes joined. `nil` for an operation without a value.
+    package var valueJSON: [UInt8]?
 
     package init(op: Kind, path: JSONPointer, value: JSONValue? = nil) {
+        self.init(op: op, path: path, valueJSON: value.map { JSONWriter.bytes($0) })
+    }
+
+    package init(op: Kind, path: JSONPointer, valueJSON: [UInt8]?) {
         self.op = op
         self.path = path
-        self.value = value
+        self.valueJSON = valueJSON
     }
 
     /// An `add` operation.
     package static func add(_ path: JSONPointer, _ value: JSONValue) -> PatchOperation {
         PatchOperation(op: .add, path: path, value: value)
+    }
+
+    /// An `add` operation of a value already written as compact JSON.
+    static func add(_ path: JSONPointer, json value: [UInt8]) -> PatchOperation {
+        PatchOperation(op: .add, path: path, valueJSON: value)
+    }
+
+    /// The value, read back from its text: for the CLI and the tests, which read values;
+    /// the webhook only sends the text.
+    public var value: JSONValue? {
+        guard let valueJSON else { return nil }
+        do {
+            return try JSONParser.parse(valueJSON)
+        } catch {
+            preconditionFailure("a patch value is JSON this webhook wrote: \(error)")
+        }
     }
 
     /// The operation as its JSON object (`op`, `path`, `value` in that order).
@@ -59,9 +82,9 @@ extension Array where Element == PatchOperation {
             case .test: out.append(#"{"op":"test","path":"#)
             }
             operation.path.writeJSONString(into: &out)
-            if let value = operation.value {
+            if let value = operation.valueJSON {
                 out.append(#","value":"#)
-                JSONWriter.writeCompact(value, into: &out)
+                value.withUnsafeBytes { out.append($0) }
             }
             out.append(UInt8(ascii: "}"))
         }

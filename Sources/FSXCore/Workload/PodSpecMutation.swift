@@ -129,7 +129,8 @@ struct PodSpecMutation {
         var mountPath: String
         /// `mountPath` as mounts are compared.
         var path: String
-        var value: JSONValue
+        /// The mount's compact JSON, as every container that lacks it gets it.
+        var value: [UInt8]
     }
 
     /// Adds the volumes, then the mounts, each only where missing. A pod spec with none of
@@ -343,26 +344,24 @@ struct PodSpecMutation {
         return String(path)
     }
 
-    // Members listed directly: the keys are distinct, so no duplicate check is needed.
-    static func volumeJSON(_ volume: WebhookConfiguration.Volume) -> JSONValue {
-        .object(
-            JSONObject(uniqueMembers: [
-                JSONObject.Member(key: "name", value: .string(volume.name)),
-                JSONObject.Member(
-                    key: "persistentVolumeClaim",
-                    value: .object(
-                        JSONObject(uniqueMembers: [
-                            JSONObject.Member(key: "claimName", value: .string(volume.claimName))
-                        ]))),
-            ]))
+    // Written as the patch sends them, once per volume, not built as values to be written.
+    static func volumeJSON(_ volume: WebhookConfiguration.Volume) -> [UInt8] {
+        var out = ByteWriter(capacity: 48 + volume.name.utf8.count + volume.claimName.utf8.count)
+        out.append(#"{"name":"#)
+        JSONWriter.writeString(volume.name, into: &out)
+        out.append(#","persistentVolumeClaim":{"claimName":"#)
+        JSONWriter.writeString(volume.claimName, into: &out)
+        out.append("}}")
+        return out.bytes
     }
 
-    static func mountJSON(_ volume: WebhookConfiguration.Volume, podName: String) -> JSONValue {
-        let name = JSONObject.Member(key: "name", value: .string(podName))
-        let mountPath = JSONObject.Member(key: "mountPath", value: .string(volume.mountPath))
-        return .object(
-            JSONObject(
-                uniqueMembers: volume.readOnly
-                    ? [name, mountPath, JSONObject.Member(key: "readOnly", value: true)] : [name, mountPath]))
+    static func mountJSON(_ volume: WebhookConfiguration.Volume, podName: String) -> [UInt8] {
+        var out = ByteWriter(capacity: 48 + podName.utf8.count + volume.mountPath.utf8.count)
+        out.append(#"{"name":"#)
+        JSONWriter.writeString(podName, into: &out)
+        out.append(#","mountPath":"#)
+        JSONWriter.writeString(volume.mountPath, into: &out)
+        out.append(volume.readOnly ? #","readOnly":true}"# : "}")
+        return out.bytes
     }
 }

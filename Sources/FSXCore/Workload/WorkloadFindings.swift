@@ -82,14 +82,6 @@ struct WorkloadFindings {
     }
 }
 
-extension JSONValue {
-    /// An object of `members`, whose keys the caller knows to be distinct: built as it is,
-    /// without the duplicate check of the dictionary literal.
-    static func object(distinct members: (String, JSONValue)...) -> JSONValue {
-        .object(JSONObject(uniqueMembers: members.map { JSONObject.Member(key: $0.0, value: $0.1) }))
-    }
-}
-
 extension Optional where Wrapped == JSONView {
     /// `nil` for a missing member and for an explicit `null`.
     @inline(__always) var present: JSONView? {

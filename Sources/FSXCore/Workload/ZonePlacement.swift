@@ -32,10 +32,11 @@ struct ZonePlacement {
     let zoneLabel: String
     /// The selected volumes, for messages.
     let volumes: [WebhookConfiguration.Volume]
-    /// `zoneLabel In [zone]`, the requirement this webhook adds.
-    let requirement: JSONValue
+    /// `zoneLabel In [zone]`, the requirement this webhook adds, as compact JSON: written once
+    /// per workload, and the patch's values that hold it are written around it.
+    let requirement: [UInt8]
     /// A node selector term of `requirement` alone.
-    var zoneTerm: JSONValue { .object(distinct: ("matchExpressions", [requirement])) }
+    var zoneTerm: [UInt8] { Self.json(#"{"matchExpressions":["#, requirement, "]}") }
 
     init(
         zone: String, placement: WebhookConfiguration.Placement, zoneLabel: String,
@@ -45,8 +46,22 @@ struct ZonePlacement {
         self.placement = placement
         self.zoneLabel = zoneLabel
         self.volumes = volumes
-        requirement = .object(distinct: ("key", .string(zoneLabel)), ("operator", "In"), ("values", [.string(zone)]))
+        var out = ByteWriter(capacity: 48 + zoneLabel.utf8.count + zone.utf8.count)
+        out.append(#"{"key":"#)
+        JSONWriter.writeString(zoneLabel, into: &out)
+        out.append(#","operator":"In","values":["#)
+        JSONWriter.writeString(zone, into: &out)
+        out.append("]}")
+        requirement = out.bytes
+    }
 
+    /// `prefix`, `inner` and `suffix` joined: a value written around one already written.
+    static func json(_ prefix: StaticString, _ inner: [UInt8], _ suffix: StaticString) -> [UInt8] {
+        var out = ByteWriter(capacity: prefix.utf8CodeUnitCount + inner.count + suffix.utf8CodeUnitCount)
+        out.append(prefix)
+        inner.withUnsafeBytes { out.append($0) }
+        out.append(suffix)
+        return out.bytes
     }
 
     static let nodeAffinityKeys = ["affinity", "nodeAffinity"]
@@ -163,10 +178,10 @@ struct ZonePlacement {
 
     private func addRequired(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
         // Made only when added: a workload usually has its own terms, each extended instead.
-        var newTerm: JSONValue { zoneTerm }
+        var newTerm: [UInt8] { zoneTerm }
         let required: JSONView
         switch builder.addMissing(
-            .object(distinct: ("nodeSelectorTerms", [newTerm])), at: Self.requiredKeys, under: site.pointer,
+            Self.json(#"{"nodeSelectorTerms":["#, newTerm, "]}"), at: Self.requiredKeys, under: site.pointer,
             in: site.podSpec)
         {
         case .added: return
@@ -179,7 +194,8 @@ struct ZonePlacement {
         let termsPointer = site.pointer.appending(contentsOf: Self.termsPath)
         let terms: JSONView
         switch builder.addMissing(
-            [newTerm], at: Self.termsKeys, under: site.pointer.appending(contentsOf: Self.requiredKeys), in: required)
+            Self.json("[", newTerm, "]"), at: Self.termsKeys,
+            under: site.pointer.appending(contentsOf: Self.requiredKeys), in: required)
         {
         case .added: return
         case .blocked(let pointer, let found):
@@ -253,9 +269,9 @@ struct ZonePlacement {
             }
         }
 
-        let item: JSONValue = ["weight": 100, "preference": ["matchExpressions": [requirement]]]
+        let item = Self.json(#"{"weight":100,"preference":{"matchExpressions":["#, requirement, "]}}")
         let listPointer = site.pointer.appending(contentsOf: Self.preferredKeys)
-        switch builder.addMissing([item], at: Self.preferredKeys, under: site.pointer, in: spec) {
+        switch builder.addMissing(Self.json("[", item, "]"), at: Self.preferredKeys, under: site.pointer, in: spec) {
         case .added: return
         case .blocked(let pointer, let found):
             findings.wrongType(pointer, found: found, expected: "an object")
