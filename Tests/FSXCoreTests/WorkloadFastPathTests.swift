@@ -83,11 +83,11 @@ import Testing
                     let keys = (0..<Int.random(in: 0...2, using: &random)).map { _ in
                         Self.text(&random, asciiOnly: false)
                     }
-                    pointer = pointer.appending(index, then: keys)
+                    pointer = pointer.appending(index, then: JSONPointer(keys))
                     tokens += [String(index)] + keys
                 default:
                     let more = [Self.text(&random, asciiOnly: true), "7"]
-                    pointer = pointer.appending(contentsOf: more)
+                    pointer = pointer.appending(JSONPointer(more))
                     tokens += more
                 }
             }

@@ -56,17 +56,14 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         return JSONPointer(escaped: copy)
     }
 
-    func appending(contentsOf other: [String]) -> JSONPointer {
-        var copy = extended(by: other.reduce(0) { $0 + 1 + $1.utf8.count })
-        for key in other { Self.append(key: key, to: &copy) }
-        return JSONPointer(escaped: copy)
-    }
+    /// This pointer and then `suffix`'s tokens: a constant suffix is escaped once, when made.
+    func appending(_ suffix: JSONPointer) -> JSONPointer { JSONPointer(escaped: escaped + suffix.escaped) }
 
-    /// This pointer with `index` and then `keys` (`containers/1/volumeMounts/-`).
-    func appending(_ index: Int, then keys: [String]) -> JSONPointer {
-        var copy = extended(by: keys.reduce(21) { $0 + 1 + $1.utf8.count })
+    /// This pointer with `index` and then `suffix`'s tokens (`containers/1/volumeMounts/-`).
+    func appending(_ index: Int, then suffix: JSONPointer) -> JSONPointer {
+        var copy = extended(by: 21 + suffix.escaped.count)
         Self.append(index: index, to: &copy)
-        for key in keys { Self.append(key: key, to: &copy) }
+        copy.append(contentsOf: suffix.escaped)
         return JSONPointer(escaped: copy)
     }
 

@@ -95,7 +95,7 @@ struct PatchBuilder {
         var current = document
         for (position, key) in path.enumerated() {
             guard current.isObject else {
-                return .blocked(at: base().appending(contentsOf: Array(path[..<position])), found: current)
+                return .blocked(at: base().appending(JSONPointer(Array(path[..<position]))), found: current)
             }
             guard let next = current[key], !next.isNull else {
                 // `{"inner":` for each key below the added member, the value, and their ends.
@@ -109,7 +109,7 @@ struct PatchBuilder {
                 }
                 value.withUnsafeBytes { subtree.append($0) }
                 for _ in inner { subtree.append(UInt8(ascii: "}")) }
-                operations.append(.add(base().appending(contentsOf: Array(path[...position])), json: subtree.bytes))
+                operations.append(.add(base().appending(JSONPointer(Array(path[...position]))), json: subtree.bytes))
                 return .added
             }
             current = next

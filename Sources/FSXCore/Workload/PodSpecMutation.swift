@@ -66,13 +66,13 @@ struct PodSpecMutation {
         let regular = site.podSpec["containers"]
         containers.reserveCapacity(
             (initial?.isArray == true ? initial!.count : 0) + (regular?.isArray == true ? regular!.count : 0))
-        readContainers("initContainers", initial, isInit: true, required: false, findings: &findings)
-        readContainers("containers", regular, isInit: false, required: true, findings: &findings)
+        readContainers(Self.initContainersKey, initial, isInit: true, required: false, findings: &findings)
+        readContainers(Self.containersKey, regular, isInit: false, required: true, findings: &findings)
     }
 
     /// Reads the containers in `member`, the pod spec's member `key`.
     private mutating func readContainers(
-        _ key: String, _ member: JSONView?, isInit: Bool, required: Bool, findings: inout WorkloadFindings
+        _ key: JSONPointer, _ member: JSONView?, isInit: Bool, required: Bool, findings: inout WorkloadFindings
     ) {
         let pointer = site.pointer.appending(key)
         guard let list = member.present else {
@@ -103,8 +103,11 @@ struct PodSpecMutation {
     }
 
     /// The ends of the arrays this mutation appends to, below a pod spec and a container.
-    static let volumesEnd = ["volumes", "-"]
-    static let volumeMountsEnd = ["volumeMounts", "-"]
+    static let volumesEnd = JSONPointer(["volumes", "-"])
+    static let volumeMountsEnd = JSONPointer(["volumeMounts", "-"])
+    /// The container lists, below a pod spec.
+    static let initContainersKey = JSONPointer(["initContainers"])
+    static let containersKey = JSONPointer(["containers"])
 
     /// Which containers get mounts: the named ones, or every regular container.
     enum Targets {
@@ -189,7 +192,7 @@ struct PodSpecMutation {
                 continue
             }
             appender.add(
-                Self.volumeJSON(volume), end: { site.pointer.appending(contentsOf: Self.volumesEnd) }, to: &builder)
+                Self.volumeJSON(volume), end: { site.pointer.appending(Self.volumesEnd) }, to: &builder)
             known.append(
                 PodVolume(name: volume.name, claimName: volume.claimName, source: .claim(volume.claimName), index: nil))
             podNames.append(volume.name)

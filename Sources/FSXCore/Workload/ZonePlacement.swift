@@ -68,8 +68,12 @@ struct ZonePlacement {
     static let requiredKeys = nodeAffinityKeys + ["requiredDuringSchedulingIgnoredDuringExecution"]
     static let preferredKeys = nodeAffinityKeys + ["preferredDuringSchedulingIgnoredDuringExecution"]
     static let termsKeys = ["nodeSelectorTerms"]
-    static let termsPath = requiredKeys + termsKeys
-    static let matchExpressionsEnd = ["matchExpressions", "-"]
+    static let termsPathKeys = requiredKeys + termsKeys
+    // The same paths as pointers, escaped once.
+    static let requiredPath = JSONPointer(requiredKeys)
+    static let preferredPath = JSONPointer(preferredKeys)
+    static let termsPath = JSONPointer(termsPathKeys)
+    static let matchExpressionsEnd = JSONPointer(["matchExpressions", "-"])
 
     /// Decides the zone once for the whole workload, or `nil` when nothing is to be placed
     /// (placement `none`, no volumes, or a problem `findings` now reports).
@@ -191,11 +195,11 @@ struct ZonePlacement {
         case .present(let value): required = value
         }
 
-        let termsPointer = site.pointer.appending(contentsOf: Self.termsPath)
+        let termsPointer = site.pointer.appending(Self.termsPath)
         let terms: JSONView
         switch builder.addMissing(
             Self.json("[", newTerm, "]"), at: Self.termsKeys,
-            under: site.pointer.appending(contentsOf: Self.requiredKeys), in: required)
+            under: site.pointer.appending(Self.requiredPath), in: required)
         {
         case .added: return
         case .blocked(let pointer, let found):
@@ -251,11 +255,11 @@ struct ZonePlacement {
     private func addPreferred(to site: PodTemplateSite, builder: inout PatchBuilder, findings: inout WorkloadFindings) {
         let spec = site.podSpec
         // A required affinity that rules the zone out wins over any preference: say so.
-        switch lookup(Self.requiredKeys + ["nodeSelectorTerms"], under: site.pointer, in: spec, findings: &findings) {
+        switch lookup(Self.termsPathKeys, under: site.pointer, in: spec, findings: &findings) {
         case .blocked: return
         case .missing: break
         case .found(let value):
-            let termsPointer = site.pointer.appending(contentsOf: Self.requiredKeys + ["nodeSelectorTerms"])
+            let termsPointer = site.pointer.appending(Self.termsPath)
             guard value.isArray else {
                 findings.wrongType(termsPointer, found: value, expected: "an array of node selector terms")
                 return
@@ -270,7 +274,7 @@ struct ZonePlacement {
         }
 
         let item = Self.json(#"{"weight":100,"preference":{"matchExpressions":["#, requirement, "]}}")
-        let listPointer = site.pointer.appending(contentsOf: Self.preferredKeys)
+        let listPointer = site.pointer.appending(Self.preferredPath)
         switch builder.addMissing(Self.json("[", item, "]"), at: Self.preferredKeys, under: site.pointer, in: spec) {
         case .added: return
         case .blocked(let pointer, let found):
