@@ -37,6 +37,38 @@ import Testing
         #expect(WorkloadOptions.names(in: many).count == 23)
     }
 
+    /// Mount names, mount paths and requirement keys are compared in place; the same answers
+    /// as comparing their strings, escapes, canonical equivalents (U+212A is K) and trailing
+    /// slashes included.
+    @Test func textReadInPlaceComparesAsStrings() throws {
+        // By scalar: `String` replacement would match U+212A for K.
+        let escapes: [(Unicode.Scalar, String)] = [
+            ("/", #"\/"#), ("K", #"\u004B"#), ("a", #"\u0061"#), ("\u{212A}", #"\u212a"#),
+        ]
+        var random = SeededGenerator(seed: 0x7465_7874)
+        let pieces = Self.pieces + ["K", "\u{212A}", "/", "//", "data"]
+        for round in 0..<20_000 {
+            func text() -> String {
+                (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                    + String(repeating: "/", count: Int.random(in: 0...2, using: &random))
+            }
+            let value = text()
+            let other = round % 3 == 0 ? value : text()
+            var json = JSONWriter.quoted(value)
+            if round % 2 == 0, let (plain, escaped) = escapes.randomElement(using: &random) {
+                json = json.unicodeScalars.map { $0 == plain ? escaped : String($0) }.joined()
+            }
+            let document = try JSONParser.parse(json)
+            #expect(document == .string(value), "\(json)")
+            for asPath in [false, true] {
+                let expected = (asPath ? PodSpecMutation.normalized(value) : value) == other
+                let found = document.withView { $0.hasText(other, asPath: asPath) }
+                #expect(found == expected, "\(json) \(other.debugDescription) asPath: \(asPath)")
+            }
+        }
+        #expect(Jobs.parse("1").withView { $0.hasText("1") } == false)
+    }
+
     @Test func normalizedMatchesCharacterTrimming() {
         func reference(_ path: String) -> String {
             var path = Substring(path)

@@ -6,7 +6,10 @@ import FSXJSON
 struct PodSpecMutation {
     /// A container or init container, with what the mutation reads from it.
     struct Container {
-        var name: String
+        /// The `name` string, read in place: its text is made only for a message or a lookup
+        /// by name.
+        var nameView: JSONView
+        var name: String { nameView.string! }
         /// The `containers` or `initContainers` list it is in, and its index there: the
         /// pointer is made only for the containers that get an operation or a message.
         var list: JSONPointer
@@ -46,12 +49,13 @@ struct PodSpecMutation {
         }
     }
 
-    /// A mount a container already has (or that this mutation adds).
-    struct Mount {
-        var volume: String
-        var path: String
-        /// Its index in `volumeMounts`; `nil` for one this mutation adds.
-        var index: Int?
+    /// A mount a container already has, or one this mutation adds.
+    enum Mount {
+        /// The mount at `index` in `volumeMounts`, its `name` and `mountPath` strings read in
+        /// place: they are only compared.
+        case existing(name: JSONView, path: JSONView, index: Int)
+        /// The wanted mount at this index.
+        case added(Int)
     }
 
     let site: PodTemplateSite
@@ -89,7 +93,7 @@ struct PodSpecMutation {
                 continue
             }
             let nameValue = element["name"]
-            guard let name = nameValue?.string else {
+            guard let nameView = nameValue, nameView.isString else {
                 let namePointer = pointer.appending(index).appending("name")
                 if let found = nameValue {
                     findings.wrongType(namePointer, found: found, expected: "a string")
@@ -98,7 +102,8 @@ struct PodSpecMutation {
                 }
                 continue
             }
-            containers.append(Container(name: name, list: pointer, index: index, object: element, isInit: isInit))
+            containers.append(
+                Container(nameView: nameView, list: pointer, index: index, object: element, isInit: isInit))
         }
     }
 
@@ -274,14 +279,29 @@ struct PodSpecMutation {
         // By index, not `for mount in wanted`: a copy of each mount costs four retains and
         // releases, per container.
         for index in wanted.indices {
-            if mounts.contains(where: { $0.volume == wanted[index].podName && $0.path == wanted[index].path }) {
-                continue
+            func samePath(_ mount: Mount) -> Bool {
+                switch mount {
+                case .existing(_, let path, _): return path.hasText(wanted[index].path, asPath: true)
+                case .added(let other): return wanted[other].path == wanted[index].path
+                }
             }
-            if let other = mounts.first(where: { $0.path == wanted[index].path }) {
+            func sameVolume(_ mount: Mount) -> Bool {
+                switch mount {
+                case .existing(let name, _, _): return name.hasText(wanted[index].podName)
+                case .added(let other): return wanted[other].podName == wanted[index].podName
+                }
+            }
+            if mounts.contains(where: { sameVolume($0) && samePath($0) }) { continue }
+            if let other = mounts.first(where: samePath) {
                 let mount = wanted[index]
+                let (volume, field) =
+                    switch other {
+                    case .existing(let name, _, let at): (name.string!, pointer().appending(at))
+                    case .added(let at): (wanted[at].podName, pointer())
+                    }
                 findings.deny(
-                    .mountPathConflict, other.index.map { pointer().appending($0) } ?? pointer(),
-                    "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(other.volume)) "
+                    .mountPathConflict, field,
+                    "in \(findings.subject), \(describe(container)) already mounts volume \(Violation.quote(volume)) "
                         + "at \(Violation.quote(mount.mountPath)), where FSx volume \(Violation.quote(mount.podName)) goes; "
                         + "move that mount, or leave \(Violation.quote(container.name)) out of \(WorkloadOptions.containersAnnotation)"
                 )
@@ -290,7 +310,7 @@ struct PodSpecMutation {
             appender.add(
                 wanted[index].value, end: { container.list.appending(container.index, then: Self.volumeMountsEnd) },
                 to: &builder)
-            mounts.append(Mount(volume: wanted[index].podName, path: wanted[index].path, index: nil))
+            mounts.append(.added(index))
         }
         appender.finish(array: pointer, to: &builder)
     }
@@ -315,13 +335,13 @@ struct PodSpecMutation {
                 readable = false
                 continue
             }
-            let name = findings.string("name", of: element) { pointer().appending(index) }
-            let mountPath = findings.string("mountPath", of: element) { pointer().appending(index) }
+            let name = findings.stringView("name", of: element) { pointer().appending(index) }
+            let mountPath = findings.stringView("mountPath", of: element) { pointer().appending(index) }
             guard let name, let mountPath else {
                 readable = false
                 continue
             }
-            mounts.append(Mount(volume: name, path: Self.normalized(mountPath), index: index))
+            mounts.append(.existing(name: name, path: mountPath, index: index))
         }
         return readable ? mounts : nil
     }
@@ -349,7 +369,7 @@ struct PodSpecMutation {
 
     // Written as the patch sends them, once per volume, not built as values to be written.
     static func volumeJSON(_ volume: WebhookConfiguration.Volume) -> [UInt8] {
-        var out = ByteWriter(capacity: 48 + volume.name.utf8.count + volume.claimName.utf8.count)
+        var out = ByteWriter(capacity: 56 + volume.name.utf8.count + volume.claimName.utf8.count)
         out.append(#"{"name":"#)
         JSONWriter.writeString(volume.name, into: &out)
         out.append(#","persistentVolumeClaim":{"claimName":"#)

@@ -70,15 +70,47 @@ struct WorkloadFindings {
     /// not a string (reported; `null` counts as the wrong type). `pointer` is made only for a
     /// report.
     mutating func string(_ key: String, of object: JSONView, at pointer: () -> JSONPointer) -> String? {
+        stringView(key, of: object, at: pointer)?.string
+    }
+
+    /// `string(_:of:at:)`, the string read in place: for values only compared.
+    mutating func stringView(_ key: String, of object: JSONView, at pointer: () -> JSONPointer) -> JSONView? {
         guard let found = object[key] else {
             missing(pointer().appending(key), expected: "a string")
             return nil
         }
-        guard let text = found.string else {
+        guard found.isString else {
             wrongType(pointer().appending(key), found: found, expected: "a string")
             return nil
         }
-        return text
+        return found
+    }
+}
+
+extension JSONView {
+    /// Whether this is a string whose text equals `text` as Swift compares strings (by
+    /// canonical equivalence), after trimming trailing `/` as `PodSpecMutation.normalized`
+    /// does when `asPath`. Compared in place when both are ASCII without escapes, where equal
+    /// text is equal bytes (a non-ASCII character can equal an ASCII one: U+212A is K);
+    /// otherwise through the string.
+    func hasText(_ text: String, asPath: Bool = false) -> Bool {
+        guard isString else { return false }
+        let raw = rawBytes
+        var text = text
+        let compared: Bool? = text.withUTF8 { utf8 in
+            for byte in raw where byte >= 0x80 || byte == UInt8(ascii: "\\") { return nil }
+            for byte in utf8 where byte >= 0x80 { return nil }
+            var end = raw.count
+            // In ASCII only `\r\n` is a character of two bytes, and neither is `/`: trimming
+            // bytes is trimming characters.
+            if asPath { while end > 1, raw[end - 1] == UInt8(ascii: "/") { end -= 1 } }
+            guard end == utf8.count else { return false }
+            for index in 0..<end where raw[index] != utf8[index] { return false }
+            return true
+        }
+        if let compared { return compared }
+        let string = self.string!
+        return (asPath ? PodSpecMutation.normalized(string) : string) == text
     }
 }
 

@@ -140,10 +140,11 @@ package enum WorkloadMutator {
         var regularSet: Set<String> = []
         var initialSet: Set<String> = []
         for container in pods.lazy.flatMap(\.containers) {
+            let name = container.name
             if container.isInit {
-                if initialSet.insert(container.name).inserted { initial.append(container.name) }
-            } else if regularSet.insert(container.name).inserted {
-                regular.append(container.name)
+                if initialSet.insert(name).inserted { initial.append(name) }
+            } else if regularSet.insert(name).inserted {
+                regular.append(name)
             }
         }
         let owner = pods.count == 1 ? "its pod template does not have" : "none of its pod templates has"

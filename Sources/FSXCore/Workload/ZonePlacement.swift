@@ -15,9 +15,9 @@ struct ZonePlacement {
         case empty
     }
 
-    /// One `matchExpressions` entry.
+    /// One `matchExpressions` entry whose key is `zoneLabel`: only those can pin or exclude
+    /// the zone.
     struct Requirement {
-        var key: String
         var op: String
         /// The `values`, an array of strings read in place; `nil` when there are none.
         var values: JSONView?
@@ -415,8 +415,8 @@ struct ZonePlacement {
                 readable = false
                 continue
             }
-            let key = findings.string("key", of: expression, at: expressionPointer)
-            let op = findings.string("operator", of: expression, at: expressionPointer)
+            let key = findings.stringView("key", of: expression, at: expressionPointer)
+            let op = findings.stringView("operator", of: expression, at: expressionPointer)
             var values: JSONView?
             if let list = expression["values"].present {
                 if list.isArray, list.elements.allSatisfy(\.isString) {
@@ -431,8 +431,10 @@ struct ZonePlacement {
                 readable = false
                 continue
             }
-            let requirement = Requirement(key: key, op: op, values: values)
             summary.isEmpty = false
+            // The key compared in place: most requirements are about other labels.
+            guard key.hasText(zoneLabel) else { continue }
+            let requirement = Requirement(op: op.string!, values: values)
             summary.excludes = summary.excludes || excludesZone(requirement)
             summary.pinned = summary.pinned || isPin(requirement)
         }
@@ -441,13 +443,12 @@ struct ZonePlacement {
 
     /// `zoneLabel In [zone]` exactly: what this webhook adds, and what makes a term pinned.
     private func isPin(_ requirement: Requirement) -> Bool {
-        requirement.key == zoneLabel && requirement.op == "In" && requirement.isSingleValue == zone
+        requirement.op == "In" && requirement.isSingleValue == zone
     }
 
     /// Whether no node in the zone can satisfy `requirement`, following the Kubernetes
     /// node-selector semantics.
     private func excludesZone(_ requirement: Requirement) -> Bool {
-        guard requirement.key == zoneLabel else { return false }
         switch requirement.op {
         case "In": return !requirement.hasValues(zone)
         case "NotIn": return requirement.hasValues(zone)
