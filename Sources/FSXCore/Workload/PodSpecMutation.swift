@@ -160,8 +160,10 @@ struct PodSpecMutation {
                     podName: podName, mountPath: volume.mountPath, path: Self.normalized(volume.mountPath),
                     value: Self.mountJSON(volume, podName: podName)))
         }
+        // One list of mounts for every container, emptied for each: one allocation per pod spec.
+        var mounts: [Mount] = []
         for container in containers where targets.contains(container) {
-            addMounts(wanted, to: container, builder: &builder, findings: &findings)
+            addMounts(wanted, to: container, mounts: &mounts, builder: &builder, findings: &findings)
         }
     }
 
@@ -269,12 +271,12 @@ struct PodSpecMutation {
 
     /// Adds each selected volume's mount to `container` unless that exact mount is there.
     private func addMounts(
-        _ wanted: [WantedMount], to container: Container, builder: inout PatchBuilder,
+        _ wanted: [WantedMount], to container: Container, mounts: inout [Mount], builder: inout PatchBuilder,
         findings: inout WorkloadFindings
     ) {
         func pointer() -> JSONPointer { container.pointer.appending("volumeMounts") }
         let current = container.object["volumeMounts"]
-        guard var mounts = readMounts(current, at: pointer, adding: wanted.count, findings: &findings) else { return }
+        guard readMounts(current, into: &mounts, at: pointer, adding: wanted.count, findings: &findings) else { return }
         var appender = PatchBuilder.ArrayAppender(current: current)
         // By index, not `for mount in wanted`: a copy of each mount costs four retains and
         // releases, per container.
@@ -315,18 +317,18 @@ struct PodSpecMutation {
         appender.finish(array: pointer, to: &builder)
     }
 
-    /// The mounts in `member` (a container's `volumeMounts`), with room for `extra` more.
+    /// Replaces `mounts` with the mounts in `member` (a container's `volumeMounts`), with room
+    /// for `extra` more; false when they cannot all be read.
     private func readMounts(
-        _ member: JSONView?, at pointer: () -> JSONPointer, adding extra: Int, findings: inout WorkloadFindings
-    )
-        -> [Mount]?
-    {
-        guard let list = member.present else { return [] }
+        _ member: JSONView?, into mounts: inout [Mount], at pointer: () -> JSONPointer, adding extra: Int,
+        findings: inout WorkloadFindings
+    ) -> Bool {
+        mounts.removeAll(keepingCapacity: true)
+        guard let list = member.present else { return true }
         guard list.isArray else {
             findings.wrongType(pointer(), found: list, expected: "an array of volume mounts")
-            return nil
+            return false
         }
-        var mounts: [Mount] = []
         var readable = true
         mounts.reserveCapacity(list.count + extra)
         for (index, element) in list.elements.enumerated() {
@@ -343,7 +345,7 @@ struct PodSpecMutation {
             }
             mounts.append(.existing(name: name, path: mountPath, index: index))
         }
-        return readable ? mounts : nil
+        return readable
     }
 
     /// ` (replica "Worker")` for kinds with several pod specs; empty for a Job.

@@ -98,20 +98,21 @@ struct WorkloadOptions {
             guard let first = keyView.rawBytes.first, first == prefix.utf8.first || first == UInt8(ascii: "\\") else {
                 continue
             }
-            let key = keyView.string!
-            guard key.hasPrefix(prefix) else { continue }
-            switch key {
-            case volumesAnnotation:
+            // This webhook's own keys are compared in place; a key is made only to be judged.
+            if keyView.hasText(volumesAnnotation) {
                 ours.volumes = value.string
                 continue
-            case containersAnnotation:
+            }
+            if keyView.hasText(containersAnnotation) {
                 ours.containers = value.string
                 continue
-            case placementAnnotation:
+            }
+            if keyView.hasText(placementAnnotation) {
                 ours.placement = value.string
                 continue
-            default: break
             }
+            let key = keyView.string!
+            guard key.hasPrefix(prefix) else { continue }
             unknown += 1
             if unknown <= Violation.reportedPerList {
                 let hint =
