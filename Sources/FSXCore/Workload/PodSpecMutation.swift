@@ -293,8 +293,19 @@ struct PodSpecMutation {
                 case .added(let other): return wanted[other].podName == wanted[index].podName
                 }
             }
-            if mounts.contains(where: { sameVolume($0) && samePath($0) }) { continue }
-            if let other = mounts.first(where: samePath) {
+            // One pass, each path compared once: the same mount there already, or else the
+            // first other mount at its path.
+            var present = false
+            var clash: Mount?
+            for mount in mounts where samePath(mount) {
+                if sameVolume(mount) {
+                    present = true
+                    break
+                }
+                if clash == nil { clash = mount }
+            }
+            if present { continue }
+            if let other = clash {
                 let mount = wanted[index]
                 let (volume, field) =
                     switch other {
