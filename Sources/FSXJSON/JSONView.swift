@@ -86,24 +86,25 @@ package struct JSONView {
             && (utf8.isEmpty || memcmpEqual(bytes.baseAddress! + Int(entry.start), utf8.baseAddress!, utf8.count))
     }
 
+    /// Whether `count` bytes at `a` and `b` are equal: whole words, the last one overlapping
+    /// the one before, and shorter runs (most keys) as two overlapping halves; no byte loop.
     @inline(__always)
     func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        @inline(__always) func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
+            a.loadUnaligned(fromByteOffset: offset, as: Word.self)
+                == b.loadUnaligned(fromByteOffset: offset, as: Word.self)
+        }
+        guard count >= 8 else {
+            if count >= 4 { return same(0, UInt32.self) && same(count &- 4, UInt32.self) }
+            if count >= 2 { return same(0, UInt16.self) && same(count &- 2, UInt16.self) }
+            return count == 0 || same(0, UInt8.self)
+        }
         var offset = 0
-        while count - offset >= 8 {
-            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            {
-                return false
-            }
-            offset += 8
+        while offset < count &- 8 {
+            guard same(offset, UInt64.self) else { return false }
+            offset &+= 8
         }
-        while offset < count {
-            if a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) {
-                return false
-            }
-            offset += 1
-        }
-        return true
+        return same(count &- 8, UInt64.self)
     }
 
     /// The member named `key` of an object (the last one, when a key repeats, as Go's
@@ -118,7 +119,11 @@ package struct JSONView {
             var found: Int?
             var member = position + 1
             while member < Int(entry.next) {
-                if at(member).hasText(UnsafeRawBufferPointer(utf8)) { found = member + 1 }
+                // On the tape first: only a key of the same length, or with escapes, is read.
+                let name = entries[member]
+                if Int(name.count) == utf8.count || name.escaped, at(member).hasText(UnsafeRawBufferPointer(utf8)) {
+                    found = member + 1
+                }
                 member = Int(entries[member + 1].next)
             }
             return found.map(at)

@@ -115,6 +115,21 @@ import Testing
 
     /// Every byte sequence of up to 4 bytes inside a string, where both the 8-byte steps and
     /// the byte-by-byte tail see it: UTF-8 validity as `String(validating:)` decides it.
+    /// The densest documents (an entry per two bytes, containers left open up to the depth
+    /// limit) outgrow every size the tape starts at; the scanner's assertion (in debug
+    /// builds) checks that every turn has room for its entries.
+    @Test func growsTheTapeForTheDensestDocuments() {
+        for count in [1, 2, 100, 1000, 10_000, 100_000] {
+            let zeros = "[" + Array(repeating: "0", count: count).joined(separator: ",") + "]"
+            let empties = "[" + Array(repeating: "[]", count: count).joined(separator: ",") + "]"
+            let keys = "{" + Array(repeating: #""":0"#, count: count).joined(separator: ",") + "}"
+            let deep = String(repeating: "[", count: 511) + zeros
+            for text in [zeros, empties, keys, deep, deep + String(repeating: "]", count: 511)] {
+                Self.expectAsReference(Array(text.utf8), "\(count): \(text.prefix(20))")
+            }
+        }
+    }
+
     @Test func validatesUTF8AsTheStandardLibraryDoes() {
         var random = SeededGenerator(seed: 0x5CA7_0004)
         let interesting: [UInt8] = [
