@@ -60,15 +60,25 @@ extension StorageClassValidator {
                         + "add securityGroupIds: sg-0123456789abcdef0 (comma-separated for several)"))
             return
         }
-        // The driver splits on "," bytes and trims nothing, so each item must be exact.
+        // The driver splits on "," bytes and trims nothing, so each item must be exact. Items
+        // are read as byte ranges; text is made only for the one a message names.
         var count = 0
-        var firstBad: Substring?
+        var firstBad: String?
         var badCount = 0
-        for item in list.splitBytes(UInt8(ascii: ",")) {
-            count += 1
-            if !Patterns.isAWSID(item, prefix: "sg-") {
-                badCount += 1
-                if firstBad == nil { firstBad = item }
+        var bytes = list
+        bytes.withUTF8 { bytes in
+            let bytes = UnsafeRawBufferPointer(bytes)
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                let item = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                start = end + 1
+                count += 1
+                if !Patterns.isAWSID(item, prefix: "sg-") {
+                    badCount += 1
+                    if firstBad == nil { firstBad = String(decoding: item, as: UTF8.self) }
+                }
             }
         }
         if let bad = firstBad {
@@ -78,11 +88,11 @@ extension StorageClassValidator {
                 text = "has an empty item\(more) (a stray comma); remove it"
             } else if bad.containsByte(UInt8(ascii: " ")), Patterns.isAWSID(withoutSpaces(bad), prefix: "sg-") {
                 text =
-                    "has spaces around \(Violation.quote(String(bad)))\(more), which the driver does not trim; "
+                    "has spaces around \(Violation.quote(bad))\(more), which the driver does not trim; "
                     + "write the IDs comma-separated without spaces"
             } else {
                 // A single item is the whole value, already quoted at the start of the message.
-                let which = count == 1 ? "is" : "has \(Violation.quote(String(bad)))\(more), which is"
+                let which = count == 1 ? "is" : "has \(Violation.quote(bad))\(more), which is"
                 text =
                     "\(which) not a security group ID (sg- and 8 to 17 lowercase hex digits); "
                     + "list IDs like sg-0123456789abcdef0, comma-separated"

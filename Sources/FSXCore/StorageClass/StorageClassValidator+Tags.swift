@@ -43,44 +43,77 @@ extension StorageClassValidator {
     /// Every tag problem of `tags`, split as the driver's Go code splits it: at every ',' byte,
     /// then at '=' bytes (`strings.Split`), keys compared byte for byte.
     static func checkTags(_ tags: String, into violations: inout [Violation]) {
-        var found: [Substring?] = Array(repeating: nil, count: TagProblem.allCases.count)
-        func note(_ problem: TagProblem, _ item: Substring) {
-            if found[problem.rawValue] == nil { found[problem.rawValue] = item }
+        var tags = tags
+        tags.withUTF8 { checkTags(UnsafeRawBufferPointer($0), into: &violations) }
+    }
+
+    /// `checkTags` over the value's UTF-8 bytes, read where they are: items are byte ranges,
+    /// and text is made only for the item a violation names.
+    static func checkTags(_ tags: UnsafeRawBufferPointer, into violations: inout [Violation]) {
+        // Per problem, the start and end of its first item; nothing is kept until one is found.
+        var found: [Int] = []
+        func note(_ problem: TagProblem, _ item: Range<Int>) {
+            if found.isEmpty { found = Array(repeating: -1, count: 2 * TagProblem.allCases.count) }
+            guard found[2 * problem.rawValue] < 0 else { return }
+            found[2 * problem.rawValue] = item.lowerBound
+            found[2 * problem.rawValue + 1] = item.upperBound
         }
-        // Keys seen, for duplicates. Past `maximumExtraTags` items the count is refused anyway,
-        // so later keys are not compared: a hostile list of a million tags stays linear.
-        var keys: [Substring] = []
+        // Keys seen (start and end), for duplicates. Past `maximumExtraTags` items the count is
+        // refused anyway, so later keys are not compared: a hostile list stays linear.
+        var keys: [Int] = []
         var count = 0
-        for item in tags.splitBytes(UInt8(ascii: ",")) {
+        var start = 0
+        while start <= tags.count {
+            var end = start
+            var equals = -1
+            var twoEquals = false
+            while end < tags.count, tags[end] != UInt8(ascii: ",") {
+                if tags[end] == UInt8(ascii: "=") {
+                    if equals < 0 { equals = end } else { twoEquals = true }
+                }
+                end += 1
+            }
+            let item = start..<end
+            start = end + 1
             count += 1
             // Two parts: exactly one '=' byte.
-            let bytes = item.utf8
-            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")),
-                !bytes[bytes.index(after: equals)...].contains(UInt8(ascii: "="))
-            else {
+            guard equals >= 0, !twoEquals else {
                 note(.format, item)
                 continue
             }
-            let key = Substring(bytes[..<equals])
-            let value = Substring(bytes[bytes.index(after: equals)...])
+            let key = UnsafeRawBufferPointer(rebasing: tags[item.lowerBound..<equals])
+            let value = UnsafeRawBufferPointer(rebasing: tags[(equals + 1)..<item.upperBound])
             // Lengths in characters (scalars), counted only when the bytes could exceed them.
-            if key.isEmpty || (key.utf8.count > maximumTagKeyLength && key.unicodeScalars.count > maximumTagKeyLength) {
+            if key.isEmpty || (key.count > maximumTagKeyLength && scalarCount(key) > maximumTagKeyLength) {
                 note(.keyLength, item)
             }
-            if value.utf8.count > maximumTagValueLength, value.unicodeScalars.count > maximumTagValueLength {
+            if value.count > maximumTagValueLength, scalarCount(value) > maximumTagValueLength {
                 note(.valueLength, item)
             }
             if !isTagText(key) || !isTagText(value) { note(.characters, item) }
-            // AWS reserves the prefix in any case ("AWS:", "Aws:").
-            if key.utf8.count >= 4, key.prefix(4).asciiCaseInsensitiveEquals("aws:") { note(.awsPrefix, item) }
-            if key.bytesEqual(driverTagKey) { note(.driverKey, item) }
+            if hasAWSPrefix(key) { note(.awsPrefix, item) }
+            if key.elementsEqual(driverTagKey.utf8) { note(.driverKey, item) }
             if count <= maximumExtraTags + 1 {
-                if keys.containsBytes(of: key) { note(.duplicate, item) } else { keys.append(key) }
+                var seen = false
+                var index = 0
+                while index < keys.count, !seen {
+                    seen = tags[keys[index]..<keys[index + 1]].elementsEqual(key)
+                    index += 2
+                }
+                if seen {
+                    note(.duplicate, item)
+                } else {
+                    keys.append(item.lowerBound)
+                    keys.append(equals)
+                }
             }
         }
-        for problem in TagProblem.allCases {
-            if let item = found[problem.rawValue] {
-                violations.append(deny("extra-tags", .extraTags, nil, problem.explanation(item)))
+        if !found.isEmpty {
+            for problem in TagProblem.allCases where found[2 * problem.rawValue] >= 0 {
+                let item = UnsafeRawBufferPointer(
+                    rebasing: tags[found[2 * problem.rawValue]..<found[2 * problem.rawValue + 1]])
+                let text = Substring(String(decoding: item, as: UTF8.self))
+                violations.append(deny("extra-tags", .extraTags, nil, problem.explanation(text)))
             }
         }
         if count > maximumExtraTags {
@@ -92,24 +125,46 @@ extension StorageClassValidator {
         }
     }
 
+    /// Unicode scalars in valid UTF-8: every byte but continuation bytes starts one.
+    static func scalarCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+
+    /// The key's first four characters are "aws:" in any case (AWS reserves the prefix:
+    /// "AWS:", "Aws:"). Characters, not bytes: a mark after the ':' joins it into another
+    /// character, so only a key with a non-ASCII fifth byte is read as characters.
+    static func hasAWSPrefix(_ key: UnsafeRawBufferPointer) -> Bool {
+        guard key.count >= 4 else { return false }
+        for (offset, wanted) in "aws:".utf8.enumerated() {
+            let byte = key[offset]
+            guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == wanted else { return false }
+        }
+        guard key.count > 4, key[4] >= 0x80 else { return true }
+        return Substring(String(decoding: key, as: UTF8.self)).prefix(4).asciiCaseInsensitiveEquals("aws:")
+    }
+
     /// AWS's tag pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (with '=' already split off).
-    static func isTagText(_ text: Substring) -> Bool {
+    static func isTagText(_ text: UnsafeRawBufferPointer) -> Bool {
         // ASCII, the common case, without the Unicode tables: its only letters, numbers and
         // separators are A-Z, a-z, 0-9 and the space.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return text.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: " "), UInt8(ascii: "_"), UInt8(ascii: "."),
-                    UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
-                    UInt8(ascii: "@"):
-                    return true
-                default:
-                    return false
-                }
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: " "), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
+                UInt8(ascii: "@"):
+                continue
+            case 0x80...:
+                return isTagText(scalars: String(decoding: text, as: UTF8.self).unicodeScalars)
+            default:
+                return false
             }
         }
-        return text.unicodeScalars.allSatisfy { scalar in
+        return true
+    }
+
+    static func isTagText(scalars: String.UnicodeScalarView) -> Bool {
+        scalars.allSatisfy { scalar in
             switch scalar {
             case "_", ".", ":", "/", "=", "+", "-", "@": return true
             default: break

@@ -14,6 +14,34 @@ enum Patterns {
         }
     }
 
+    /// `isAWSID` of a `String`, over its UTF-8 buffer.
+    static func isAWSID(_ s: String, prefix: StaticString, minDigits: Int = 8, maxDigits: Int = 17) -> Bool {
+        var s = s
+        return s.withUTF8 {
+            isAWSID(UnsafeRawBufferPointer($0), prefix: prefix, minDigits: minDigits, maxDigits: maxDigits)
+        }
+    }
+
+    /// `isAWSID` over UTF-8 bytes read in place.
+    static func isAWSID(
+        _ bytes: UnsafeRawBufferPointer, prefix: StaticString, minDigits: Int = 8, maxDigits: Int = 17
+    ) -> Bool {
+        let digits = bytes.count - prefix.utf8CodeUnitCount
+        guard digits >= minDigits, digits <= maxDigits else { return false }
+        return prefix.withUTF8Buffer { prefix in
+            var offset = 0
+            while offset < prefix.count {
+                guard bytes[offset] == prefix[offset] else { return false }
+                offset += 1
+            }
+            while offset < bytes.count {
+                guard isLowerHex(bytes[offset]) else { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+
     @inline(__always) static func isLowerHex(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)
     }
