@@ -153,12 +153,16 @@ struct StorageClassByteComparisonTests {
 
     @Test func securityGroupsSplitAtCommaBytes() {
         var violations: [Violation] = []
-        let read = StorageClassParameters(
-            reading: JSONObject([
+        var found: [Violation] = []
+        StorageClassParameters.reading(
+            JSONObject([
                 .init(key: "securityGroupIds", value: "sg-0123456789abcdef0,\u{301}sg-0123456789abcdef0")
             ]),
-            unknownParameters: .warn, into: &violations)
-        StorageClassValidator.checkSecurityGroups(read, into: &violations)
+            unknownParameters: .warn, into: &violations, or: ()
+        ) { read in
+            StorageClassValidator.checkSecurityGroups(read, into: &found)
+        }
+        violations += found
         #expect(FSxExpected.of(violations) == [.deny("sg-format", "parameters.securityGroupIds")])
         #expect(violations.first?.message.contains("\u{301}sg-") == true)
     }
@@ -237,10 +241,13 @@ struct StorageClassByteComparisonTests {
     @Test func booleansAreGoParseBoolForms() {
         let parameters = { (text: String) in
             var violations: [Violation] = []
-            let read = StorageClassParameters(
-                reading: JSONObject([.init(key: "efaEnabled", value: .string(text))]), unknownParameters: .warn,
-                into: &violations)
-            return StorageClassValidator.boolean(.efaEnabled, read, into: &violations)
+            var found: [Violation] = []
+            return StorageClassParameters.reading(
+                JSONObject([.init(key: "efaEnabled", value: .string(text))]), unknownParameters: .warn,
+                into: &violations, or: .absent
+            ) { read in
+                StorageClassValidator.boolean(.efaEnabled, read, into: &found)
+            }
         }
         let others = ["", "yes", "no", "tRUE", "True ", "01", "\u{301}", "t\u{301}"]
         for text in FSxValues.trueForms + FSxValues.falseForms + others {
@@ -326,18 +333,22 @@ struct StorageClassByteComparisonTests {
     @Test func everyParameterHasASlot() {
         var violations: [Violation] = []
         let members = FSxParameter.allCases.map { JSONObject.Member(key: $0.key, value: .string("v\($0.rawValue)")) }
-        let read = StorageClassParameters(
-            reading: JSONObject(members), unknownParameters: .warn, into: &violations)
-        for parameter in FSxParameter.allCases {
-            #expect(read[parameter] == "v\(parameter.rawValue)")
-            #expect(!read.isUnreadable(parameter))
+        StorageClassParameters.reading(
+            JSONObject(members), unknownParameters: .warn, into: &violations, or: ()
+        ) { read in
+            for parameter in FSxParameter.allCases {
+                #expect(read[parameter] == "v\(parameter.rawValue)")
+                #expect(!read.isUnreadable(parameter))
+            }
         }
-        let unreadable = StorageClassParameters(
-            reading: JSONObject(FSxParameter.allCases.map { JSONObject.Member(key: $0.key, value: 1) }),
-            unknownParameters: .warn, into: &violations)
-        for parameter in FSxParameter.allCases {
-            #expect(unreadable[parameter] == nil)
-            #expect(unreadable.isUnreadable(parameter))
+        StorageClassParameters.reading(
+            JSONObject(FSxParameter.allCases.map { JSONObject.Member(key: $0.key, value: 1) }),
+            unknownParameters: .warn, into: &violations, or: ()
+        ) { unreadable in
+            for parameter in FSxParameter.allCases {
+                #expect(unreadable[parameter] == nil)
+                #expect(unreadable.isUnreadable(parameter))
+            }
         }
     }
 }

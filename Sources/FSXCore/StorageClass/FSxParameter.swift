@@ -104,11 +104,8 @@ enum DeploymentType: String, CaseIterable, Sendable {
 
     var isPersistent: Bool { self == .persistent1 || self == .persistent2 }
 
-    /// The type whose name has exactly these bytes (the driver compares Go strings).
-    init?(bytesOf text: String) {
-        guard let found = Self.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
-        self = found
-    }
+    /// `allCases`, made once.
+    static let all = allCases
 }
 
 /// `storageType`; absent means SSD. INTELLIGENT_TIERING exists in AWS but is not a case:
@@ -117,11 +114,8 @@ enum StorageType: String, CaseIterable, Sendable {
     case ssd = "SSD"
     case hdd = "HDD"
 
-    /// The type whose name has exactly these bytes (the driver compares Go strings).
-    init?(bytesOf text: String) {
-        guard let found = Self.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
-        self = found
-    }
+    /// `allCases`, made once.
+    static let all = allCases
 }
 
 /// Value sets of the enum-like parameters, as AWS's API model lists them.

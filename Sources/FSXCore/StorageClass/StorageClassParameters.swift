@@ -6,11 +6,18 @@ import FSXJSON
 /// `csi-reserved`, `unknown-parameter`); the value rules then work on the typed view.
 /// A parameter given with a non-string value counts as *given but unreadable*: it is
 /// reported once as `parameter-type`, and no other rule judges or requires it.
+///
+/// The values stay where they are in the body: the rules compare their bytes in place
+/// (`withSetting`, `settingIs`), and a `String` is made only when a rule asks for one, which
+/// is mostly to quote it in a message. Like the view it reads, it is valid only while the
+/// body is.
 struct StorageClassParameters {
-    /// Per `FSxParameter.rawValue`: the key's value when it is a string, else `nil`. The
-    /// only strings made of the map: the rules compare and quote these values. One small
-    /// array per class, indexed (and bounds-checked) by the parameter.
-    private var values = [String?](repeating: nil, count: FSxParameter.allCases.count)
+    /// The `parameters` object.
+    private let object: JSONView
+    /// Per `FSxParameter.rawValue`: the tape position of the key's value when it is a string,
+    /// else 0 (a value's position is never 0, the document's own). A constant literal, so
+    /// the one copy per class costs no type lookup.
+    private var positions: [UInt32] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     /// The parameters given with a value that is not a string, one bit per `rawValue`.
     private var unreadable: UInt32 = 0
 
@@ -24,12 +31,6 @@ struct StorageClassParameters {
     /// Resolved `storageType`, with the same convention.
     private(set) var storage: StorageType?
 
-    /// An empty map: every key absent.
-    init() {
-        deployment = .scratch1
-        storage = .ssd
-    }
-
     /// Reads the `parameters` object `object` in place, appending key and type problems to
     /// `violations`. Keys are compared as bytes where they are; a key becomes a string only
     /// when a message names it.
@@ -37,7 +38,9 @@ struct StorageClassParameters {
         reading object: JSONView, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
         into violations: inout [Violation]
     ) {
-        self.init()
+        self.object = object
+        deployment = .scratch1
+        storage = .ssd
         // Every key naming an fstype: keys whose lower case is "fstype" and the prefixed one.
         var fstypeKeys: [String] = []
         // Past `Violation.reportedPerList` unknown or reserved keys, the rest are counted in
@@ -46,8 +49,8 @@ struct StorageClassParameters {
         var reservedKeys = 0
         for (keyView, value) in object.distinctMembers {
             let known = FSxParameter(key: keyView)
-            if let text = value.string {
-                if let known { values[known.rawValue] = text }
+            if value.isString {
+                if let known { positions[known.rawValue] = UInt32(value.position) }
             } else {
                 if let known { unreadable |= 1 << UInt32(known.rawValue) }
                 violations.append(Self.typeViolation(key: keyView.string ?? "", value: value))
@@ -108,26 +111,50 @@ struct StorageClassParameters {
                     "\(field): \(names) each name the fstype; the external-provisioner refuses every claim of a "
                         + "class with more than one; keep only \(FSxValues.prefixedFSTypeKey)"))
         }
-        deployment = resolve(.deploymentType, default: .scratch1) { DeploymentType(bytesOf: $0) }
-        storage = resolve(.storageType, default: .ssd) { StorageType(bytesOf: $0) }
+        deployment = resolve(.deploymentType, default: .scratch1, among: DeploymentType.all)
+        storage = resolve(.storageType, default: .ssd, among: StorageType.all)
     }
 
-    /// The value as `parse` reads it; `value` when absent or empty (the driver's default);
-    /// `nil` when unreadable or not a value `parse` knows.
-    private func resolve<E>(_ parameter: FSxParameter, default value: E, _ parse: (String) -> E?) -> E? {
+    /// The case whose raw value the parameter's text is; `value` when absent or empty (the
+    /// driver's default); `nil` when unreadable or not a known value.
+    private func resolve<E: RawRepresentable<String>>(
+        _ parameter: FSxParameter, default value: E, among cases: [E]
+    ) -> E? {
         if isUnreadable(parameter) { return nil }
-        guard let text = setting(parameter) else { return value }
-        return parse(text)
+        guard let text = settingView(parameter) else { return value }
+        return cases.first { text.isString($0.rawValue) }
+    }
+
+    /// The value's view when it is a string, possibly empty.
+    func view(_ parameter: FSxParameter) -> JSONView? {
+        let position = positions[parameter.rawValue]
+        guard position != 0 else { return nil }
+        return JSONView(bytes: object.bytes, entries: object.entries, position: Int(position))
+    }
+
+    /// The view of a non-empty string value: what the driver forwards for string options (it
+    /// drops empty ones, so an empty value behaves like an absent one). A non-empty string
+    /// has bytes as written (an escape is at least one byte of text too).
+    func settingView(_ parameter: FSxParameter) -> JSONView? {
+        guard let value = view(parameter), !value.rawBytes.isEmpty else { return nil }
+        return value
     }
 
     /// The string value, possibly empty; `nil` when absent or unreadable.
-    subscript(_ parameter: FSxParameter) -> String? { values[parameter.rawValue] }
+    subscript(_ parameter: FSxParameter) -> String? { view(parameter)?.string }
 
-    /// The value when it is a non-empty string: what the driver forwards for string options
-    /// (it drops empty ones, so an empty value behaves like an absent one).
-    func setting(_ parameter: FSxParameter) -> String? {
-        guard let text = self[parameter], !text.isEmpty else { return nil }
-        return text
+    /// The value when it is a non-empty string, as text.
+    func setting(_ parameter: FSxParameter) -> String? { settingView(parameter)?.string }
+
+    /// Whether the value is a non-empty string (`setting(parameter) != nil`, no text made).
+    func hasSetting(_ parameter: FSxParameter) -> Bool { settingView(parameter) != nil }
+
+    /// `body` on the UTF-8 bytes of the value's text when it is a non-empty string, read in
+    /// place unless escapes must be decoded; `nil` otherwise.
+    func withSetting<Result>(_ parameter: FSxParameter, _ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        guard let value = settingView(parameter) else { return nil }
+        guard value.hasEscapes else { return body(value.rawBytes) }
+        return value.unescaped().withUnsafeBytes(body)
     }
 
     /// Given with a non-string value (already reported as `parameter-type`).
@@ -135,7 +162,7 @@ struct StorageClassParameters {
 
     /// Given in a way the driver acts on: a non-empty string, or an unreadable value (which
     /// counts as given so that "required" rules do not pile onto the type error).
-    func isSet(_ parameter: FSxParameter) -> Bool { setting(parameter) != nil || isUnreadable(parameter) }
+    func isSet(_ parameter: FSxParameter) -> Bool { hasSetting(parameter) || isUnreadable(parameter) }
 
     /// `metadataConfigurationMode` is set: the driver then sends a metadata configuration.
     var hasMetadataConfiguration: Bool { isSet(.metadataConfigurationMode) }

@@ -42,7 +42,7 @@ extension StorageClassValidator {
         }
 
         if !parameters.isUnreadable(.dailyAutomaticBackupStartTime),
-            let start = parameters.setting(.dailyAutomaticBackupStartTime)
+            parameters.hasSetting(.dailyAutomaticBackupStartTime)
         {
             switch retention {
             case .absent, .value(0):
@@ -53,19 +53,20 @@ extension StorageClassValidator {
                         "backup-start-ignored", .dailyAutomaticBackupStartTime, nil,
                         "ignored: the driver drops it unless automaticBackupRetentionDays > 0"))
             case .value, .invalid:
-                if !isDailyTime(start) {
+                if parameters.withSetting(.dailyAutomaticBackupStartTime, isDailyTime) == false {
                     violations.append(
                         deny(
-                            "time-formats", .dailyAutomaticBackupStartTime, start,
+                            "time-formats", .dailyAutomaticBackupStartTime,
+                            parameters.setting(.dailyAutomaticBackupStartTime),
                             "is not a UTC time as HH:MM (00:00 to 23:59); write it like \"05:00\""))
                 }
             }
         }
 
-        if let window = parameters.setting(.weeklyMaintenanceStartTime), !isWeeklyTime(window) {
+        if parameters.withSetting(.weeklyMaintenanceStartTime, isWeeklyTime) == false {
             violations.append(
                 deny(
-                    "time-formats", .weeklyMaintenanceStartTime, window,
+                    "time-formats", .weeklyMaintenanceStartTime, parameters.setting(.weeklyMaintenanceStartTime),
                     "is not a weekly UTC time as d:HH:MM with d 1 (Monday) to 7; write it like \"7:09:00\""))
         }
 
@@ -79,22 +80,16 @@ extension StorageClassValidator {
     }
 
     /// `HH:MM`, 00:00 to 23:59.
-    static func isDailyTime(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { b in
-            guard b.count == 5, b[2] == UInt8(ascii: ":") else { return false }
-            return isClock(b[0], b[1], b[3], b[4])
-        }
+    static func isDailyTime(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard b.count == 5, b[2] == UInt8(ascii: ":") else { return false }
+        return isClock(b[0], b[1], b[3], b[4])
     }
 
     /// `d:HH:MM`, d from 1 (Monday) to 7.
-    static func isWeeklyTime(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { b in
-            guard b.count == 7, b[1] == UInt8(ascii: ":"), b[4] == UInt8(ascii: ":") else { return false }
-            guard b[0] >= UInt8(ascii: "1"), b[0] <= UInt8(ascii: "7") else { return false }
-            return isClock(b[2], b[3], b[5], b[6])
-        }
+    static func isWeeklyTime(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard b.count == 7, b[1] == UInt8(ascii: ":"), b[4] == UInt8(ascii: ":") else { return false }
+        guard b[0] >= UInt8(ascii: "1"), b[0] <= UInt8(ascii: "7") else { return false }
+        return isClock(b[2], b[3], b[5], b[6])
     }
 
     static func isClock(_ h1: UInt8, _ h2: UInt8, _ m1: UInt8, _ m2: UInt8) -> Bool {

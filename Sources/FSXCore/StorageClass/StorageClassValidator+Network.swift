@@ -17,7 +17,7 @@ extension StorageClassValidator {
 
     static func checkSubnet(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
         if parameters.isUnreadable(.subnetId) { return }
-        guard let subnet = parameters.setting(.subnetId) else {
+        guard let isID = parameters.withSetting(.subnetId, { Patterns.isAWSID($0, prefix: "subnet-") }) else {
             let text: String
             if let key = parameters.existingFileSystemKey {
                 // The class names an existing file system, which released drivers cannot use.
@@ -34,7 +34,8 @@ extension StorageClassValidator {
             violations.append(deny("subnet-required", .subnetId, nil, text))
             return
         }
-        if Patterns.isAWSID(subnet, prefix: "subnet-") { return }
+        if isID { return }
+        let subnet = parameters.setting(.subnetId) ?? ""
         let text: String
         if subnet.containsByte(UInt8(ascii: ",")) {
             text =
@@ -52,7 +53,7 @@ extension StorageClassValidator {
 
     static func checkSecurityGroups(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
         if parameters.isUnreadable(.securityGroupIds) { return }
-        guard let list = parameters.setting(.securityGroupIds) else {
+        guard parameters.hasSetting(.securityGroupIds) else {
             violations.append(
                 deny(
                     "sg-format", .securityGroupIds, nil,
@@ -65,9 +66,7 @@ extension StorageClassValidator {
         var count = 0
         var firstBad: String?
         var badCount = 0
-        var bytes = list
-        bytes.withUTF8 { bytes in
-            let bytes = UnsafeRawBufferPointer(bytes)
+        _ = parameters.withSetting(.securityGroupIds) { bytes in
             var start = 0
             while start <= bytes.count {
                 var end = start
@@ -97,7 +96,7 @@ extension StorageClassValidator {
                     "\(which) not a security group ID (sg- and 8 to 17 lowercase hex digits); "
                     + "list IDs like sg-0123456789abcdef0, comma-separated"
             }
-            violations.append(deny("sg-format", .securityGroupIds, list, text))
+            violations.append(deny("sg-format", .securityGroupIds, parameters.setting(.securityGroupIds), text))
         }
         checkSecurityGroupCount(count, anyBad: firstBad != nil, into: &violations)
     }

@@ -4,14 +4,14 @@ extension StorageClassValidator {
         let deployment = parameters.deployment
         let storage = parameters.storage
 
-        if let value = parameters.setting(.deploymentType), deployment == nil {
+        if deployment == nil, let value = parameters.setting(.deploymentType) {
             violations.append(
                 deny(
                     "deployment-enum", .deploymentType, value,
                     enumText(.deploymentType, value, DeploymentType.allCases.map(\.rawValue))))
         }
 
-        if let value = parameters.setting(.storageType), storage == nil {
+        if storage == nil, let value = parameters.setting(.storageType) {
             let text =
                 value.bytesEqual("INTELLIGENT_TIERING")
                 ? "exists in AWS, but aws-fsx-csi-driver cannot create it (it sends a storage capacity and no "
@@ -43,15 +43,15 @@ extension StorageClassValidator {
         _ parameters: StorageClassParameters, hddRefused: Bool, into violations: inout [Violation]
     ) {
         if parameters.isUnreadable(.perUnitStorageThroughput) { return }
-        let given = parameters[.perUnitStorageThroughput]
+        let isGiven = parameters.view(.perUnitStorageThroughput) != nil
         guard let deployment = parameters.deployment else {
-            if given != nil {
+            if isGiven {
                 _ = integer(.perUnitStorageThroughput, example: "200", parameters, into: &violations)
             }
             return
         }
         if !deployment.isPersistent {
-            guard let given else { return }
+            guard let given = parameters[.perUnitStorageThroughput] else { return }
             let target = persistentType(offering: Patterns.int32(given))
             violations.append(
                 deny(
@@ -67,7 +67,7 @@ extension StorageClassValidator {
         var kind: String {
             deployment == .persistent1 ? "\(deployment.rawValue) \(storage.rawValue)" : deployment.rawValue
         }
-        guard given != nil else {
+        guard isGiven else {
             violations.append(
                 deny(
                     "throughput-required", .perUnitStorageThroughput, nil,
@@ -102,18 +102,17 @@ extension StorageClassValidator {
         _ parameters: StorageClassParameters, hddRefused: Bool, into violations: inout [Violation]
     ) {
         if parameters.isUnreadable(.driveCacheType) { return }
-        let value = parameters.setting(.driveCacheType)
         switch parameters.storage {
         case .ssd?:
-            guard let value else { return }
-            let storage = parameters.setting(.storageType) == nil ? "SSD, the default" : "SSD"
+            guard let value = parameters.setting(.driveCacheType) else { return }
+            let storage = parameters.hasSetting(.storageType) ? "SSD" : "SSD, the default"
             violations.append(
                 deny(
                     "drive-cache", .driveCacheType, value,
                     "applies only to HDD storage (this class uses \(storage)), and AWS refuses it otherwise; remove it")
             )
         case .hdd?:
-            if value != nil {
+            if parameters.hasSetting(.driveCacheType) {
                 checkEnum(
                     .driveCacheType, FSxValues.driveCacheTypes, rule: "drive-cache", parameters, into: &violations)
             } else if !hddRefused {
@@ -129,7 +128,7 @@ extension StorageClassValidator {
 
     static func checkLustreVersion(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
         if parameters.isUnreadable(.fileSystemTypeVersion) { return }
-        guard let version = parameters.setting(.fileSystemTypeVersion) else {
+        guard parameters.hasSetting(.fileSystemTypeVersion) else {
             // PERSISTENT_2 defaults to 2.12 (2.15 with metadata); everything else to the old 2.10.
             if let deployment = parameters.deployment, deployment != .persistent2 {
                 violations.append(
@@ -139,10 +138,10 @@ extension StorageClassValidator {
             }
             return
         }
+        // The allowed text with the value's bytes, which a message quotes as the value.
         guard
-            checkEnum(
-                .fileSystemTypeVersion, FSxValues.lustreVersions, rule: "lustre-version", parameters, into: &violations)
-                != nil,
+            let version = checkEnum(
+                .fileSystemTypeVersion, FSxValues.lustreVersions, rule: "lustre-version", parameters, into: &violations),
             parameters.deployment == .persistent2
         else { return }
         if version.bytesEqual("2.10") {

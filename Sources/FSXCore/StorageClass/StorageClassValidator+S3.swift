@@ -7,7 +7,7 @@ extension StorageClassValidator {
             // AWS refuses the whole S3 link here (aws-fsx-csi-driver issue #412), so the finer
             // rules below would only add noise about values that must go anyway.
             // Unreadable values are already reported as parameter-type; one problem per field.
-            for parameter in s3Parameters where parameters.setting(parameter) != nil {
+            for parameter in s3Parameters where parameters.hasSetting(parameter) {
                 violations.append(deny("s3-on-p2", parameter, parameters[parameter], s3OnPersistent2Text))
             }
             return

@@ -36,8 +36,7 @@ extension StorageClassValidator {
 
     static func checkTags(_ parameters: StorageClassParameters, into violations: inout [Violation]) {
         // The driver skips an empty extraTags, so only a non-empty string is judged.
-        guard let tags = parameters.setting(.extraTags) else { return }
-        checkTags(tags, into: &violations)
+        parameters.withSetting(.extraTags) { checkTags($0, into: &violations) }
     }
 
     /// Every tag problem of `tags`, split as the driver's Go code splits it: at every ',' byte,

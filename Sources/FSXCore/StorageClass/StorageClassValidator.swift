@@ -105,8 +105,10 @@ enum StorageClassValidator {
         _ parameter: FSxParameter, _ allowed: [String], rule: RuleID, _ parameters: StorageClassParameters,
         into violations: inout [Violation]
     ) -> String? {
-        guard let value = parameters.setting(parameter) else { return nil }
-        if allowed.containsBytes(of: value) { return value }
+        guard let view = parameters.settingView(parameter) else { return nil }
+        // The allowed text with the value's bytes is the value.
+        if let value = allowed.first(where: { view.isString($0) }) { return value }
+        let value = view.string ?? ""
         violations.append(deny(rule, parameter, value, enumText(parameter, value, allowed)))
         return nil
     }
@@ -144,7 +146,9 @@ enum StorageClassValidator {
         into violations: inout [Violation]
     ) -> Reading<Int32> {
         if parameters.isUnreadable(parameter) { return .invalid }
-        guard let text = parameters[parameter] else { return .absent }
+        guard let view = parameters.view(parameter) else { return .absent }
+        if !view.hasEscapes, let number = Patterns.int32(view.rawBytes) { return .value(number) }
+        let text = view.string ?? ""
         if let number = Patterns.int32(text) { return .value(number) }
         let allDigits = !text.isEmpty && text.utf8.allSatisfy(Patterns.isDigit)
         let why =
@@ -160,9 +164,10 @@ enum StorageClassValidator {
         _ parameter: FSxParameter, _ parameters: StorageClassParameters, into violations: inout [Violation]
     ) -> Reading<Bool> {
         if parameters.isUnreadable(parameter) { return .invalid }
-        guard let text = parameters[parameter] else { return .absent }
-        if FSxValues.trueForms.containsBytes(of: text) { return .value(true) }
-        if FSxValues.falseForms.containsBytes(of: text) { return .value(false) }
+        guard let view = parameters.view(parameter) else { return .absent }
+        if FSxValues.trueForms.contains(where: { view.isString($0) }) { return .value(true) }
+        if FSxValues.falseForms.contains(where: { view.isString($0) }) { return .value(false) }
+        let text = view.string ?? ""
         violations.append(
             deny(
                 "bool-format", parameter, text,

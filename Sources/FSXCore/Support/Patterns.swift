@@ -57,6 +57,18 @@ enum Patterns {
         return Int32(s)
     }
 
+    /// `int32` (no sign) of UTF-8 bytes read in place.
+    static func int32(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+        guard !bytes.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+            guard value <= Int64(Int32.max) else { return nil }
+        }
+        return Int32(value)
+    }
+
     /// An RFC 1123 DNS label: 1–63 lowercase alphanumerics or '-', starting and ending
     /// alphanumeric (the rule for pod volume names and container names).
     static func isDNSLabel(_ s: String) -> Bool {

@@ -50,14 +50,17 @@ extension VolumeAttributesClassValidator {
 }
 
 extension StorageClassParameters {
-    init(
-        reading object: JSONObject, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
-        into violations: inout [Violation]
-    ) {
+    /// `body` on the parameters read from `object`; they read the scanned bytes in place, so
+    /// they are used only inside `body`.
+    static func reading<Result>(
+        _ object: JSONObject, unknownParameters: WebhookConfiguration.UnknownParameterPolicy,
+        into violations: inout [Violation], or fallback: Result, _ body: (StorageClassParameters) -> Result
+    ) -> Result {
         var found: [Violation] = []
-        self = reading(.object(object), or: StorageClassParameters()) {
-            StorageClassParameters(reading: $0, unknownParameters: unknownParameters, into: &found)
+        let result = FSXCoreTests.reading(.object(object), or: fallback) {
+            body(StorageClassParameters(reading: $0, unknownParameters: unknownParameters, into: &found))
         }
         violations += found
+        return result
     }
 }
