@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// The part of an AdmissionReview `request` the decisions use.
 ///
 /// Only these fields are read; `object` and `oldObject` are kept whole as lossless
@@ -90,17 +92,65 @@ public struct ObjectType: Sendable, Hashable, CustomStringConvertible {
 
     /// The type named by an object's `apiVersion` and `kind` texts.
     init(apiVersion: String, kind: String) {
-        // Split at the first '/' byte, as the apiserver's Go code does (schema.ParseGroupVersion).
-        if let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) {
-            group = String(Substring(apiVersion.utf8[..<slash]))
-            version = String(Substring(apiVersion.utf8[apiVersion.utf8.index(after: slash)...]))
-        } else {
-            group = ""
-            version = apiVersion
+        // Split at the first '/' byte, as the apiserver's Go code does (schema.ParseGroupVersion);
+        // the parts are made from the bytes, which a '/' cuts at scalar boundaries.
+        var apiVersion = apiVersion
+        let parts = apiVersion.withUTF8 { bytes -> (String, String)? in
+            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            return (
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[..<slash]), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]), as: UTF8.self)
+            )
         }
+        (group, version) = parts ?? ("", apiVersion)
         self.kind = kind
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
     public var description: String { "\(apiVersion) \(kind)" }
+}
+
+/// The members of a review's `request` that decoding reads, found in one pass over it rather
+/// than one search each. A repeated key's last value counts, as Go's decoder (and
+/// `JSONView`'s subscript) reads it.
+struct RequestMembers {
+    var uid, operation, kind, object, oldObject, dryRun, namespace, name: JSONView?
+
+    private enum Field { case uid, operation, kind, object, oldObject, dryRun, namespace, name }
+
+    init(_ request: JSONView) {
+        for (key, value) in request.members {
+            let field = key.hasEscapes ? key.unescaped().withUnsafeBytes(Self.field) : Self.field(key.rawBytes)
+            switch field {
+            case .uid?: uid = value
+            case .operation?: operation = value
+            case .kind?: kind = value
+            case .object?: object = value
+            case .oldObject?: oldObject = value
+            case .dryRun?: dryRun = value
+            case .namespace?: namespace = value
+            case .name?: name = value
+            case nil: break
+            }
+        }
+    }
+
+    /// The field named by a key's text: the only candidate of its length and first bytes,
+    /// then one comparison of all its bytes.
+    private static func field(_ name: UnsafeRawBufferPointer) -> Field? {
+        let field: Field
+        let text: StaticString
+        switch (name.count, name.first) {
+        case (3, _): (field, text) = (.uid, "uid")
+        case (4, UInt8(ascii: "k")): (field, text) = (.kind, "kind")
+        case (4, UInt8(ascii: "n")): (field, text) = (.name, "name")
+        case (6, UInt8(ascii: "o")): (field, text) = (.object, "object")
+        case (6, UInt8(ascii: "d")): (field, text) = (.dryRun, "dryRun")
+        case (9, UInt8(ascii: "n")): (field, text) = (.namespace, "namespace")
+        case (9, UInt8(ascii: "o")):
+            (field, text) = name[1] == UInt8(ascii: "p") ? (.operation, "operation") : (.oldObject, "oldObject")
+        default: return nil
+        }
+        return name.sameBytes(as: text) ? field : nil
+    }
 }

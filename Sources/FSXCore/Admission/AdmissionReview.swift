@@ -36,7 +36,8 @@ public enum AdmissionReview {
             throw ReviewError(.notAdmissionReview, "body is a JSON \(root.typeName), not an AdmissionReview object")
         }
         let apiVersionView = root["apiVersion"]
-        guard let apiVersion = apiVersionView?.string, let version = Version(rawValue: apiVersion) else {
+        guard let version = [Version.v1, .v1beta1].first(where: { apiVersionView?.isString($0.rawValue) == true })
+        else {
             let found = apiVersionView.map { JSONWriter.string(JSONValue($0)) } ?? "nothing"
             throw ReviewError(
                 .notAdmissionReview,
@@ -53,7 +54,8 @@ public enum AdmissionReview {
             }
             throw ReviewError(.invalidRequest, "request must be an object, found a \(request.typeName)")
         }
-        guard let uid = request["uid"]?.string, !uid.isEmpty else {
+        let members = RequestMembers(request)
+        guard let uid = members.uid?.string, !uid.isEmpty else {
             throw ReviewError(.invalidRequest, "request.uid must be a non-empty string")
         }
         // The uid is echoed in the response: unbounded, a client chooses the size of every
@@ -64,18 +66,15 @@ public enum AdmissionReview {
                 "request.uid is \(uid.utf8.count) bytes; the limit is \(maximumUIDLength) (the apiserver sends a 36-character UID)"
             )
         }
-        let operation = try optionalString(request, "operation") ?? ""
-        let kind = request["kind"].flatMap { $0.isNull ? nil : $0 }
+        let operation = try optionalString(members.operation, "operation") ?? ""
+        let kind = members.kind.flatMap { $0.isNull ? nil : $0 }
         if let kind, !kind.isObject {
             throw ReviewError(.invalidRequest, "request.kind must be an object, found a \(kind.typeName)")
         }
-        let object = try optionalObject(request, "object")
-        let oldObject = try optionalObject(request, "oldObject")
-        let dryRun: Bool
-        switch request["dryRun"] {
-        case nil: dryRun = false
-        case let flag? where flag.isNull: dryRun = false
-        case let flag?:
+        let object = try optionalObject(members.object, "object")
+        let oldObject = try optionalObject(members.oldObject, "oldObject")
+        var dryRun = false
+        if let flag = members.dryRun, !flag.isNull {
             guard let value = flag.bool else {
                 throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(flag.typeName)")
             }
@@ -87,26 +86,26 @@ public enum AdmissionReview {
             group: kind?["group"]?.string ?? "",
             version: kind?["version"]?.string ?? "",
             kind: kind?["kind"]?.string ?? "",
-            namespace: try optionalString(request, "namespace") ?? "",
-            name: try optionalString(request, "name") ?? "",
+            namespace: try optionalString(members.namespace, "namespace") ?? "",
+            name: try optionalString(members.name, "name") ?? "",
             object: nil,
             oldObject: nil,
             dryRun: dryRun)
         return (version, parsed, object, oldObject)
     }
 
-    /// The string member `key` of the request; `nil` when absent or `null`.
-    static func optionalString(_ request: JSONView, _ key: String) throws(ReviewError) -> String? {
-        guard let value = request[key], !value.isNull else { return nil }
+    /// The request's string member `key`, `value`; `nil` when absent or `null`.
+    static func optionalString(_ value: JSONView?, _ key: String) throws(ReviewError) -> String? {
+        guard let value, !value.isNull else { return nil }
         guard let text = value.string else {
             throw ReviewError(.invalidRequest, "request.\(key) must be a string, found a \(value.typeName)")
         }
         return text
     }
 
-    /// The object member `key` of the request; `nil` when absent or `null`.
-    static func optionalObject(_ request: JSONView, _ key: String) throws(ReviewError) -> JSONView? {
-        guard let value = request[key], !value.isNull else { return nil }
+    /// The request's object member `key`, `value`; `nil` when absent or `null`.
+    static func optionalObject(_ value: JSONView?, _ key: String) throws(ReviewError) -> JSONView? {
+        guard let value, !value.isNull else { return nil }
         guard value.isObject else {
             throw ReviewError(.invalidRequest, "request.\(key) must be an object, found a \(value.typeName)")
         }

@@ -50,7 +50,7 @@ enum FSxParameter: Int, CaseIterable, Sendable {
         }
         let bytes = key.rawBytes
         guard bytes.count >= 3, let found = Self.candidate(count: bytes.count, third: bytes[2]),
-            key.isString(Self.keys[found.rawValue])
+            bytes.sameBytes(as: Self.keyTexts[found.rawValue])
         else { return nil }
         self = found
     }
@@ -83,14 +83,17 @@ enum FSxParameter: Int, CaseIterable, Sendable {
         }
     }
 
-    // Same order as the cases; `rawValue` indexes it.
-    static let keys: [String] = [
+    // Same order as the cases; `rawValue` indexes it. Static text, compared with a key's bytes
+    // where they are.
+    static let keyTexts: [StaticString] = [
         "subnetId", "securityGroupIds", "deploymentType", "storageType", "perUnitStorageThroughput",
         "driveCacheType", "dataCompressionType", "fileSystemTypeVersion", "s3ImportPath", "s3ExportPath",
         "autoImportPolicy", "kmsKeyId", "automaticBackupRetentionDays", "dailyAutomaticBackupStartTime",
         "copyTagsToBackups", "weeklyMaintenanceStartTime", "extraTags", "metadataConfigurationMode",
         "metadataIops", "efaEnabled",
     ]
+
+    static let keys: [String] = keyTexts.map(\.description)
 
     static let fields: [String] = keys.map { "parameters.\($0)" }
 }

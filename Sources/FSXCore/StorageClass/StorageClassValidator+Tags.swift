@@ -91,12 +91,12 @@ extension StorageClassValidator {
             }
             if !isTagText(key) || !isTagText(value) { note(.characters, item) }
             if hasAWSPrefix(key) { note(.awsPrefix, item) }
-            if key.elementsEqual(driverTagKey.utf8) { note(.driverKey, item) }
+            if key.sameBytes(as: driverTagKey) { note(.driverKey, item) }
             if count <= maximumExtraTags + 1 {
                 var seen = false
                 var index = 0
                 while index < keys.count, !seen {
-                    seen = tags[keys[index]..<keys[index + 1]].elementsEqual(key)
+                    seen = UnsafeRawBufferPointer(rebasing: tags[keys[index]..<keys[index + 1]]).sameBytes(as: key)
                     index += 2
                 }
                 if seen {

@@ -98,6 +98,31 @@ extension String {
     }
 }
 
+extension UnsafeRawBufferPointer {
+    /// The same bytes as `other`, compared in a plain loop: the generic `elementsEqual` walks
+    /// two sequences through their iterators at several times the cost on short keys.
+    func sameBytes(as other: UnsafeRawBufferPointer) -> Bool {
+        guard count == other.count else { return false }
+        var index = 0
+        while index < count {
+            guard self[index] == other[index] else { return false }
+            index &+= 1
+        }
+        return true
+    }
+
+    /// The same bytes as `text`.
+    func sameBytes(as text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { sameBytes(as: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same bytes as the static text `text`.
+    func sameBytes(as text: StaticString) -> Bool {
+        text.withUTF8Buffer { sameBytes(as: UnsafeRawBufferPointer($0)) }
+    }
+}
+
 extension Sequence where Element: StringProtocol {
     /// Whether one element has the same UTF-8 bytes as `text`.
     @inlinable func containsBytes(of text: some StringProtocol) -> Bool {
