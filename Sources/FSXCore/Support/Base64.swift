@@ -22,16 +22,17 @@ public enum Base64 {
             let pairs = pairs.baseAddress!
             var i = 0
             var o = 0
-            // 6 bytes to 8 characters per step, read as one word while 8 bytes remain. The
-            // positions stay within the buffers, so wrapping arithmetic cannot wrap.
+            // 6 bytes to 8 characters per step, read as one word while 8 bytes remain, each
+            // pair stored where it goes. The positions stay within the buffers, so wrapping
+            // arithmetic cannot wrap.
             while count &- i >= 8 {
                 let word = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let chars =
-                    UInt64(pairs[Int(truncatingIfNeeded: word >> 52)])
-                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 40) & 0xFFF]) << 16
-                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 28) & 0xFFF]) << 32
-                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 16) & 0xFFF]) << 48
-                output.storeBytes(of: chars.littleEndian, toByteOffset: o, as: UInt64.self)
+                let (a, b) = (Int(truncatingIfNeeded: word >> 52), Int(truncatingIfNeeded: word >> 40) & 0xFFF)
+                let (c, d) = (Int(truncatingIfNeeded: word >> 28) & 0xFFF, Int(truncatingIfNeeded: word >> 16) & 0xFFF)
+                output.storeBytes(of: pairs[a].littleEndian, toByteOffset: o, as: UInt16.self)
+                output.storeBytes(of: pairs[b].littleEndian, toByteOffset: o &+ 2, as: UInt16.self)
+                output.storeBytes(of: pairs[c].littleEndian, toByteOffset: o &+ 4, as: UInt16.self)
+                output.storeBytes(of: pairs[d].littleEndian, toByteOffset: o &+ 6, as: UInt16.self)
                 i &+= 6
                 o &+= 8
             }
