@@ -196,25 +196,30 @@ package struct JSONView {
 }
 
 extension JSONView {
-    /// Whether an object names a key twice (byte for byte, escapes decoded). A few keys are
-    /// compared pairwise, by their lengths first; many are hashed, so a hostile body with
-    /// 100,000 keys stays linear.
+    /// Whether an object names a key twice (byte for byte, escapes decoded). Keys are
+    /// hashed, so a hostile body with 100,000 keys stays linear.
     package var hasRepeatedKeys: Bool {
         guard entry.kind == .object, entry.count > 1 else { return false }
         if entry.count <= 16 {
-            // Pairwise, on the tape: most pairs differ in length, and are told apart by it.
-            let end = Int(entry.next)
-            var a = position + 1
-            while a < end {
-                var b = Int(entries[a + 1].next)
-                while b < end {
-                    let (x, y) = (entries[a], entries[b])
-                    if x.escaped || y.escaped || x.count == y.count, at(a).sameText(as: at(b)) { return true }
-                    b = Int(entries[b + 1].next)
+            // Small objects (all of Kubernetes') through 32 slots on the stack, by each key's
+            // length and last byte; a key with escapes, whose bytes are not its text, sends
+            // the object to the general check below.
+            let repeated: Bool? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 32) { slots in
+                slots.initialize(repeating: 0)
+                for (key, _) in members {
+                    guard !key.entry.escaped else { return nil }
+                    let raw = key.rawBytes
+                    var slot = (raw.count &* 7 &+ Int(raw.last ?? 0)) & 31
+                    while slots[slot] != 0 {
+                        let other = slots[slot]
+                        if Int(entries[other].count) == raw.count, at(other).sameText(as: key) { return true }
+                        slot = (slot &+ 1) & 31
+                    }
+                    slots[slot] = key.position
                 }
-                a = Int(entries[a + 1].next)
+                return false
             }
-            return false
+            if let repeated { return repeated }
         }
         var seen = Set<[UInt8]>(minimumCapacity: Int(entry.count))
         for (key, _) in members {

@@ -171,6 +171,26 @@ import Testing
         }
     }
 
+    /// Repeated keys found as a set of the keys' decoded bytes finds them: few keys and
+    /// many, alike in length and last byte, escaped or not.
+    @Test func findsRepeatedKeysAsASetDoes() throws {
+        var random = SeededGenerator(seed: 0x5CA7_0006)
+        let keys = [
+            "", "a", "b", "ab", "ba", "bb", "abc", "xbc", #"\u0061"#, #"a\u0062"#, "name", #"nam\u0065"#, "kind",
+        ]
+        for round in 0..<3000 {
+            let chosen = (0..<Int.random(in: 1...20, using: &random)).map { _ in keys.randomElement(using: &random)! }
+            let text = Array(("{" + chosen.map { #""\#($0)":0"# }.joined(separator: ",") + "}").utf8)
+            try text.withUnsafeBytes { buffer in
+                try JSONView.scanning(buffer) { root in
+                    var seen = Set<[UInt8]>()
+                    let expected = root.members.contains { !seen.insert($0.key.textBytes).inserted }
+                    #expect(root.hasRepeatedKeys == expected, "round \(round): \(chosen)")
+                }
+            }
+        }
+    }
+
     @Test func recordsWhereEachValueEndsOnTheTape() throws {
         let text = Array(#"[{"a":[1,2]},"s",{}]"#.utf8)
         let tape = try text.withUnsafeBytes { buffer throws(JSONScanError) in try JSONScanner.scan(buffer) }
