@@ -3,7 +3,8 @@
 # apiserver speaks), next to a bare SwiftNIO TLS responder that answers a fixed `allowed`
 # without reading the body (Benchmarks/EndToEnd) and a plain Go webhook, net/http and
 # encoding/json with the object kept raw (Benchmarks/EndToEnd/GoPeer, built with Debian's
-# golang-go). All run on this machine with fresh certificates; h2load (Debian's
+# golang-go); a second Go peer also unmarshals and marshals the object, as a Go webhook
+# that reads it must (its "x Go obj" column; the target is judged on the first). All run on this machine with fresh certificates; h2load (Debian's
 # nghttp2-client) drives them from the same cores.
 #
 # Prints, per body: req/s of each server and the ratios (throughput at 16 connections);
@@ -69,9 +70,12 @@ pids+=($!); server_pid=$!
 pids+=($!); bare_pid=$!
 "$work/go-peer" "$work/certs/tls.crt" "$work/certs/tls.key" 18450 >"$work/go.log" 2>&1 &
 pids+=($!); go_pid=$!
+"$work/go-peer" "$work/certs/tls.crt" "$work/certs/tls.key" 18451 object >"$work/go-object.log" 2>&1 &
+pids+=($!); go_object_pid=$!
 wait_for https://localhost:18443/validate
 wait_for https://localhost:18444/
 wait_for https://localhost:18450/
+wait_for https://localhost:18451/
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
 echo "# server RSS at start: $(rss "$server_pid")"
 
@@ -92,8 +96,8 @@ failures() {
 # the requests) is printed next to the rate: on a shared machine it moves less than req/s.
 # The last column is a second bare responder that sends fsx-webhook's own answer to the body
 # (2.6 KB for the Job, with its patch) instead of a 100-byte one: the floor for that answer.
-printf '\n%-40s %12s %12s %8s %16s %22s %10s %6s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio" \
-  "CPU µs/request" "bare, same answer" "Go peer" "x Go"
+printf '\n%-40s %12s %12s %8s %16s %22s %10s %6s %12s %9s\n' "throughput (h2load --h1 -c 16)" "fsx-webhook" "bare NIO" "ratio" \
+  "CPU µs/request" "bare, same answer" "Go peer" "x Go" "Go, object" "x Go obj"
 port=18445
 for body in storageclass storageclass-denied job; do
   path=$([ "$body" = job ] && echo mutate || echo validate)
@@ -106,10 +110,12 @@ for body in storageclass storageclass-denied job; do
   read -r theirs theirs_cpu < <(throughput "https://localhost:18444/$path" "$work/$body.json" "$bare_pid")
   read -r same same_cpu < <(throughput "https://localhost:$port/$path" "$work/$body.json" "$same_pid")
   read -r go go_cpu < <(throughput "https://localhost:18450/$path" "$work/$body.json" "$go_pid")
+  read -r go_object go_object_cpu < <(throughput "https://localhost:18451/$path" "$work/$body.json" "$go_object_pid")
   ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
   over_go=$(python3 -c "print(f'{$ours / $go:.2f}')")
-  printf '%-40s %12s %12s %8s %16s %22s %10s %6s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" \
-    "$ratio" "$ours_cpu vs $theirs_cpu" "$same ($same_cpu µs)" "$go" "$over_go"
+  over_go_object=$(python3 -c "print(f'{$ours / $go_object:.2f}')")
+  printf '%-40s %12s %12s %8s %16s %22s %10s %6s %12s %9s\n' "$body review ($(wc -c <"$work/$body.json") bytes)" "$ours" "$theirs" \
+    "$ratio" "$ours_cpu vs $theirs_cpu" "$same ($same_cpu µs)" "$go" "$over_go" "$go_object" "$over_go_object"
   port=$((port + 1))
 done
 echo "# every request answered 200? $(failures https://localhost:18443/mutate "$work/job.json")"

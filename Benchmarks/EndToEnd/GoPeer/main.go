@@ -38,11 +38,24 @@ type answer struct {
 	Response   response `json:"response"`
 }
 
+var readObject bool
+
 func handle(w http.ResponseWriter, r *http.Request) {
 	var in review
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Request == nil {
 		http.Error(w, "not an AdmissionReview", http.StatusBadRequest)
 		return
+	}
+	if readObject {
+		var object map[string]any
+		if err := json.Unmarshal(in.Request.Object, &object); err != nil {
+			http.Error(w, "object is not a JSON object", http.StatusBadRequest)
+			return
+		}
+		if _, err := json.Marshal(object); err != nil {
+			http.Error(w, "object cannot be marshalled", http.StatusInternalServerError)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(answer{
@@ -52,9 +65,10 @@ func handle(w http.ResponseWriter, r *http.Request) {
 }
 
 func main() {
-	if len(os.Args) != 4 {
-		log.Fatal("usage: go-peer CERT KEY PORT")
+	if len(os.Args) != 4 && !(len(os.Args) == 5 && os.Args[4] == "object") {
+		log.Fatal("usage: go-peer CERT KEY PORT [object]")
 	}
+	readObject = len(os.Args) == 5
 	http.HandleFunc("/", handle)
 	log.Fatal(http.ListenAndServeTLS("127.0.0.1:"+os.Args[3], os.Args[1], os.Args[2], nil))
 }
