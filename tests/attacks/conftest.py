@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build" / "debug" / "fsx-webhook"))
+BIN = os.path.abspath(os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build" / "debug" / "fsx-webhook")))
 MIB = 1024 * 1024
 # The chart's memory limit: no attack may take the process past it.
 RSS_LIMIT = 256 * MIB
@@ -203,8 +203,14 @@ class Server:
             ctx.load_cert_chain(str(self.certs / f"{client}.crt"), str(self.certs / f"{client}.key"))
         return ctx
 
-    def tls_socket(self, alpn=("http/1.1",), client=None, timeout=10):
-        raw = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+    def tls_socket(self, alpn=("http/1.1",), client=None, timeout=10, receive_buffer=None):
+        """A TLS connection; `receive_buffer` shrinks the client's socket receive buffer (set
+        before connecting, so the TCP window is small from the start)."""
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if receive_buffer:
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        raw.settimeout(timeout)
+        raw.connect(("127.0.0.1", self.port))
         return self.tls_context(alpn, client).wrap_socket(raw, server_hostname="localhost")
 
     def review(self, body=REVIEW_BYTES, client=None, timeout=10):

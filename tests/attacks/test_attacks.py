@@ -449,7 +449,10 @@ def test_unread_answers_on_http1_close_the_connection(serve):
     server = serve()
 
     def attack():
-        sock = server.tls_socket()
+        # A small receive buffer: the server's writes back up after a few hundred answers, not
+        # after the megabytes a loopback socket buffers by default, which a debug build on a
+        # busy machine took longer than the attack's 25 s to produce.
+        sock = server.tls_socket(receive_buffer=16384)
         request = (b"POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                    b"Content-Length: " + str(len(REVIEW_BYTES)).encode() + b"\r\n\r\n" + REVIEW_BYTES)
         sock.settimeout(0.2)

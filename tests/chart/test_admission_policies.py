@@ -16,7 +16,7 @@ import yaml
 
 from conftest import REPO, release
 
-BIN = os.environ.get("FSX_WEBHOOK_BIN", str(REPO / ".build" / "debug" / "fsx-webhook"))
+BIN = os.path.abspath(os.environ.get("FSX_WEBHOOK_BIN", str(REPO / ".build" / "debug" / "fsx-webhook")))
 KINDS = ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")
 
 CONFIGS = {

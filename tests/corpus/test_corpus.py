@@ -41,7 +41,7 @@ from workload_schemas import SCHEMAS, built_in_parts, pod_specs
 ROOT = corpus_index.ROOT
 CORPUS = corpus_index.CORPUS
 CONFIG = CORPUS / "config.yaml"
-BIN = os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build" / "debug" / "fsx-webhook"))
+BIN = os.path.abspath(os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build" / "debug" / "fsx-webhook")))
 FIXTURE_DIRS = ("storageclasses", "persistentvolumes", "workloads")
 # A current EKS version; the chart tests also cover the 1.29 floor.
 KUBERNETES_VERSION = "1.34.0"

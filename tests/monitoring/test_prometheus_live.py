@@ -23,7 +23,7 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "charts/fsx-webhook/dashboards/fsx-webhook.json"
-BIN = os.environ.get("FSX_WEBHOOK_BIN", str(REPO / ".build/debug/fsx-webhook"))
+BIN = os.path.abspath(os.environ.get("FSX_WEBHOOK_BIN", str(REPO / ".build/debug/fsx-webhook")))
 SEED_CLASS = {
     "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fsx-lustre-persistent"},
     "provisioner": "fsx.csi.aws.com",

@@ -23,7 +23,7 @@ import celpy
 from celpy import celtypes
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build" / "debug" / "fsx-webhook"))
+BIN = os.path.abspath(os.environ.get("FSX_WEBHOOK_BIN", str(ROOT / ".build" / "debug" / "fsx-webhook")))
 HERE = pathlib.Path(__file__).resolve().parent
 FSX = "fsx.csi.aws.com"
 DENY_POLICY = "fsx-webhook-storageclasses"
