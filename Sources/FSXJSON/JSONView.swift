@@ -82,29 +82,8 @@ package struct JSONView {
     func hasText(_ utf8: UnsafeRawBufferPointer) -> Bool {
         let entry = entry
         if entry.escaped { return unescaped().elementsEqual(utf8) }
-        return Int(entry.count) == utf8.count
-            && (utf8.isEmpty || memcmpEqual(bytes.baseAddress! + Int(entry.start), utf8.baseAddress!, utf8.count))
-    }
-
-    /// Whether `count` bytes at `a` and `b` are equal: whole words, the last one overlapping
-    /// the one before, and shorter runs (most keys) as two overlapping halves; no byte loop.
-    @inline(__always)
-    func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        @inline(__always) func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
-            a.loadUnaligned(fromByteOffset: offset, as: Word.self)
-                == b.loadUnaligned(fromByteOffset: offset, as: Word.self)
-        }
-        guard count >= 8 else {
-            if count >= 4 { return same(0, UInt32.self) && same(count &- 4, UInt32.self) }
-            if count >= 2 { return same(0, UInt16.self) && same(count &- 2, UInt16.self) }
-            return count == 0 || same(0, UInt8.self)
-        }
-        var offset = 0
-        while offset < count &- 8 {
-            guard same(offset, UInt64.self) else { return false }
-            offset &+= 8
-        }
-        return same(count &- 8, UInt64.self)
+        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start) + Int(entry.count)])
+            .sameBytes(as: utf8)
     }
 
     /// The member named `key` of an object (the last one, when a key repeats, as Go's
@@ -234,5 +213,33 @@ extension JSONView {
     /// Whether two string views hold the same text.
     func sameText(as other: JSONView) -> Bool {
         other.entry.escaped ? textBytes == other.textBytes : hasText(other.rawBytes)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether both buffers hold the same bytes: the one byte comparison of the project (key
+    /// look-ups here, parameter names and texts in FSXCore). Whole words, the last one
+    /// overlapping the one before, and shorter runs (most keys) as two overlapping halves; no
+    /// byte loop, and none of the generic `elementsEqual`'s iterator cost.
+    @inline(__always)
+    package func sameBytes(as other: UnsafeRawBufferPointer) -> Bool {
+        let count = self.count
+        guard count == other.count else { return false }
+        guard count > 0, let a = baseAddress, let b = other.baseAddress else { return true }
+        @inline(__always) func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
+            a.loadUnaligned(fromByteOffset: offset, as: Word.self)
+                == b.loadUnaligned(fromByteOffset: offset, as: Word.self)
+        }
+        guard count >= 8 else {
+            if count >= 4 { return same(0, UInt32.self) && same(count &- 4, UInt32.self) }
+            if count >= 2 { return same(0, UInt16.self) && same(count &- 2, UInt16.self) }
+            return same(0, UInt8.self)
+        }
+        var offset = 0
+        while offset < count &- 8 {
+            guard same(offset, UInt64.self) else { return false }
+            offset &+= 8
+        }
+        return same(count &- 8, UInt64.self)
     }
 }

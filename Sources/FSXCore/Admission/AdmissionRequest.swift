@@ -116,7 +116,23 @@ public struct ObjectType: Sendable, Hashable, CustomStringConvertible {
 struct RequestMembers {
     var uid, operation, kind, object, oldObject, dryRun, namespace, name: JSONView?
 
-    private enum Field { case uid, operation, kind, object, oldObject, dryRun, namespace, name }
+    private enum Field: CaseIterable {
+        case uid, operation, kind, object, oldObject, dryRun, namespace, name
+
+        /// The key, told by an exhaustive switch: a new field cannot lack one.
+        var key: StaticString {
+            switch self {
+            case .uid: return "uid"
+            case .operation: return "operation"
+            case .kind: return "kind"
+            case .object: return "object"
+            case .oldObject: return "oldObject"
+            case .dryRun: return "dryRun"
+            case .namespace: return "namespace"
+            case .name: return "name"
+            }
+        }
+    }
 
     init(_ request: JSONView) {
         for (key, value) in request.members {
@@ -135,22 +151,11 @@ struct RequestMembers {
         }
     }
 
-    /// The field named by a key's text: the only candidate of its length and first bytes,
-    /// then one comparison of all its bytes.
+    /// The field named by a key's text, compared byte for byte (the lengths first).
     private static func field(_ name: UnsafeRawBufferPointer) -> Field? {
-        let field: Field
-        let text: StaticString
-        switch (name.count, name.first) {
-        case (3, _): (field, text) = (.uid, "uid")
-        case (4, UInt8(ascii: "k")): (field, text) = (.kind, "kind")
-        case (4, UInt8(ascii: "n")): (field, text) = (.name, "name")
-        case (6, UInt8(ascii: "o")): (field, text) = (.object, "object")
-        case (6, UInt8(ascii: "d")): (field, text) = (.dryRun, "dryRun")
-        case (9, UInt8(ascii: "n")): (field, text) = (.namespace, "namespace")
-        case (9, UInt8(ascii: "o")):
-            (field, text) = name[1] == UInt8(ascii: "p") ? (.operation, "operation") : (.oldObject, "oldObject")
-        default: return nil
+        for field in Field.allCases where field.key.utf8CodeUnitCount == name.count && name.sameBytes(as: field.key) {
+            return field
         }
-        return name.sameBytes(as: text) ? field : nil
+        return nil
     }
 }

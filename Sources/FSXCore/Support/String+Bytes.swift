@@ -1,3 +1,5 @@
+import FSXJSON
+
 /// Byte-for-byte comparisons of text, as the Go code that reads these values compares them.
 ///
 /// Swift's `==` and `hasPrefix` compare `Character`s up to canonical equivalence, under which
@@ -76,41 +78,12 @@ extension String {
         guard utf8.count == other.utf8.count else { return false }
         var (mine, theirs) = (self, other)
         return mine.withUTF8 { a in
-            theirs.withUTF8 { b in Self.sameBytes(UnsafeRawBufferPointer(a), UnsafeRawBufferPointer(b)) }
+            theirs.withUTF8 { b in UnsafeRawBufferPointer(a).sameBytes(as: UnsafeRawBufferPointer(b)) }
         }
-    }
-
-    /// Two buffers of the same length, 8 bytes at a time.
-    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while a.count &- offset >= 8 {
-            guard
-                a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            else { return false }
-            offset &+= 8
-        }
-        while offset < a.count {
-            guard a[offset] == b[offset] else { return false }
-            offset &+= 1
-        }
-        return true
     }
 }
 
 extension UnsafeRawBufferPointer {
-    /// The same bytes as `other`, compared in a plain loop: the generic `elementsEqual` walks
-    /// two sequences through their iterators at several times the cost on short keys.
-    func sameBytes(as other: UnsafeRawBufferPointer) -> Bool {
-        guard count == other.count else { return false }
-        var index = 0
-        while index < count {
-            guard self[index] == other[index] else { return false }
-            index &+= 1
-        }
-        return true
-    }
-
     /// The same bytes as `text`.
     func sameBytes(as text: String) -> Bool {
         var text = text
