@@ -21,11 +21,6 @@ public enum AdmissionReview {
         }
     }
 
-    /// Decodes an already parsed AdmissionReview, as `decode(_:)` decodes its bytes.
-    static func decode(_ json: JSONValue) throws(ReviewError) -> (Version, AdmissionRequest) {
-        try decode(JSONWriter.bytes(json))
-    }
-
     /// The envelope read in place: the version, the request without its objects, and views
     /// of `object` and `oldObject`. The checks run in a fixed order, so a body with several
     /// problems always gets the same error.
@@ -54,8 +49,7 @@ public enum AdmissionReview {
             }
             throw ReviewError(.invalidRequest, "request must be an object, found a \(request.typeName)")
         }
-        let members = RequestMembers(request)
-        guard let uid = members.uid?.string, !uid.isEmpty else {
+        guard let uid = request["uid"]?.string, !uid.isEmpty else {
             throw ReviewError(.invalidRequest, "request.uid must be a non-empty string")
         }
         // The uid is echoed in the response: unbounded, a client chooses the size of every
@@ -66,15 +60,15 @@ public enum AdmissionReview {
                 "request.uid is \(uid.utf8.count) bytes; the limit is \(maximumUIDLength) (the apiserver sends a 36-character UID)"
             )
         }
-        let operation = try optionalString(members.operation, "operation") ?? ""
-        let kind = members.kind.flatMap { $0.isNull ? nil : $0 }
+        let operation = try optionalString(request["operation"], "operation") ?? ""
+        let kind = request["kind"].flatMap { $0.isNull ? nil : $0 }
         if let kind, !kind.isObject {
             throw ReviewError(.invalidRequest, "request.kind must be an object, found a \(kind.typeName)")
         }
-        let object = try optionalObject(members.object, "object")
-        let oldObject = try optionalObject(members.oldObject, "oldObject")
+        let object = try optionalObject(request["object"], "object")
+        let oldObject = try optionalObject(request["oldObject"], "oldObject")
         var dryRun = false
-        if let flag = members.dryRun, !flag.isNull {
+        if let flag = request["dryRun"], !flag.isNull {
             guard let value = flag.bool else {
                 throw ReviewError(.invalidRequest, "request.dryRun must be a boolean, found a \(flag.typeName)")
             }
@@ -86,8 +80,8 @@ public enum AdmissionReview {
             group: kind?["group"]?.string ?? "",
             version: kind?["version"]?.string ?? "",
             kind: kind?["kind"]?.string ?? "",
-            namespace: try optionalString(members.namespace, "namespace") ?? "",
-            name: try optionalString(members.name, "name") ?? "",
+            namespace: try optionalString(request["namespace"], "namespace") ?? "",
+            name: try optionalString(request["name"], "name") ?? "",
             object: nil,
             oldObject: nil,
             dryRun: dryRun)

@@ -60,9 +60,6 @@ public struct JSONWriter {
         }
     }
 
-    /// The writer of patch values (PatchOperation.swift).
-    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) { write(value, into: &out) }
-
     /// Writes `s` as a JSON string literal: only `"`, `\` and control characters are escaped.
     @inline(__always)
     static func writeString<Output: JSONOutput & ~Copyable>(_ s: String, into out: inout Output) {
